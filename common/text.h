@@ -1,0 +1,39 @@
+#pragma once
+
+#include <string_view>
+
+namespace yimen {
+
+// True when `s` is well-formed UTF-8 with no ASCII control characters: what a
+// display name (of a node, an office, a person) may hold.
+inline bool is_display_text(std::string_view s) {
+  for (size_t i = 0; i < s.size();) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    size_t extra = 0;
+    if (c < 0x20 || c == 0x7f) return false;
+    if (c < 0x80) {
+      extra = 0;
+    } else if (c >= 0xc2 && c <= 0xdf) {
+      extra = 1;
+    } else if ((c & 0xf0) == 0xe0) {
+      extra = 2;
+    } else if (c >= 0xf0 && c <= 0xf4) {
+      extra = 3;
+    } else {
+      return false;
+    }
+    if (s.size() - i - 1 < extra) return false;
+    for (size_t k = 1; k <= extra; ++k) {
+      if ((static_cast<unsigned char>(s[i + k]) & 0xc0) != 0x80) return false;
+    }
+    i += extra + 1;
+  }
+  return true;
+}
+
+// Node names: 1 to 200 bytes of display text.
+inline bool is_valid_node_name(std::string_view s) {
+  return !s.empty() && s.size() <= 200 && is_display_text(s);
+}
+
+}  // namespace yimen

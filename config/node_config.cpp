@@ -1,0 +1,281 @@
+#include "config/node_config.h"
+
+#include <toml++/toml.h>
+
+#include <charconv>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "common/text.h"
+
+namespace yimen::config {
+namespace {
+
+// Collects the first error of a parse, with its position and key.
+class Checker {
+ public:
+  explicit Checker(std::string_view source) : source_(source) {}
+
+  bool failed() const { return !status_.ok(); }
+  const Status& status() const { return status_; }
+
+  void fail(const toml::node* at, const std::string& key, const std::string& what) {
+    if (failed()) return;
+    std::string where(source_);
+    if (at != nullptr && at->source().begin.line > 0) {
+      where += ":" + std::to_string(at->source().begin.line);
+    }
+    status_ = invalid_argument(where + ": " + key + ": " + what);
+  }
+
+  // Every key of `table` must be in `allowed`.
+  void only_keys(const toml::table& table, const std::string& prefix,
+                 const std::set<std::string_view>& allowed) {
+    for (const auto& [k, v] : table) {
+      if (!allowed.contains(k.str())) {
+        fail(&v, prefix + std::string(k.str()), v.is_table() ? "unknown table" : "unknown key");
+      }
+    }
+  }
+
+  const toml::table* table(const toml::table& root, std::string_view name, bool required) {
+    const toml::node* n = root.get(name);
+    if (n == nullptr) {
+      if (required) fail(nullptr, std::string(name), "required table is missing");
+      return nullptr;
+    }
+    if (!n->is_table()) {
+      fail(n, std::string(name), "expected a table");
+      return nullptr;
+    }
+    return n->as_table();
+  }
+
+  std::optional<std::string> string(const toml::table* t, std::string_view table_name,
+                                    std::string_view key, bool required) {
+    const std::string full = std::string(table_name) + "." + std::string(key);
+    const toml::node* n = t == nullptr ? nullptr : t->get(key);
+    if (n == nullptr) {
+      if (required) fail(nullptr, full, "required key is missing");
+      return std::nullopt;
+    }
+    if (!n->is_string()) {
+      fail(n, full, std::string("expected a string, got ") + type_name(*n));
+      return std::nullopt;
+    }
+    return n->as_string()->get();
+  }
+
+  std::optional<std::int64_t> integer(const toml::table* t, std::string_view table_name,
+                                      std::string_view key) {
+    const std::string full = std::string(table_name) + "." + std::string(key);
+    const toml::node* n = t == nullptr ? nullptr : t->get(key);
+    if (n == nullptr) return std::nullopt;
+    if (!n->is_integer()) {
+      fail(n, full, std::string("expected an integer, got ") + type_name(*n));
+      return std::nullopt;
+    }
+    return n->as_integer()->get();
+  }
+
+  const toml::node* node(const toml::table* t, std::string_view key) {
+    return t == nullptr ? nullptr : t->get(key);
+  }
+
+ private:
+  static const char* type_name(const toml::node& n) {
+    switch (n.type()) {
+      case toml::node_type::string:
+        return "a string";
+      case toml::node_type::integer:
+        return "an integer";
+      case toml::node_type::floating_point:
+        return "a number";
+      case toml::node_type::boolean:
+        return "a boolean";
+      case toml::node_type::table:
+        return "a table";
+      case toml::node_type::array:
+        return "an array";
+      default:
+        return "a date or time";
+    }
+  }
+
+  std::string_view source_;
+  Status status_;
+};
+
+std::string toml_string(std::string_view s) {
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"' || c == '\\') out.push_back('\\');
+    out.push_back(c);
+  }
+  out.push_back('"');
+  return out;
+}
+
+}  // namespace
+
+bool is_valid_endpoint(std::string_view endpoint, bool allow_wildcard) {
+  constexpr std::string_view kScheme = "tcp://";
+  if (endpoint.substr(0, kScheme.size()) != kScheme) return false;
+  const std::string_view rest = endpoint.substr(kScheme.size());
+  const size_t colon = rest.rfind(':');
+  if (colon == std::string_view::npos || colon == 0) return false;
+  const std::string_view host = rest.substr(0, colon);
+  const std::string_view port = rest.substr(colon + 1);
+  unsigned value = 0;
+  auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
+  if (ec != std::errc() || end != port.data() + port.size() || port.empty() || port[0] == '0' ||
+      value == 0 || value > 65535) {
+    return false;
+  }
+  if (host == "*") return allow_wildcard;
+  if (host.front() == '[') {
+    if (host.back() != ']' || host.size() < 4) return false;
+    for (char c : host.substr(1, host.size() - 2)) {
+      if (!(std::isxdigit(static_cast<unsigned char>(c)) || c == ':' || c == '.')) return false;
+    }
+    return true;
+  }
+  // A DNS name or an IPv4 address: labels of letters, digits and hyphens.
+  if (host.size() > 253) return false;
+  size_t label = 0;
+  for (size_t i = 0; i <= host.size(); ++i) {
+    if (i == host.size() || host[i] == '.') {
+      if (label == 0 || label > 63 || host[i - 1] == '-') return false;
+      label = 0;
+      continue;
+    }
+    const char c = host[i];
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || (c == '-' && label > 0))) return false;
+    ++label;
+  }
+  return true;
+}
+
+std::optional<std::string> SyncConfig::endpoint_for_children() const {
+  if (advertise) return advertise;
+  if (listen && listen->find("://*:") == std::string::npos) return listen;
+  return std::nullopt;
+}
+
+Result<NodeConfig> parse_node_config(std::string_view text, std::string_view source) {
+  toml::table root;
+  try {
+    root = toml::parse(text, source);
+  } catch (const toml::parse_error& e) {
+    return invalid_argument(std::string(source) + ":" + std::to_string(e.source().begin.line) +
+                            ":" + std::to_string(e.source().begin.column) + ": " +
+                            std::string(e.description()));
+  }
+  Checker check(source);
+  check.only_keys(root, "", {"node", "storage", "sync"});
+
+  const toml::table* node = check.table(root, "node", true);
+  const toml::table* storage = check.table(root, "storage", false);
+  const toml::table* sync = check.table(root, "sync", false);
+  if (node != nullptr) check.only_keys(*node, "node.", {"id", "name"});
+  if (storage != nullptr)
+    check.only_keys(*storage, "storage.", {"passphrase_env", "busy_timeout_ms"});
+  if (sync != nullptr) check.only_keys(*sync, "sync.", {"listen", "advertise", "parent"});
+  if (check.failed()) return check.status();
+
+  const auto id_text = check.string(node, "node", "id", true);
+  const auto name = check.string(node, "node", "name", true);
+  if (check.failed()) return check.status();
+  auto id = RegionCode::parse(*id_text);
+  if (!id.ok()) {
+    check.fail(check.node(node, "id"), "node.id", id.status().message());
+    return check.status();
+  }
+  if (!is_valid_node_name(*name)) {
+    check.fail(check.node(node, "name"), "node.name", "expected 1 to 200 bytes of text");
+    return check.status();
+  }
+  NodeConfig config{*id, *name, {}, {}};
+
+  config.storage.passphrase_env = check.string(storage, "storage", "passphrase_env", false);
+  if (config.storage.passphrase_env) {
+    const auto& var = *config.storage.passphrase_env;
+    const bool ok_name = !var.empty() && !std::isdigit(static_cast<unsigned char>(var[0])) &&
+                         var.find_first_not_of(
+                             "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                             "abcdefghijklmnopqrstuvwxyz0123456789_") == std::string::npos;
+    if (!ok_name) {
+      check.fail(check.node(storage, "passphrase_env"), "storage.passphrase_env",
+                 "expected an environment variable name");
+    }
+  }
+  if (auto timeout = check.integer(storage, "storage", "busy_timeout_ms")) {
+    if (*timeout < 100 || *timeout > 600000) {
+      check.fail(check.node(storage, "busy_timeout_ms"), "storage.busy_timeout_ms",
+                 "expected 100 to 600000");
+    } else {
+      config.storage.busy_timeout_ms = static_cast<int>(*timeout);
+    }
+  }
+
+  struct EndpointKey {
+    std::string_view key;
+    std::optional<std::string>* field;
+    bool wildcard;
+  };
+  for (const EndpointKey& e : {EndpointKey{"listen", &config.sync.listen, true},
+                               EndpointKey{"advertise", &config.sync.advertise, false},
+                               EndpointKey{"parent", &config.sync.parent, false}}) {
+    *e.field = check.string(sync, "sync", e.key, false);
+    if (*e.field && !is_valid_endpoint(**e.field, e.wildcard)) {
+      check.fail(
+          check.node(sync, e.key), "sync." + std::string(e.key),
+          e.wildcard ? "expected tcp://HOST:PORT (HOST may be *)" : "expected tcp://HOST:PORT");
+    }
+  }
+  if (check.failed()) return check.status();
+  return config;
+}
+
+Result<NodeConfig> load_node_config(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return not_found(path.string() + ": cannot read the node configuration");
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (in.bad()) return io_error(path.string() + ": cannot read the node configuration");
+  return parse_node_config(text.str(), path.string());
+}
+
+std::string render_node_config(const NodeConfig& c) {
+  std::ostringstream out;
+  out << "# Yimen node configuration. Every key is described in config/node.example.toml.\n"
+      << "# Unknown keys are errors.\n\n"
+      << "[node]\n"
+      << "# The office's 12-digit statistical region code; it is the node's identity.\n"
+      << "id = " << toml_string(c.id.str()) << "\n"
+      << "name = " << toml_string(c.name) << "\n\n"
+      << "[storage]\n";
+  if (c.storage.passphrase_env) {
+    out << "# The database key is derived from the passphrase in this environment variable.\n"
+        << "passphrase_env = " << toml_string(*c.storage.passphrase_env) << "\n";
+  } else {
+    out << "# The database key is in db.key (mode 0600) beside hall.db.\n";
+  }
+  out << "busy_timeout_ms = " << c.storage.busy_timeout_ms << "\n\n"
+      << "[sync]\n";
+  auto endpoint = [&](const char* key, const std::optional<std::string>& v, const char* what) {
+    out << "# " << what << "\n";
+    if (v) {
+      out << key << " = " << toml_string(*v) << "\n";
+    } else {
+      out << "# " << key << " = \"tcp://HOST:PORT\"\n";
+    }
+  };
+  endpoint("listen", c.sync.listen, "Where this node listens for its children.");
+  endpoint("advertise", c.sync.advertise, "The address children are told to connect to.");
+  endpoint("parent", c.sync.parent, "The parent's address, set by `yimen enrol install`.");
+  return out.str();
+}
+
+}  // namespace yimen::config

@@ -1,0 +1,63 @@
+#pragma once
+
+// A node's configuration: `node.toml` in its data directory, parsed with
+// toml++ into a typed struct. config/node.example.toml documents every key.
+//
+// Errors name the file, the line and the key, e.g.
+//   node.toml:7: sync.parent: expected tcp://HOST:PORT
+// Unknown keys and tables are errors, so a typo never passes silently.
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "common/region_code.h"
+#include "common/status.h"
+
+namespace yimen::config {
+
+struct StorageConfig {
+  // When set, the database key is derived with Argon2id from the passphrase
+  // in this environment variable; otherwise it is read from `db.key`.
+  std::optional<std::string> passphrase_env;
+  // How long a connection waits for a lock before giving up, 100..600000 ms.
+  int busy_timeout_ms = 5000;
+};
+
+struct SyncConfig {
+  // tcp://HOST:PORT this node binds for its children (HOST may be `*`).
+  std::optional<std::string> listen;
+  // tcp://HOST:PORT children are told to connect to; defaults to `listen`.
+  std::optional<std::string> advertise;
+  // tcp://HOST:PORT of the parent; written by `yimen enrol install`.
+  std::optional<std::string> parent;
+
+  // The endpoint to give to children: advertise, else listen (when its host
+  // is not `*`), else nullopt.
+  std::optional<std::string> endpoint_for_children() const;
+};
+
+struct NodeConfig {
+  RegionCode id;     // [node] id: the office's 12-digit region code
+  std::string name;  // [node] name: the office's name, 1..200 bytes
+  StorageConfig storage;
+  SyncConfig sync;
+};
+
+// Parses TOML `text`; `source` names it in error messages ("node.toml").
+// Returns the config, or InvalidArgument with "<source>:<line>: <key>: <what>".
+Result<NodeConfig> parse_node_config(std::string_view text, std::string_view source);
+
+// Reads and parses the file at `path`; errors name the path as given.
+Result<NodeConfig> load_node_config(const std::filesystem::path& path);
+
+// Renders `config` as an annotated node.toml that parse_node_config reads
+// back into an equal config.
+std::string render_node_config(const NodeConfig& config);
+
+// Validates a ZeroMQ TCP endpoint "tcp://HOST:PORT" (HOST an IPv4 address, a
+// DNS name or a bracketed IPv6 address; `*` too when `allow_wildcard`).
+bool is_valid_endpoint(std::string_view endpoint, bool allow_wildcard);
+
+}  // namespace yimen::config

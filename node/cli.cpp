@@ -1,0 +1,191 @@
+#include "node/cli.h"
+
+#include <chrono>
+#include <ostream>
+#include <string_view>
+
+#include "node/commands/command.h"
+
+namespace yimen::node {
+namespace {
+
+struct Command {
+  std::string_view name;  // one or two words: "init", "enrol request"
+  std::string_view usage;
+  std::string_view summary;
+  std::vector<std::string_view> value_options;
+  std::vector<std::string_view> flags;
+  size_t positionals;  // exactly this many
+  Status (*run)(const CommandArgs&, CommandContext&);
+};
+
+const std::vector<Command>& commands() {
+  static const std::vector<Command> kCommands = {
+      {"init",
+       "yimen init --data DIR --id CODE --name NAME [--root] [--passphrase-env VAR]",
+       "create a node: its key, its encrypted database and node.toml in DIR; --root makes the "
+       "city's root certificate",
+       {"--data", "--id", "--name", "--passphrase-env"},
+       {"--root"},
+       0,
+       run_init},
+      {"enrol request",
+       "yimen enrol request --data DIR",
+       "print this node's enrolment request token for its parent",
+       {"--data"},
+       {},
+       0,
+       run_enrol_request},
+      {"enrol approve",
+       "yimen enrol approve --data PARENT_DIR TOKEN",
+       "certify a direct child from its request token and print its certificate token",
+       {"--data"},
+       {},
+       1,
+       run_enrol_approve},
+      {"enrol install",
+       "yimen enrol install --data DIR TOKEN",
+       "install the certificate token from the parent",
+       {"--data"},
+       {},
+       1,
+       run_enrol_install},
+      {"db check",
+       "yimen db check --data DIR",
+       "check the database: SQLite's integrity check and a read of every page",
+       {"--data"},
+       {},
+       0,
+       run_db_check},
+      {"key show",
+       "yimen key show --data DIR",
+       "print the node's public key and fingerprint",
+       {"--data"},
+       {},
+       0,
+       run_key_show},
+      {"check-id",
+       "yimen check-id NUMBER",
+       "say what an 18-character resident ID number or unified social credit code is, or what "
+       "is wrong with it (exit 0 valid, 1 invalid)",
+       {},
+       {},
+       1,
+       run_check_id},
+  };
+  return kCommands;
+}
+
+void print_help(std::ostream& out) {
+  out << "yimen " << YIMEN_VERSION << " - a service-hall node (一门)\n\nCommands:\n";
+  for (const auto& c : commands()) out << "  " << c.usage << "\n      " << c.summary << "\n";
+  out << "  yimen help [COMMAND]\n  yimen --version\n";
+}
+
+// Splits `words` (after the command name) into options, flags and positionals.
+Result<CommandArgs> parse_args(const Command& cmd, const std::vector<std::string>& words) {
+  CommandArgs args;
+  const std::string see = "; see: yimen help " + std::string(cmd.name);
+  for (size_t i = 0; i < words.size(); ++i) {
+    const std::string& w = words[i];
+    if (w.size() > 2 && w.starts_with("--")) {
+      std::string name = w;
+      std::optional<std::string> value;
+      if (auto eq = w.find('='); eq != std::string::npos) {
+        name = w.substr(0, eq);
+        value = w.substr(eq + 1);
+      }
+      const bool takes_value = std::find(cmd.value_options.begin(), cmd.value_options.end(),
+                                         name) != cmd.value_options.end();
+      const bool is_flag = std::find(cmd.flags.begin(), cmd.flags.end(), name) != cmd.flags.end();
+      if (!takes_value && !is_flag) return invalid_argument("unknown option " + name + see);
+      if (is_flag) {
+        if (value) return invalid_argument(name + " takes no value" + see);
+        args.flags.insert(name);
+        continue;
+      }
+      if (!value) {
+        if (i + 1 >= words.size()) return invalid_argument(name + " needs a value" + see);
+        value = words[++i];
+      }
+      if (args.options.contains(name)) return invalid_argument(name + " given twice" + see);
+      args.options[name] = *value;
+    } else {
+      args.positionals.push_back(w);
+    }
+  }
+  if (args.positionals.size() != cmd.positionals) {
+    return invalid_argument(cmd.positionals == 0
+                                ? "unexpected argument " + args.positionals.front() + see
+                                : "expected " + std::to_string(cmd.positionals) + " argument(s)" +
+                                      see);
+  }
+  return args;
+}
+
+const Command* find_command(const std::vector<std::string>& args, size_t& used) {
+  for (const auto& c : commands()) {
+    const auto space = c.name.find(' ');
+    if (space == std::string_view::npos) {
+      if (!args.empty() && args[0] == c.name) {
+        used = 1;
+        return &c;
+      }
+    } else if (args.size() >= 2 && args[0] == c.name.substr(0, space) &&
+               args[1] == c.name.substr(space + 1)) {
+      used = 2;
+      return &c;
+    }
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+  if (args.empty() || args[0] == "help" || args[0] == "--help" || args[0] == "-h") {
+    if (args.size() > 1 && args[0] == "help") {
+      std::vector<std::string> rest(args.begin() + 1, args.end());
+      size_t used = 0;
+      if (const Command* c = find_command(rest, used)) {
+        out << "usage: " << c->usage << "\n" << c->summary << "\n";
+        return 0;
+      }
+      err << "yimen: no command '" << rest[0] << "'; run: yimen help\n";
+      return 2;
+    }
+    print_help(out);
+    return args.empty() ? 2 : 0;
+  }
+  if (args[0] == "--version" || args[0] == "version") {
+    out << "yimen " << YIMEN_VERSION << "\n";
+    return 0;
+  }
+  size_t used = 0;
+  const Command* cmd = find_command(args, used);
+  if (cmd == nullptr) {
+    err << "yimen: unknown command '" << args[0]
+        << (args.size() > 1 && !args[1].starts_with("-") ? " " + args[1] : std::string())
+        << "'; run: yimen help\n";
+    return 2;
+  }
+  auto parsed = parse_args(
+      *cmd, std::vector<std::string>(args.begin() + static_cast<long>(used), args.end()));
+  if (!parsed.ok()) {
+    err << "yimen " << cmd->name << ": " << parsed.status().message() << "\n";
+    return 2;
+  }
+  CommandContext ctx{out, [] {
+                       return std::chrono::duration_cast<std::chrono::seconds>(
+                                  std::chrono::system_clock::now().time_since_epoch())
+                           .count();
+                     }};
+  const Status status = cmd->run(*parsed, ctx);
+  if (!status.ok()) {
+    err << "yimen " << cmd->name << ": " << status.message() << "\n";
+    return 1;
+  }
+  return 0;
+}
+
+}  // namespace yimen::node

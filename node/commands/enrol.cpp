@@ -1,0 +1,165 @@
+// yimen enrol request | approve | install: enrolment by two one-line tokens.
+
+#include <ostream>
+
+#include "node/commands/command.h"
+#include "node/enrolment.h"
+#include "node/node_directory.h"
+#include "node/node_store.h"
+
+namespace yimen::node {
+namespace {
+
+constexpr std::int64_t kDay = 24 * 3600;
+// A child's certificate is valid for 5 years (never beyond its parent's).
+constexpr std::int64_t kChildValiditySeconds = 5 * 365 * kDay;
+// A request token older than this is refused: ask the node for a fresh one.
+constexpr std::int64_t kRequestMaxAgeSeconds = 7 * kDay;
+
+// Everything a command needs of an existing node.
+struct OpenNode {
+  NodeDirectory dir;
+  config::NodeConfig config;
+  crypto::NodeKey key;
+  storage::Database db;
+  NodeIdentity identity;
+};
+
+Result<OpenNode> open_node(const CommandArgs& args) {
+  YIMEN_ASSIGN_OR_RETURN(const std::string dir_text, args.required("--data", "DIR"));
+  NodeDirectory dir{std::filesystem::path(dir_text)};
+  YIMEN_ASSIGN_OR_RETURN(auto config, dir.load_config());
+  YIMEN_ASSIGN_OR_RETURN(auto key, dir.load_key());
+  YIMEN_ASSIGN_OR_RETURN(auto db, dir.open_database(config));
+  YIMEN_ASSIGN_OR_RETURN(auto identity, load_identity(db));
+  if (identity.public_key != key.public_key()) {
+    return failed_precondition("node.key is not the key this node's database was created with");
+  }
+  return OpenNode{std::move(dir), std::move(config), std::move(key), std::move(db),
+                  std::move(identity)};
+}
+
+// The child's certificate: the one already issued to this key, or a new one
+// recorded among the enrolled children.
+Result<crypto::Certificate> certify_child(OpenNode& parent, const EnrolRequest& request,
+                                          const crypto::Certificate& parent_cert,
+                                          std::int64_t now) {
+  YIMEN_ASSIGN_OR_RETURN(auto existing, find_child(parent.db, request.id));
+  if (existing) {
+    if (existing->public_key != request.public_key) {
+      return already_exists(request.id.str() + " is already enrolled with another key (" +
+                            crypto::fingerprint(existing->public_key) +
+                            "); its old key must be revoked before a new one is certified");
+    }
+    return crypto::Certificate::decode(existing->certificate);
+  }
+  const std::int64_t not_after = std::min(now + kChildValiditySeconds, parent_cert.not_after);
+  YIMEN_ASSIGN_OR_RETURN(
+      auto leaf, crypto::Certificate::issue(request.id, request.name, request.public_key, now,
+                                            not_after, parent.identity.id, parent.key));
+  YIMEN_ASSIGN_OR_RETURN(auto tx, parent.db.begin());
+  YIMEN_TRY(save_child(
+      parent.db, EnrolledChild{request.id, request.name, request.public_key, leaf.bytes, now}));
+  YIMEN_TRY(tx.commit());
+  return leaf;
+}
+
+}  // namespace
+
+Status run_enrol_request(const CommandArgs& args, CommandContext& ctx) {
+  YIMEN_ASSIGN_OR_RETURN(auto node, open_node(args));
+  if (node.identity.id.level() == RegionLevel::kCity) {
+    return failed_precondition("the city node is the root; it has no parent to enrol with");
+  }
+  const EnrolRequest request{node.identity.id, node.identity.name, node.key.public_key(),
+                             ctx.now()};
+  ctx.out << encode_enrol_request(request, node.key) << "\n";
+  return {};
+}
+
+Status run_enrol_approve(const CommandArgs& args, CommandContext& ctx) {
+  YIMEN_ASSIGN_OR_RETURN(auto parent, open_node(args));
+  YIMEN_ASSIGN_OR_RETURN(auto chain, load_chain(parent.db));
+  if (chain.empty()) {
+    return failed_precondition("this node is not enrolled itself yet, so it cannot enrol children");
+  }
+  const std::int64_t now = ctx.now();
+  if (Status s = crypto::verify_chain(chain, chain.back().public_key, now, {}); !s.ok()) {
+    return s.with_context("this node's own certificate chain");
+  }
+  YIMEN_ASSIGN_OR_RETURN(const auto request, decode_enrol_request(args.positionals[0]));
+  const RegionCode& me = parent.identity.id;
+  if (!request.id.is_direct_child_of(me)) {
+    const auto its_parent = request.id.parent();
+    return permission_denied(
+        request.id.str() + " is not a direct child of this node (" + me.str() + ")" +
+        (its_parent ? "; it enrols with " + its_parent->str() : std::string()));
+  }
+  if (request.created_at > now + kDay) {
+    return invalid_argument("the request token is dated in the future; check the clocks");
+  }
+  if (now - request.created_at > kRequestMaxAgeSeconds) {
+    return invalid_argument("the request token is older than 7 days; ask the node for a new one");
+  }
+  const auto endpoint = parent.config.sync.endpoint_for_children();
+  if (!endpoint) {
+    return failed_precondition(
+        "node.toml sets neither sync.advertise nor a sync.listen address children can reach");
+  }
+
+  YIMEN_ASSIGN_OR_RETURN(auto existing, find_child(parent.db, request.id));
+  YIMEN_ASSIGN_OR_RETURN(const crypto::Certificate leaf,
+                         certify_child(parent, request, chain.front(), now));
+  CertificateToken token{*endpoint, {leaf}};
+  token.chain.insert(token.chain.end(), chain.begin(), chain.end());
+  ctx.out << encode_certificate_token(token) << "\n";
+  return {};
+}
+
+Status run_enrol_install(const CommandArgs& args, CommandContext& ctx) {
+  YIMEN_ASSIGN_OR_RETURN(auto node, open_node(args));
+  YIMEN_ASSIGN_OR_RETURN(auto token, decode_certificate_token(args.positionals[0]));
+  const crypto::Certificate& leaf = token.chain.front();
+  if (leaf.subject != node.identity.id) {
+    return invalid_argument("this token certifies " + leaf.subject.str() + ", not this node (" +
+                            node.identity.id.str() + ")");
+  }
+  if (leaf.public_key != node.key.public_key()) {
+    return invalid_argument("this token certifies another key than this node's");
+  }
+  const crypto::Certificate& root = token.chain.back();
+  if (root.subject != node.identity.id.city()) {
+    return invalid_argument("the token's chain ends at " + root.subject.str() +
+                            ", not at this node's city " + node.identity.id.city().str());
+  }
+  if (Status s = crypto::verify_chain(token.chain, root.public_key, ctx.now(), {}); !s.ok()) {
+    return s;
+  }
+  YIMEN_ASSIGN_OR_RETURN(auto current, load_chain(node.db));
+  if (!current.empty()) {
+    if (current.front().bytes == leaf.bytes) {
+      ctx.out << "this certificate is already installed\n";
+      return {};
+    }
+    return already_exists(
+        "this node is already enrolled; a new certificate needs its old key "
+        "revoked first");
+  }
+  {
+    YIMEN_ASSIGN_OR_RETURN(auto tx, node.db.begin());
+    YIMEN_TRY(save_chain(node.db, token.chain));
+    YIMEN_TRY(tx.commit());
+  }
+  config::NodeConfig updated = node.config;
+  updated.sync.parent = token.parent_endpoint;
+  YIMEN_TRY(node.dir.write_config(updated));
+  const crypto::Certificate& parent = token.chain[1];
+  ctx.out << "enrolled under " << parent.subject.str() << " (" << parent.name << ")\n"
+          << "parent endpoint: " << token.parent_endpoint << "\n"
+          << "city root " << root.subject.str()
+          << " key fingerprint: " << crypto::fingerprint(root.public_key)
+          << " (compare it with the fingerprint the city published)\n";
+  return {};
+}
+
+}  // namespace yimen::node

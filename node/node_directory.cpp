@@ -1,0 +1,87 @@
+#include "node/node_directory.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+
+#include "node/node_store.h"
+
+namespace yimen::node {
+
+bool NodeDirectory::holds_a_node() const {
+  std::error_code ec;
+  for (const auto& p :
+       {config_path(), key_path(), database_path(), database_key_path(), kdf_salt_path()}) {
+    if (std::filesystem::exists(p, ec)) return true;
+  }
+  return false;
+}
+
+Result<config::NodeConfig> NodeDirectory::load_config() const {
+  std::error_code ec;
+  if (!std::filesystem::exists(config_path(), ec)) {
+    return not_found(dir_.string() + " holds no node (no node.toml); create one with yimen init");
+  }
+  return config::load_node_config(config_path());
+}
+
+Result<crypto::NodeKey> NodeDirectory::load_key() const {
+  return crypto::NodeKey::load(key_path());
+}
+
+Result<crypto::SecretBytes> NodeDirectory::database_key(const config::NodeConfig& config) const {
+  if (!config.storage.passphrase_env) return crypto::load_database_key(database_key_path());
+  const std::string& var = *config.storage.passphrase_env;
+  const char* passphrase = std::getenv(var.c_str());
+  if (passphrase == nullptr || *passphrase == '\0') {
+    return invalid_argument("the database passphrase is expected in environment variable " + var +
+                            ", which is not set");
+  }
+  YIMEN_ASSIGN_OR_RETURN(auto salt, crypto::load_kdf_salt(kdf_salt_path()));
+  return crypto::derive_database_key(passphrase, salt);
+}
+
+Result<storage::Database> NodeDirectory::open_database(const config::NodeConfig& config) const {
+  YIMEN_ASSIGN_OR_RETURN(auto key, database_key(config));
+  storage::OpenOptions options;
+  options.busy_timeout_ms = config.storage.busy_timeout_ms;
+  YIMEN_ASSIGN_OR_RETURN(
+      auto db, storage::Database::open(database_path(),
+                                       std::span<const std::uint8_t, 32>(key.data(), 32), options));
+  YIMEN_TRY(migrate_node_schema(db));
+  return db;
+}
+
+Status NodeDirectory::write_config(const config::NodeConfig& config) const {
+  const std::string text = config::render_node_config(config);
+  const auto tmp = dir_ / "node.toml.tmp";
+  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
+  if (fd < 0) return io_error("cannot write " + tmp.string() + ": " + std::strerror(errno));
+  size_t done = 0;
+  bool ok = true;
+  while (ok && done < text.size()) {
+    const ssize_t w = ::write(fd, text.data() + done, text.size() - done);
+    if (w < 0 && errno == EINTR) continue;
+    ok = w > 0;
+    if (ok) done += static_cast<size_t>(w);
+  }
+  ok = ok && ::fsync(fd) == 0;
+  ok = (::close(fd) == 0) && ok;
+  if (!ok || std::rename(tmp.c_str(), config_path().c_str()) != 0) {
+    const std::string why = std::strerror(errno);
+    std::filesystem::remove(tmp);
+    return io_error("cannot write " + config_path().string() + ": " + why);
+  }
+  const int dfd = ::open(dir_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dfd < 0 || ::fsync(dfd) != 0) {
+    if (dfd >= 0) ::close(dfd);
+    return io_error("cannot sync " + dir_.string());
+  }
+  ::close(dfd);
+  return {};
+}
+
+}  // namespace yimen::node

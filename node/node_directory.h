@@ -1,0 +1,54 @@
+#pragma once
+
+// A node's data directory and what is in it:
+//
+//   node.toml      configuration (config/node.example.toml)
+//   node.key       the node's Ed25519 key, mode 0600
+//   hall.db        the encrypted database (SQLCipher)
+//   db.key         the database key, mode 0600 — or, with a passphrase,
+//   hall.db.salt   the Argon2id salt and cost for deriving it
+
+#include <filesystem>
+
+#include "common/status.h"
+#include "config/node_config.h"
+#include "crypto/crypto.h"
+#include "storage/database.h"
+
+namespace yimen::node {
+
+class NodeDirectory {
+ public:
+  explicit NodeDirectory(std::filesystem::path dir) : dir_(std::move(dir)) {}
+
+  const std::filesystem::path& dir() const { return dir_; }
+  std::filesystem::path config_path() const { return dir_ / "node.toml"; }
+  std::filesystem::path key_path() const { return dir_ / "node.key"; }
+  std::filesystem::path database_path() const { return dir_ / "hall.db"; }
+  std::filesystem::path database_key_path() const { return dir_ / "db.key"; }
+  std::filesystem::path kdf_salt_path() const { return dir_ / "hall.db.salt"; }
+
+  // True when any file of a node is present (init refuses to overwrite it).
+  bool holds_a_node() const;
+
+  // Reads node.toml. NotFound with a hint when the directory holds no node.
+  Result<config::NodeConfig> load_config() const;
+
+  // Reads node.key (refused when group or others can read it).
+  Result<crypto::NodeKey> load_key() const;
+
+  // The database key: from db.key, or Argon2id over the passphrase in the
+  // environment variable that the config names (InvalidArgument when unset).
+  Result<crypto::SecretBytes> database_key(const config::NodeConfig& config) const;
+
+  // Opens hall.db with its key and brings the node schema up to date.
+  Result<storage::Database> open_database(const config::NodeConfig& config) const;
+
+  // Replaces node.toml atomically (temporary file, fsync, rename).
+  Status write_config(const config::NodeConfig& config) const;
+
+ private:
+  std::filesystem::path dir_;
+};
+
+}  // namespace yimen::node

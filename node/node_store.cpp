@@ -1,0 +1,127 @@
+#include "node/node_store.h"
+
+#include <array>
+#include <cstring>
+
+#include "storage/migration.h"
+
+namespace yimen::node {
+namespace {
+
+constexpr std::array<storage::Migration, 1> kMigrations = {{
+    {1, "node identity, certificate chain, enrolled children", R"sql(
+CREATE TABLE node_identity (
+  singleton   INTEGER PRIMARY KEY CHECK (singleton = 1),
+  id          TEXT NOT NULL,
+  name        TEXT NOT NULL,
+  public_key  BLOB NOT NULL,
+  log_epoch   BLOB NOT NULL,
+  created_at  INTEGER NOT NULL
+);
+-- The node's own chain: position 0 is its own certificate, the last the city root.
+CREATE TABLE node_certificate (
+  position  INTEGER PRIMARY KEY,
+  bytes     BLOB NOT NULL
+);
+CREATE TABLE enrolled_child (
+  id           TEXT PRIMARY KEY,
+  name         TEXT NOT NULL,
+  public_key   BLOB NOT NULL,
+  certificate  BLOB NOT NULL,
+  enrolled_at  INTEGER NOT NULL
+);
+)sql"},
+}};
+
+template <size_t N>
+bool copy_key(const Bytes& from, std::array<std::uint8_t, N>& to) {
+  if (from.size() != N) return false;
+  std::memcpy(to.data(), from.data(), N);
+  return true;
+}
+
+}  // namespace
+
+Status migrate_node_schema(storage::Database& db) {
+  return storage::migrate(db, "node", kMigrations);
+}
+
+Status save_identity(storage::Database& db, const NodeIdentity& identity) {
+  YIMEN_ASSIGN_OR_RETURN(auto stmt, db.prepare("INSERT INTO node_identity "
+                                               "(singleton, id, name, public_key, log_epoch, "
+                                               "created_at) VALUES (1, ?, ?, ?, ?, ?)"));
+  stmt.bind(1, identity.id.str());
+  stmt.bind(2, identity.name);
+  stmt.bind_blob(3, identity.public_key);
+  stmt.bind_blob(4, identity.log_epoch);
+  stmt.bind(5, identity.created_at);
+  return stmt.run();
+}
+
+Result<NodeIdentity> load_identity(storage::Database& db) {
+  YIMEN_ASSIGN_OR_RETURN(auto stmt, db.prepare("SELECT id, name, public_key, log_epoch, created_at "
+                                               "FROM node_identity WHERE singleton = 1"));
+  YIMEN_ASSIGN_OR_RETURN(bool row, stmt.step());
+  if (!row) return not_found("the database records no node identity");
+  auto id = RegionCode::parse(stmt.column_text(0));
+  if (!id.ok()) return corruption("node identity: " + id.status().message());
+  NodeIdentity identity{*id, stmt.column_text(1), {}, stmt.column_blob(3), stmt.column_int64(4)};
+  if (!copy_key(stmt.column_blob(2), identity.public_key)) {
+    return corruption("node identity: public key is not 32 bytes");
+  }
+  return identity;
+}
+
+Status save_chain(storage::Database& db, const std::vector<crypto::Certificate>& chain) {
+  YIMEN_TRY(db.exec("DELETE FROM node_certificate"));
+  YIMEN_ASSIGN_OR_RETURN(
+      auto stmt, db.prepare("INSERT INTO node_certificate (position, bytes) VALUES (?, ?)"));
+  for (size_t i = 0; i < chain.size(); ++i) {
+    stmt.bind(1, static_cast<std::int64_t>(i));
+    stmt.bind_blob(2, chain[i].bytes);
+    YIMEN_TRY(stmt.run());
+    stmt.reset();
+  }
+  return {};
+}
+
+Result<std::vector<crypto::Certificate>> load_chain(storage::Database& db) {
+  YIMEN_ASSIGN_OR_RETURN(auto stmt,
+                         db.prepare("SELECT bytes FROM node_certificate ORDER BY position"));
+  std::vector<crypto::Certificate> chain;
+  for (;;) {
+    YIMEN_ASSIGN_OR_RETURN(bool row, stmt.step());
+    if (!row) break;
+    auto cert = crypto::Certificate::decode(stmt.column_blob(0));
+    if (!cert.ok()) return corruption("stored " + cert.status().message());
+    chain.push_back(std::move(cert).value());
+  }
+  return chain;
+}
+
+Status save_child(storage::Database& db, const EnrolledChild& child) {
+  YIMEN_ASSIGN_OR_RETURN(auto stmt, db.prepare("INSERT INTO enrolled_child "
+                                               "(id, name, public_key, certificate, enrolled_at) "
+                                               "VALUES (?, ?, ?, ?, ?)"));
+  stmt.bind(1, child.id.str());
+  stmt.bind(2, child.name);
+  stmt.bind_blob(3, child.public_key);
+  stmt.bind_blob(4, child.certificate);
+  stmt.bind(5, child.enrolled_at);
+  return stmt.run();
+}
+
+Result<std::optional<EnrolledChild>> find_child(storage::Database& db, const RegionCode& id) {
+  YIMEN_ASSIGN_OR_RETURN(auto stmt, db.prepare("SELECT name, public_key, certificate, enrolled_at "
+                                               "FROM enrolled_child WHERE id = ?"));
+  stmt.bind(1, id.str());
+  YIMEN_ASSIGN_OR_RETURN(bool row, stmt.step());
+  if (!row) return std::optional<EnrolledChild>();
+  EnrolledChild child{id, stmt.column_text(0), {}, stmt.column_blob(2), stmt.column_int64(3)};
+  if (!copy_key(stmt.column_blob(1), child.public_key)) {
+    return corruption("enrolled child: public key is not 32 bytes");
+  }
+  return std::optional<EnrolledChild>(std::move(child));
+}
+
+}  // namespace yimen::node

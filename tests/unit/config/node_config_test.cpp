@@ -1,0 +1,135 @@
+#include "config/node_config.h"
+
+#include <gtest/gtest.h>
+
+namespace yimen::config {
+namespace {
+
+constexpr const char* kValid = R"(
+[node]
+id = "441802001001"
+name = "示范村党群服务中心"
+
+[storage]
+busy_timeout_ms = 2000
+
+[sync]
+parent = "tcp://127.0.0.1:7403"
+)";
+
+std::string error_of(const std::string& text) {
+  auto r = parse_node_config(text, "node.toml");
+  EXPECT_FALSE(r.ok());
+  return r.status().message();
+}
+
+TEST(NodeConfig, ParsesAValidFile) {
+  auto c = parse_node_config(kValid, "node.toml");
+  ASSERT_TRUE(c.ok()) << c.status().message();
+  EXPECT_EQ(c->id.str(), "441802001001");
+  EXPECT_EQ(c->name, "示范村党群服务中心");
+  EXPECT_EQ(c->storage.busy_timeout_ms, 2000);
+  EXPECT_FALSE(c->storage.passphrase_env.has_value());
+  EXPECT_EQ(c->sync.parent, "tcp://127.0.0.1:7403");
+  EXPECT_FALSE(c->sync.listen.has_value());
+}
+
+TEST(NodeConfig, MissingKey) {
+  EXPECT_EQ(error_of("[node]\nid = \"441802001001\"\n"),
+            "node.toml: node.name: required key is missing");
+  EXPECT_EQ(error_of("[storage]\n"), "node.toml: node: required table is missing");
+}
+
+TEST(NodeConfig, WrongType) {
+  EXPECT_EQ(error_of("[node]\nid = 441802001001\nname = \"x\"\n"),
+            "node.toml:2: node.id: expected a string, got an integer");
+  EXPECT_EQ(
+      error_of("[node]\nid = \"441802001001\"\nname = \"x\"\n[storage]\nbusy_timeout_ms = \"5\"\n"),
+      "node.toml:5: storage.busy_timeout_ms: expected an integer, got a string");
+}
+
+TEST(NodeConfig, UnknownKeyAndTable) {
+  EXPECT_EQ(
+      error_of("[node]\nid = \"441802001001\"\nname = \"x\"\n[sync]\nparnet = \"tcp://a:1\"\n"),
+      "node.toml:5: sync.parnet: unknown key");
+  EXPECT_EQ(error_of("[node]\nid = \"441802001001\"\nname = \"x\"\n[synk]\n"),
+            "node.toml:4: synk: unknown table");
+}
+
+TEST(NodeConfig, BadRegionCode) {
+  EXPECT_EQ(error_of("[node]\nid = \"44180200100\"\nname = \"x\"\n"),
+            "node.toml:2: node.id: region code must be 12 digits, got 11 characters");
+  EXPECT_EQ(error_of("[node]\nid = \"440000000000\"\nname = \"x\"\n"),
+            "node.toml:2: node.id: region code 440000000000 names a province; a node is a city, "
+            "county, town or village");
+}
+
+TEST(NodeConfig, BadEndpoint) {
+  const std::string head = "[node]\nid = \"441802001001\"\nname = \"x\"\n\n[sync]\n# the parent\n";
+  EXPECT_EQ(error_of(head + "parent = \"127.0.0.1:7400\"\n"),
+            "node.toml:7: sync.parent: expected tcp://HOST:PORT");
+  EXPECT_EQ(error_of(head + "parent = \"tcp://127.0.0.1:0\"\n"),
+            "node.toml:7: sync.parent: expected tcp://HOST:PORT");
+  EXPECT_EQ(error_of(head + "parent = \"tcp://*:7400\"\n"),
+            "node.toml:7: sync.parent: expected tcp://HOST:PORT");
+  EXPECT_EQ(error_of(head + "listen = \"tcp://127.0.0.1:99999\"\n"),
+            "node.toml:7: sync.listen: expected tcp://HOST:PORT (HOST may be *)");
+}
+
+TEST(NodeConfig, OutOfRangeAndBadNames) {
+  EXPECT_EQ(error_of("[node]\nid = \"441802001001\"\nname = \"\"\n"),
+            "node.toml:3: node.name: expected 1 to 200 bytes of text");
+  EXPECT_EQ(
+      error_of("[node]\nid = \"441802001001\"\nname = \"x\"\n[storage]\nbusy_timeout_ms = 5\n"),
+      "node.toml:5: storage.busy_timeout_ms: expected 100 to 600000");
+  EXPECT_EQ(
+      error_of(
+          "[node]\nid = \"441802001001\"\nname = \"x\"\n[storage]\npassphrase_env = \"A B\"\n"),
+      "node.toml:5: storage.passphrase_env: expected an environment variable name");
+}
+
+TEST(NodeConfig, SyntaxErrorNamesLineAndColumn) {
+  const std::string msg = error_of("[node]\nid = \"441802001001\nname = \"x\"\n");
+  EXPECT_EQ(msg.rfind("node.toml:2:", 0), 0u) << msg;
+}
+
+TEST(NodeConfig, EndpointsAccepted) {
+  EXPECT_TRUE(is_valid_endpoint("tcp://county-hall.example:7400", false));
+  EXPECT_TRUE(is_valid_endpoint("tcp://[::1]:7400", false));
+  EXPECT_TRUE(is_valid_endpoint("tcp://*:7400", true));
+  EXPECT_FALSE(is_valid_endpoint("tcp://-bad.example:7400", false));
+  EXPECT_FALSE(is_valid_endpoint("tcp://a..b:7400", false));
+  EXPECT_FALSE(is_valid_endpoint("ipc:///tmp/x", false));
+}
+
+TEST(NodeConfig, RenderReadsBackEqual) {
+  auto c = parse_node_config(kValid, "node.toml").value();
+  c.storage.passphrase_env = "YIMEN_DB_PASSPHRASE";
+  c.sync.listen = "tcp://*:7400";
+  c.name = "带\"引号\\的名字";
+  auto back = parse_node_config(render_node_config(c), "node.toml");
+  ASSERT_TRUE(back.ok()) << back.status().message();
+  EXPECT_EQ(back->id, c.id);
+  EXPECT_EQ(back->name, c.name);
+  EXPECT_EQ(back->storage.passphrase_env, c.storage.passphrase_env);
+  EXPECT_EQ(back->storage.busy_timeout_ms, c.storage.busy_timeout_ms);
+  EXPECT_EQ(back->sync.listen, c.sync.listen);
+  EXPECT_EQ(back->sync.parent, c.sync.parent);
+  EXPECT_FALSE(back->sync.advertise.has_value());
+  EXPECT_FALSE(back->sync.endpoint_for_children().has_value());  // "*" is no address to give out
+}
+
+TEST(NodeConfig, TheAnnotatedExampleParses) {
+  auto c = load_node_config(std::string(YIMEN_SOURCE_DIR) + "/config/node.example.toml");
+  ASSERT_TRUE(c.ok()) << c.status().message();
+  EXPECT_EQ(c->storage.busy_timeout_ms, 5000);
+}
+
+TEST(NodeConfig, MissingFile) {
+  auto c = load_node_config("/nonexistent/node.toml");
+  EXPECT_EQ(c.status().code(), ErrorCode::kNotFound);
+  EXPECT_EQ(c.status().message(), "/nonexistent/node.toml: cannot read the node configuration");
+}
+
+}  // namespace
+}  // namespace yimen::config
