@@ -1,0 +1,595 @@
+#include "sync/event_log.h"
+
+#include <algorithm>
+#include <array>
+#include <cstring>
+#include <map>
+
+#include "storage/migration.h"
+
+namespace yimen::sync {
+namespace {
+
+constexpr std::array<storage::Migration, 1> kMigrations = {{
+    {1, "event log, pending, quarantine, forks, certified keys", R"sql(
+CREATE TABLE event (
+  local_seq    INTEGER PRIMARY KEY AUTOINCREMENT,
+  id           BLOB NOT NULL UNIQUE,
+  origin       TEXT NOT NULL,
+  seq          INTEGER NOT NULL,
+  prev         BLOB NOT NULL,
+  hlc          INTEGER NOT NULL,
+  signer       BLOB NOT NULL,
+  body_type    INTEGER NOT NULL,
+  envelope     BLOB NOT NULL,
+  received_at  INTEGER NOT NULL,
+  UNIQUE (origin, seq)
+);
+CREATE TABLE pending_event (
+  id           BLOB PRIMARY KEY,
+  origin       TEXT NOT NULL,
+  seq          INTEGER NOT NULL,
+  waiting_for  TEXT NOT NULL,
+  envelope     BLOB NOT NULL,
+  received_at  INTEGER NOT NULL
+);
+CREATE INDEX pending_event_waiting_for ON pending_event (waiting_for);
+CREATE TABLE quarantined_event (
+  id           BLOB PRIMARY KEY,
+  origin       TEXT NOT NULL,
+  seq          INTEGER NOT NULL,
+  reason       TEXT NOT NULL,
+  envelope     BLOB NOT NULL,
+  received_at  INTEGER NOT NULL
+);
+-- Events that claim an (origin, seq) another held event has, and later events
+-- of a forked origin: evidence, never applied.
+CREATE TABLE fork_evidence (
+  id           BLOB PRIMARY KEY,
+  origin       TEXT NOT NULL,
+  seq          INTEGER NOT NULL,
+  envelope     BLOB NOT NULL,
+  detected_at  INTEGER NOT NULL
+);
+CREATE TABLE forked_origin (
+  origin       TEXT PRIMARY KEY,
+  from_seq     INTEGER NOT NULL
+);
+-- Certificates verified so far (from enrolment and certificate events).
+CREATE TABLE certified_key (
+  public_key   BLOB PRIMARY KEY,
+  subject      TEXT NOT NULL,
+  issuer_key   BLOB NOT NULL,
+  certificate  BLOB NOT NULL
+);
+CREATE TABLE trust_anchor (
+  singleton    INTEGER PRIMARY KEY CHECK (singleton = 1),
+  public_key   BLOB NOT NULL
+);
+CREATE TABLE revoked_key (
+  public_key   BLOB PRIMARY KEY,
+  after_seq    INTEGER NOT NULL
+);
+)sql"},
+}};
+
+constexpr size_t kMaxChainLength = 6;
+// A remote HLC more than this far ahead of the local clock is not adopted.
+constexpr std::uint64_t kMaxHlcSkewMs = 5 * 60 * 1000;
+
+using Admission = EventSink::Admission;
+
+std::string key_dependency(const crypto::PublicKey& key) { return "key:" + crypto::to_hex(key); }
+std::string event_dependency(const RegionCode& origin, std::uint64_t seq) {
+  return "event:" + origin.str() + ":" + std::to_string(seq);
+}
+
+bool is_trust_body(BodyType type) {
+  return type == schema::Body::CERTIFICATE_ISSUED || type == schema::Body::KEY_REVOKED;
+}
+
+template <size_t N>
+std::optional<std::array<std::uint8_t, N>> fixed(const Bytes& b) {
+  if (b.size() != N) return std::nullopt;
+  std::array<std::uint8_t, N> out{};
+  std::memcpy(out.data(), b.data(), N);
+  return out;
+}
+
+std::int64_t as_int(std::uint64_t v) { return static_cast<std::int64_t>(v); }
+
+}  // namespace
+
+const char* append_outcome_name(AppendOutcome outcome) {
+  switch (outcome) {
+    case AppendOutcome::kApplied:
+      return "applied";
+    case AppendOutcome::kStored:
+      return "stored";
+    case AppendOutcome::kDuplicate:
+      return "duplicate";
+    case AppendOutcome::kPending:
+      return "pending";
+    case AppendOutcome::kQuarantined:
+      return "quarantined";
+    case AppendOutcome::kForkEvidence:
+      return "fork evidence";
+  }
+  return "unknown";
+}
+
+Status EventLog::migrate(storage::Database& db) {
+  return storage::migrate(db, "sync", kMigrations);
+}
+
+EventLog::EventLog(storage::Database& db, RegionCode self, EventSink& sink)
+    : db_(db), self_(std::move(self)), sink_(sink) {}
+
+Status EventLog::add_trust_anchor(const crypto::Certificate& root) {
+  if (!root.self_signed() || root.subject.level() != RegionLevel::kCity) {
+    return invalid_argument("a trust anchor must be a self-signed city certificate");
+  }
+  YIMEN_ASSIGN_OR_RETURN(auto stmt, db_.prepare("INSERT OR REPLACE INTO trust_anchor (singleton, "
+                                                "public_key) VALUES (1, ?)"));
+  stmt.bind_blob(1, root.public_key);
+  YIMEN_TRY(stmt.run());
+  return add_certificate(root);
+}
+
+Status EventLog::add_certificate(const crypto::Certificate& cert) {
+  YIMEN_ASSIGN_OR_RETURN(auto stmt, db_.prepare("INSERT OR IGNORE INTO certified_key "
+                                                "(public_key, subject, issuer_key, certificate) "
+                                                "VALUES (?, ?, ?, ?)"));
+  stmt.bind_blob(1, cert.public_key);
+  stmt.bind(2, cert.subject.str());
+  stmt.bind_blob(3, cert.issuer_key);
+  stmt.bind_blob(4, cert.bytes);
+  return stmt.run();
+}
+
+Result<AppendResult> EventLog::append(DecodedEvent event, std::int64_t now) {
+  if (!db_.in_transaction()) return failed_precondition("EventLog::append needs a transaction");
+  std::vector<std::string> satisfied;
+  YIMEN_ASSIGN_OR_RETURN(AppendResult result, append_one(event, now, satisfied));
+  YIMEN_ASSIGN_OR_RETURN(result.released, release(std::move(satisfied), now));
+  return result;
+}
+
+Result<AppendResult> EventLog::append_one(DecodedEvent& event, std::int64_t now,
+                                          std::vector<std::string>& satisfied) {
+  const RegionCode& origin = event.origin();
+  const std::uint64_t seq = event.seq();
+
+  // 1. Duplicates, wherever the first copy went.
+  for (const char* table : {"event", "pending_event", "quarantined_event", "fork_evidence"}) {
+    YIMEN_ASSIGN_OR_RETURN(auto stmt,
+                           db_.prepare(std::string("SELECT 1 FROM ") + table + " WHERE id = ?"));
+    stmt.bind_blob(1, event.id());
+    YIMEN_ASSIGN_OR_RETURN(bool held, stmt.step());
+    if (held) return AppendResult{AppendOutcome::kDuplicate, table, 0, 0};
+  }
+
+  // 2. The signer: a key certified for the origin. Nothing unsigned by such a
+  // key goes further, so nobody but the key holder can fake a fork.
+  YIMEN_ASSIGN_OR_RETURN(auto signer, check_signer(event));
+  if (signer.verdict == Admission::Verdict::kWait) return park(event, signer.detail, now);
+  if (signer.verdict == Admission::Verdict::kReject) return quarantine(event, signer.detail, now);
+
+  // 3. An origin that forked at or before this seq: evidence only. Another
+  // event holding (origin, seq): a fork.
+  {
+    YIMEN_ASSIGN_OR_RETURN(auto stmt,
+                           db_.prepare("SELECT from_seq FROM forked_origin WHERE origin = ?"));
+    stmt.bind(1, origin.str());
+    YIMEN_ASSIGN_OR_RETURN(bool row, stmt.step());
+    if (row && as_int(seq) >= stmt.column_int64(0)) {
+      const std::string detail =
+          "origin " + origin.str() + " forked at seq " + std::to_string(stmt.column_int64(0));
+      YIMEN_TRY(record_fork(event, now));
+      return AppendResult{AppendOutcome::kForkEvidence, detail, 0, 0};
+    }
+  }
+  {
+    YIMEN_ASSIGN_OR_RETURN(auto stmt,
+                           db_.prepare("SELECT 1 FROM event WHERE origin = ? AND seq = ?"));
+    stmt.bind(1, origin.str());
+    stmt.bind(2, as_int(seq));
+    YIMEN_ASSIGN_OR_RETURN(bool held, stmt.step());
+    if (held) {
+      YIMEN_TRY(record_fork(event, now));
+      return AppendResult{AppendOutcome::kForkEvidence,
+                          "fork: two events for " + origin.str() + " seq " + std::to_string(seq), 0,
+                          0};
+    }
+  }
+
+  // 4. The chain.
+  if (seq > 1) {
+    YIMEN_ASSIGN_OR_RETURN(auto stmt,
+                           db_.prepare("SELECT id FROM event WHERE origin = ? AND seq = ?"));
+    stmt.bind(1, origin.str());
+    stmt.bind(2, as_int(seq - 1));
+    YIMEN_ASSIGN_OR_RETURN(bool held, stmt.step());
+    if (held) {
+      if (stmt.column_blob(0) != event.prev()) {
+        return quarantine(event,
+                          "chain broken: prev is not the held event " + std::to_string(seq - 1) +
+                              " of " + origin.str(),
+                          now);
+      }
+    } else if (self_.contains(origin)) {
+      return park(event, event_dependency(origin, seq - 1), now);
+    }
+  }
+
+  // 5. The body.
+  Admission admission;
+  if (is_trust_body(event.body_type())) {
+    YIMEN_ASSIGN_OR_RETURN(admission, admit_trust(event));
+  } else if (event.body_known()) {
+    admission = sink_.admit(event);
+  }
+  if (admission.verdict == Admission::Verdict::kWait) return park(event, admission.detail, now);
+  if (admission.verdict == Admission::Verdict::kReject) {
+    return quarantine(event, admission.detail, now);
+  }
+
+  YIMEN_ASSIGN_OR_RETURN(auto insert,
+                         db_.prepare("INSERT INTO event (id, origin, seq, prev, hlc, signer, "
+                                     "body_type, envelope, received_at) "
+                                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+  insert.bind_blob(1, event.id());
+  insert.bind(2, origin.str());
+  insert.bind(3, as_int(seq));
+  insert.bind_blob(4, event.prev());
+  insert.bind(5, as_int(event.hlc()));
+  insert.bind_blob(6, event.signer());
+  insert.bind(7, static_cast<std::int64_t>(event.body_type()));
+  insert.bind_blob(8, event.envelope());
+  insert.bind(9, now);
+  YIMEN_TRY(insert.run());
+  const std::int64_t local_seq = db_.last_insert_rowid();
+  YIMEN_TRY(apply_event(event));
+
+  const std::uint64_t now_ms = static_cast<std::uint64_t>(now) * 1000;
+  if ((event.hlc() >> 16) <= now_ms + kMaxHlcSkewMs) last_hlc_ = std::max(last_hlc_, event.hlc());
+
+  satisfied.push_back(event_dependency(origin, seq));
+  if (event.body_type() == schema::Body::CERTIFICATE_ISSUED) {
+    auto cert = crypto::Certificate::decode(
+        ByteView(event.reader().getBody().getCertificateIssued().getCertificate().begin(),
+                 event.reader().getBody().getCertificateIssued().getCertificate().size()));
+    if (cert.ok()) satisfied.push_back(key_dependency(cert->public_key));
+  } else if (event.body_known()) {
+    for (auto& dep : sink_.provides(event)) satisfied.push_back(std::move(dep));
+  }
+  const bool applied = event.body_known();
+  return AppendResult{applied ? AppendOutcome::kApplied : AppendOutcome::kStored, "", local_seq, 0};
+}
+
+Result<Admission> EventLog::check_signer(const DecodedEvent& event) {
+  std::vector<crypto::Certificate> chain;
+  crypto::PublicKey next = event.signer();
+  for (;;) {
+    YIMEN_ASSIGN_OR_RETURN(
+        auto stmt, db_.prepare("SELECT certificate FROM certified_key WHERE public_key = ?"));
+    stmt.bind_blob(1, next);
+    YIMEN_ASSIGN_OR_RETURN(bool row, stmt.step());
+    if (!row) return Admission::wait_for(key_dependency(next));
+    auto cert = crypto::Certificate::decode(stmt.column_blob(0));
+    if (!cert.ok()) return corruption("stored " + cert.status().message());
+    chain.push_back(std::move(cert).value());
+    if (chain.back().self_signed()) break;
+    if (chain.size() >= kMaxChainLength) return Admission::reject("certificate chain too long");
+    next = chain.back().issuer_key;
+  }
+  if (chain.front().subject != event.origin()) {
+    return Admission::reject("signer key is certified for " + chain.front().subject.str() +
+                             ", not for the origin " + event.origin().str());
+  }
+  YIMEN_ASSIGN_OR_RETURN(auto anchor,
+                         db_.prepare("SELECT public_key FROM trust_anchor WHERE singleton = 1"));
+  YIMEN_ASSIGN_OR_RETURN(bool has_anchor, anchor.step());
+  if (!has_anchor) {
+    return failed_precondition("this node has no city root certificate yet; enrol it first");
+  }
+  const auto root = fixed<crypto::kPublicKeySize>(anchor.column_blob(0));
+  if (!root) return corruption("trust anchor: public key is not 32 bytes");
+
+  std::vector<crypto::Revocation> revocations;
+  YIMEN_ASSIGN_OR_RETURN(auto revoked,
+                         db_.prepare("SELECT public_key, after_seq FROM revoked_key"));
+  for (;;) {
+    YIMEN_ASSIGN_OR_RETURN(bool row, revoked.step());
+    if (!row) break;
+    if (auto key = fixed<crypto::kPublicKeySize>(revoked.column_blob(0))) {
+      revocations.push_back({*key, static_cast<std::uint64_t>(revoked.column_int64(1))});
+    }
+  }
+  const Status valid = crypto::verify_chain(chain, *root, event.time(), revocations, event.seq());
+  if (!valid.ok()) return Admission::reject(valid.message());
+  return Admission::accept();
+}
+
+Result<Admission> EventLog::admit_trust(const DecodedEvent& event) {
+  const auto body = event.reader().getBody();
+  if (event.body_type() == schema::Body::CERTIFICATE_ISSUED) {
+    const auto data = body.getCertificateIssued().getCertificate();
+    auto cert = crypto::Certificate::decode(ByteView(data.begin(), data.size()));
+    if (!cert.ok()) return Admission::reject(cert.status().message());
+    if (cert->issuer != event.origin() || cert->issuer_key != event.signer()) {
+      return Admission::reject("a certificate may only be published by its issuer");
+    }
+    const bool root = cert->self_signed() && cert->subject.level() == RegionLevel::kCity;
+    if (!root && !cert->subject.is_direct_child_of(cert->issuer)) {
+      return Admission::reject("a node certifies only its direct children");
+    }
+    return Admission::accept();
+  }
+  const auto rev = body.getKeyRevoked();
+  auto subject = RegionCode::parse(rev.getSubject().cStr());
+  if (!subject.ok()) return Admission::reject("revocation: " + subject.status().message());
+  if (rev.getKey().size() != crypto::kPublicKeySize) {
+    return Admission::reject("revocation: key is not 32 bytes");
+  }
+  if (!subject->is_direct_child_of(event.origin())) {
+    return Admission::reject("a key may only be revoked by the parent that certified it");
+  }
+  return Admission::accept();
+}
+
+Status EventLog::apply_trust(const DecodedEvent& event) {
+  const auto body = event.reader().getBody();
+  if (event.body_type() == schema::Body::CERTIFICATE_ISSUED) {
+    const auto data = body.getCertificateIssued().getCertificate();
+    YIMEN_ASSIGN_OR_RETURN(auto cert,
+                           crypto::Certificate::decode(ByteView(data.begin(), data.size())));
+    return add_certificate(cert);
+  }
+  const auto rev = body.getKeyRevoked();
+  const Bytes key(rev.getKey().begin(), rev.getKey().end());
+  YIMEN_ASSIGN_OR_RETURN(auto stmt, db_.prepare("SELECT after_seq FROM revoked_key "
+                                                "WHERE public_key = ?"));
+  stmt.bind_blob(1, key);
+  YIMEN_ASSIGN_OR_RETURN(bool held, stmt.step());
+  const std::int64_t after = as_int(rev.getAfterSeq());
+  if (held && stmt.column_int64(0) <= after) return {};
+  YIMEN_ASSIGN_OR_RETURN(auto upsert, db_.prepare(held ? "UPDATE revoked_key SET after_seq = ? "
+                                                         "WHERE public_key = ?"
+                                                       : "INSERT INTO revoked_key (after_seq, "
+                                                         "public_key) VALUES (?, ?)"));
+  upsert.bind(1, after);
+  upsert.bind_blob(2, key);
+  YIMEN_TRY(upsert.run());
+  // Events that key signed after that seq come out of the projections.
+  YIMEN_ASSIGN_OR_RETURN(auto later, db_.prepare("SELECT 1 FROM event WHERE signer = ? AND "
+                                                 "seq > ? LIMIT 1"));
+  later.bind_blob(1, key);
+  later.bind(2, after);
+  YIMEN_ASSIGN_OR_RETURN(bool affected, later.step());
+  return affected ? rebuild() : Status();
+}
+
+Status EventLog::apply_event(const DecodedEvent& event) {
+  if (is_trust_body(event.body_type())) return apply_trust(event);
+  if (event.body_known()) return sink_.apply(event);
+  return {};
+}
+
+Status EventLog::record_fork(const DecodedEvent& event, std::int64_t now) {
+  YIMEN_ASSIGN_OR_RETURN(auto evidence,
+                         db_.prepare("INSERT OR IGNORE INTO fork_evidence (id, origin, seq, "
+                                     "envelope, detected_at) VALUES (?, ?, ?, ?, ?)"));
+  evidence.bind_blob(1, event.id());
+  evidence.bind(2, event.origin().str());
+  evidence.bind(3, as_int(event.seq()));
+  evidence.bind_blob(4, event.envelope());
+  evidence.bind(5, now);
+  YIMEN_TRY(evidence.run());
+
+  YIMEN_ASSIGN_OR_RETURN(auto stmt,
+                         db_.prepare("SELECT from_seq FROM forked_origin WHERE origin = ?"));
+  stmt.bind(1, event.origin().str());
+  YIMEN_ASSIGN_OR_RETURN(bool known, stmt.step());
+  if (known && stmt.column_int64(0) <= as_int(event.seq())) return {};
+  YIMEN_ASSIGN_OR_RETURN(
+      auto upsert, db_.prepare(known ? "UPDATE forked_origin SET from_seq = ? WHERE origin = ?"
+                                     : "INSERT INTO forked_origin (from_seq, origin) "
+                                       "VALUES (?, ?)"));
+  upsert.bind(1, as_int(event.seq()));
+  upsert.bind(2, event.origin().str());
+  YIMEN_TRY(upsert.run());
+  return rebuild();
+}
+
+Result<AppendResult> EventLog::park(const DecodedEvent& event, const std::string& waiting_for,
+                                    std::int64_t now) {
+  YIMEN_ASSIGN_OR_RETURN(auto stmt,
+                         db_.prepare("INSERT INTO pending_event (id, origin, seq, waiting_for, "
+                                     "envelope, received_at) VALUES (?, ?, ?, ?, ?, ?)"));
+  stmt.bind_blob(1, event.id());
+  stmt.bind(2, event.origin().str());
+  stmt.bind(3, as_int(event.seq()));
+  stmt.bind(4, waiting_for);
+  stmt.bind_blob(5, event.envelope());
+  stmt.bind(6, now);
+  YIMEN_TRY(stmt.run());
+  return AppendResult{AppendOutcome::kPending, waiting_for, 0, 0};
+}
+
+Result<AppendResult> EventLog::quarantine(const DecodedEvent& event, const std::string& reason,
+                                          std::int64_t now) {
+  YIMEN_ASSIGN_OR_RETURN(auto stmt,
+                         db_.prepare("INSERT INTO quarantined_event (id, origin, seq, reason, "
+                                     "envelope, received_at) VALUES (?, ?, ?, ?, ?, ?)"));
+  stmt.bind_blob(1, event.id());
+  stmt.bind(2, event.origin().str());
+  stmt.bind(3, as_int(event.seq()));
+  stmt.bind(4, reason);
+  stmt.bind_blob(5, event.envelope());
+  stmt.bind(6, now);
+  YIMEN_TRY(stmt.run());
+  return AppendResult{AppendOutcome::kQuarantined, reason, 0, 0};
+}
+
+Result<std::size_t> EventLog::release(std::vector<std::string> satisfied, std::int64_t now) {
+  std::size_t released = 0;
+  while (!satisfied.empty()) {
+    const std::string dependency = std::move(satisfied.back());
+    satisfied.pop_back();
+    std::vector<Bytes> waiting;
+    {
+      YIMEN_ASSIGN_OR_RETURN(auto stmt, db_.prepare("SELECT envelope FROM pending_event "
+                                                    "WHERE waiting_for = ? ORDER BY seq"));
+      stmt.bind(1, dependency);
+      for (;;) {
+        YIMEN_ASSIGN_OR_RETURN(bool row, stmt.step());
+        if (!row) break;
+        waiting.push_back(stmt.column_blob(0));
+      }
+    }
+    if (waiting.empty()) continue;
+    YIMEN_ASSIGN_OR_RETURN(auto remove,
+                           db_.prepare("DELETE FROM pending_event WHERE waiting_for = ?"));
+    remove.bind(1, dependency);
+    YIMEN_TRY(remove.run());
+    for (const Bytes& envelope : waiting) {
+      auto event = decode_envelope(envelope);
+      if (!event.ok()) return corruption("stored pending " + event.status().message());
+      YIMEN_ASSIGN_OR_RETURN(auto result, append_one(*event, now, satisfied));
+      if (result.outcome == AppendOutcome::kApplied || result.outcome == AppendOutcome::kStored) {
+        ++released;
+      }
+    }
+  }
+  return released;
+}
+
+Result<AppendResult> EventLog::emit(const EventDraft& draft, const crypto::NodeKey& key,
+                                    std::int64_t wall_ms) {
+  if (!hlc_loaded_) {
+    YIMEN_ASSIGN_OR_RETURN(auto stmt, db_.prepare("SELECT COALESCE(MAX(hlc), 0) FROM event"));
+    YIMEN_ASSIGN_OR_RETURN(bool row, stmt.step());
+    if (row) last_hlc_ = std::max(last_hlc_, static_cast<std::uint64_t>(stmt.column_int64(0)));
+    hlc_loaded_ = true;
+  }
+  const std::uint64_t hlc =
+      std::max(last_hlc_ + 1, static_cast<std::uint64_t>(std::max<std::int64_t>(wall_ms, 0)) << 16);
+  YIMEN_ASSIGN_OR_RETURN(auto own_head, head(self_));
+  const std::uint64_t seq = own_head ? own_head->seq + 1 : 1;
+  const ByteView prev = own_head ? ByteView(own_head->id) : ByteView();
+  const Bytes envelope = sign_event(draft, self_, seq, prev, hlc, key);
+  YIMEN_ASSIGN_OR_RETURN(auto event, decode_envelope(envelope));
+  YIMEN_ASSIGN_OR_RETURN(auto result, append(std::move(event), wall_ms / 1000));
+  switch (result.outcome) {
+    case AppendOutcome::kApplied:
+    case AppendOutcome::kStored:
+      last_hlc_ = std::max(last_hlc_, hlc);
+      return result;
+    case AppendOutcome::kQuarantined:
+      return invalid_argument(result.detail);
+    default:
+      return internal_error(std::string("own event was not applied: ") +
+                            append_outcome_name(result.outcome) + " " + result.detail);
+  }
+}
+
+Result<std::vector<StoredEvent>> EventLog::read_from(std::int64_t after, std::size_t limit) {
+  YIMEN_ASSIGN_OR_RETURN(auto stmt, db_.prepare("SELECT local_seq, envelope FROM event "
+                                                "WHERE local_seq > ? ORDER BY local_seq LIMIT ?"));
+  stmt.bind(1, after);
+  stmt.bind(2, static_cast<std::int64_t>(limit));
+  std::vector<StoredEvent> out;
+  for (;;) {
+    YIMEN_ASSIGN_OR_RETURN(bool row, stmt.step());
+    if (!row) break;
+    out.push_back({stmt.column_int64(0), stmt.column_blob(1)});
+  }
+  return out;
+}
+
+Result<std::optional<Head>> EventLog::head(const RegionCode& origin) {
+  YIMEN_ASSIGN_OR_RETURN(auto stmt, db_.prepare("SELECT seq, id FROM event WHERE origin = ? "
+                                                "ORDER BY seq DESC LIMIT 1"));
+  stmt.bind(1, origin.str());
+  YIMEN_ASSIGN_OR_RETURN(bool row, stmt.step());
+  if (!row) return std::optional<Head>();
+  const auto id = fixed<crypto::kDigestSize>(stmt.column_blob(1));
+  if (!id) return corruption("event id is not 32 bytes");
+  return std::optional<Head>(Head{static_cast<std::uint64_t>(stmt.column_int64(0)), *id});
+}
+
+Status EventLog::rebuild() {
+  YIMEN_TRY(sink_.reset());
+  std::map<std::string, std::int64_t> forked;
+  {
+    YIMEN_ASSIGN_OR_RETURN(auto stmt, db_.prepare("SELECT origin, from_seq FROM forked_origin"));
+    for (;;) {
+      YIMEN_ASSIGN_OR_RETURN(bool row, stmt.step());
+      if (!row) break;
+      forked[stmt.column_text(0)] = stmt.column_int64(1);
+    }
+  }
+  std::int64_t after = 0;
+  for (;;) {
+    // Events that are valid now: not of a forked origin from its fork on, not
+    // signed by a key after its revocation. Trust bodies are not projections.
+    YIMEN_ASSIGN_OR_RETURN(
+        auto stmt,
+        db_.prepare("SELECT e.local_seq, e.origin, e.seq, e.envelope FROM event e "
+                    "LEFT JOIN revoked_key r ON r.public_key = e.signer "
+                    "WHERE e.local_seq > ? AND (r.after_seq IS NULL OR e.seq <= r.after_seq) "
+                    "AND e.body_type NOT IN (?, ?) ORDER BY e.local_seq LIMIT 1000"));
+    stmt.bind(1, after);
+    stmt.bind(2, static_cast<std::int64_t>(schema::Body::CERTIFICATE_ISSUED));
+    stmt.bind(3, static_cast<std::int64_t>(schema::Body::KEY_REVOKED));
+    std::size_t rows = 0;
+    for (;;) {
+      YIMEN_ASSIGN_OR_RETURN(bool row, stmt.step());
+      if (!row) break;
+      ++rows;
+      after = stmt.column_int64(0);
+      auto it = forked.find(stmt.column_text(1));
+      if (it != forked.end() && stmt.column_int64(2) >= it->second) continue;
+      auto event = decode_envelope(stmt.column_blob(3));
+      if (!event.ok()) return corruption("stored " + event.status().message());
+      if (!event->body_known()) continue;
+      if (sink_.admit(*event).verdict != Admission::Verdict::kAccept) continue;
+      YIMEN_TRY(sink_.apply(*event));
+    }
+    if (rows == 0) break;
+  }
+  return {};
+}
+
+Result<std::size_t> EventLog::pending_count() {
+  YIMEN_ASSIGN_OR_RETURN(auto stmt, db_.prepare("SELECT COUNT(*) FROM pending_event"));
+  YIMEN_ASSIGN_OR_RETURN(bool row, stmt.step());
+  return static_cast<std::size_t>(row ? stmt.column_int64(0) : 0);
+}
+
+Result<std::size_t> EventLog::quarantined_count() {
+  YIMEN_ASSIGN_OR_RETURN(auto stmt, db_.prepare("SELECT COUNT(*) FROM quarantined_event"));
+  YIMEN_ASSIGN_OR_RETURN(bool row, stmt.step());
+  return static_cast<std::size_t>(row ? stmt.column_int64(0) : 0);
+}
+
+Result<std::vector<ForkReport>> EventLog::forks() {
+  YIMEN_ASSIGN_OR_RETURN(auto stmt,
+                         db_.prepare("SELECT origin, seq, COUNT(*) + 1 FROM "
+                                     "fork_evidence f WHERE EXISTS (SELECT 1 FROM "
+                                     "event e WHERE e.origin = f.origin AND e.seq = "
+                                     "f.seq) GROUP BY origin, seq ORDER BY origin, seq"));
+  std::vector<ForkReport> out;
+  for (;;) {
+    YIMEN_ASSIGN_OR_RETURN(bool row, stmt.step());
+    if (!row) break;
+    auto origin = RegionCode::parse(stmt.column_text(0));
+    if (!origin.ok()) return corruption("fork evidence: " + origin.status().message());
+    out.push_back({*origin, static_cast<std::uint64_t>(stmt.column_int64(1)),
+                   static_cast<std::size_t>(stmt.column_int64(2))});
+  }
+  return out;
+}
+
+}  // namespace yimen::sync

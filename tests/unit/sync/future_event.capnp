@@ -1,0 +1,32 @@
+@0xd36daa3bbc32d80d;
+# A later version of sync/schema/event.capnp, for tests: the same Event with
+# one more Body member, as a newer node would send it.
+
+using Cxx = import "/capnp/c++.capnp";
+$Cxx.namespace("yimen::future_schema");
+
+struct AudienceEntry {
+  union {
+    node @0 :Text;
+    region @1 :Text;
+  }
+}
+
+struct Event {
+  origin @0 :Text;
+  seq @1 :UInt64;
+  prev @2 :Data;
+  hlc @3 :UInt64;
+  author @4 :Text;
+  audience @5 :List(AudienceEntry);
+  body @6 :Body;
+}
+
+struct Body {
+  union {
+    certificateIssued @0 :Data;
+    keyRevoked @1 :Data;
+    calendarPublished @2 :Data;
+    somethingNew @3 :Text;
+  }
+}
