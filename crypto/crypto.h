@@ -61,6 +61,9 @@ class SecretBytes {
 // Fills `out` with cryptographically secure random bytes.
 void random_fill(std::span<std::uint8_t> out);
 
+// A uniformly random number in [0, bound), bound > 0.
+std::uint32_t random_below(std::uint32_t bound);
+
 // BLAKE2b with a 256-bit output.
 Digest blake2b_256(ByteView data);
 
@@ -153,7 +156,13 @@ Result<SecretBytes> derive_database_key(std::string_view passphrase, const KdfSa
 // its own salt and parameters. InvalidArgument for an empty password.
 Result<std::string> hash_password(std::string_view password);
 
-// True when `password` matches `hash` (a string from hash_password).
+// An Argon2id hash string for a short secret code (a case's 8-digit query
+// code) at a lower cost than passwords (2 passes, 4 MiB), so intake stays
+// fast; lookups of codes are rate limited where they are checked.
+Result<std::string> hash_secret_code(std::string_view code);
+
+// True when `password` matches `hash` (a string from hash_password or
+// hash_secret_code).
 bool verify_password(std::string_view hash, std::string_view password);
 
 }  // namespace yimen::crypto

@@ -97,6 +97,17 @@ Result<std::string> hash_password(std::string_view password) {
   return std::string(out);
 }
 
+Result<std::string> hash_secret_code(std::string_view code) {
+  detail::ensure_sodium();
+  if (code.empty()) return invalid_argument("the code is empty");
+  char out[crypto_pwhash_STRBYTES];
+  if (crypto_pwhash_str_alg(out, code.data(), code.size(), 2, 4U << 20,
+                            crypto_pwhash_ALG_ARGON2ID13) != 0) {
+    return internal_error("Argon2id could not get the memory it needs");
+  }
+  return std::string(out);
+}
+
 bool verify_password(std::string_view hash, std::string_view password) {
   detail::ensure_sodium();
   const std::string h(hash);  // must be NUL-terminated

@@ -46,4 +46,9 @@ void random_fill(std::span<std::uint8_t> out) {
   randombytes_buf(out.data(), out.size());
 }
 
+std::uint32_t random_below(std::uint32_t bound) {
+  detail::ensure_sodium();
+  return randombytes_uniform(bound);
+}
+
 }  // namespace yimen::crypto

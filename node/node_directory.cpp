@@ -4,9 +4,12 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstdlib>
 #include <cstring>
 
+#include "node/hall/hall.h"
+#include "node/hall/users.h"
 #include "node/node_store.h"
 
 namespace yimen::node {
@@ -51,8 +54,33 @@ Result<storage::Database> NodeDirectory::open_database(const config::NodeConfig&
   YIMEN_ASSIGN_OR_RETURN(
       auto db, storage::Database::open(database_path(),
                                        std::span<const std::uint8_t, 32>(key.data(), 32), options));
-  YIMEN_TRY(migrate_node_schema(db));
+  YIMEN_TRY(migrate_schema(db));
   return db;
+}
+
+Status NodeDirectory::migrate_schema(storage::Database& db) {
+  YIMEN_TRY(migrate_node_schema(db));
+  YIMEN_TRY(hall::Hall::migrate(db));
+  return hall::UserDirectory::migrate(db);
+}
+
+Result<OpenNode> open_node(const std::filesystem::path& path) {
+  NodeDirectory dir{path};
+  YIMEN_ASSIGN_OR_RETURN(auto config, dir.load_config());
+  YIMEN_ASSIGN_OR_RETURN(auto key, dir.load_key());
+  YIMEN_ASSIGN_OR_RETURN(auto db, dir.open_database(config));
+  YIMEN_ASSIGN_OR_RETURN(auto identity, load_identity(db));
+  if (identity.public_key != key.public_key()) {
+    return failed_precondition("node.key is not the key this node's database was created with");
+  }
+  return OpenNode{std::move(dir), std::move(config), std::move(key), std::move(db),
+                  std::move(identity)};
+}
+
+std::int64_t system_clock_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
 }
 
 Status NodeDirectory::write_config(const config::NodeConfig& config) const {

@@ -13,6 +13,7 @@
 #include "common/status.h"
 #include "config/node_config.h"
 #include "crypto/crypto.h"
+#include "node/node_store.h"
 #include "storage/database.h"
 
 namespace yimen::node {
@@ -41,8 +42,12 @@ class NodeDirectory {
   // environment variable that the config names (InvalidArgument when unset).
   Result<crypto::SecretBytes> database_key(const config::NodeConfig& config) const;
 
-  // Opens hall.db with its key and brings the node schema up to date.
+  // Opens hall.db with its key and brings every schema up to date.
   Result<storage::Database> open_database(const config::NodeConfig& config) const;
+
+  // Brings every schema component of a node's database up to date: the node's
+  // own records, the event log, the hall's projections, the user accounts.
+  static Status migrate_schema(storage::Database& db);
 
   // Replaces node.toml atomically (temporary file, fsync, rename).
   Status write_config(const config::NodeConfig& config) const;
@@ -50,5 +55,22 @@ class NodeDirectory {
  private:
   std::filesystem::path dir_;
 };
+
+// Everything a command needs of an existing node. Not movable once a Hall
+// borrows its database and key.
+struct OpenNode {
+  NodeDirectory dir;
+  config::NodeConfig config;
+  crypto::NodeKey key;
+  storage::Database db;
+  NodeIdentity identity;
+};
+
+// Opens the node in `dir`: its config, key and database, and checks that
+// the key is the one the database was created with.
+Result<OpenNode> open_node(const std::filesystem::path& dir);
+
+// Milliseconds since the Unix epoch on the system clock.
+std::int64_t system_clock_ms();
 
 }  // namespace yimen::node

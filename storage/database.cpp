@@ -708,6 +708,11 @@ std::vector<std::uint8_t> Statement::column_blob(int index) const {
   return std::vector<std::uint8_t>(blob, blob + size);
 }
 
+int Statement::column_count() const {
+  assert(stmt_ != nullptr);
+  return sqlite3_column_count(stmt_.get());
+}
+
 bool Statement::column_is_null(int index) const {
   assert(stmt_ != nullptr);
   return sqlite3_column_type(stmt_.get(), index) == SQLITE_NULL;

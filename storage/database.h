@@ -181,6 +181,8 @@ class Statement {
   std::string column_text(int index) const;
   std::vector<std::uint8_t> column_blob(int index) const;
   bool column_is_null(int index) const;
+  // The number of columns in the statement's result rows.
+  int column_count() const;
 
   // The SQL text the statement was compiled from.
   std::string_view sql() const;

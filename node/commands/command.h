@@ -47,5 +47,8 @@ Status run_enrol_install(const CommandArgs& args, CommandContext& ctx);
 Status run_db_check(const CommandArgs& args, CommandContext& ctx);
 Status run_key_show(const CommandArgs& args, CommandContext& ctx);
 Status run_check_id(const CommandArgs& args, CommandContext& ctx);
+Status run_rebuild(const CommandArgs& args, CommandContext& ctx);
+Status run_user_add(const CommandArgs& args, CommandContext& ctx);
+Status run_user_list(const CommandArgs& args, CommandContext& ctx);
 
 }  // namespace yimen::node

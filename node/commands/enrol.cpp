@@ -4,6 +4,7 @@
 
 #include "node/commands/command.h"
 #include "node/enrolment.h"
+#include "node/hall/hall.h"
 #include "node/node_directory.h"
 #include "node/node_store.h"
 
@@ -16,27 +17,9 @@ constexpr std::int64_t kChildValiditySeconds = 5 * 365 * kDay;
 // A request token older than this is refused: ask the node for a fresh one.
 constexpr std::int64_t kRequestMaxAgeSeconds = 7 * kDay;
 
-// Everything a command needs of an existing node.
-struct OpenNode {
-  NodeDirectory dir;
-  config::NodeConfig config;
-  crypto::NodeKey key;
-  storage::Database db;
-  NodeIdentity identity;
-};
-
 Result<OpenNode> open_node(const CommandArgs& args) {
   YIMEN_ASSIGN_OR_RETURN(const std::string dir_text, args.required("--data", "DIR"));
-  NodeDirectory dir{std::filesystem::path(dir_text)};
-  YIMEN_ASSIGN_OR_RETURN(auto config, dir.load_config());
-  YIMEN_ASSIGN_OR_RETURN(auto key, dir.load_key());
-  YIMEN_ASSIGN_OR_RETURN(auto db, dir.open_database(config));
-  YIMEN_ASSIGN_OR_RETURN(auto identity, load_identity(db));
-  if (identity.public_key != key.public_key()) {
-    return failed_precondition("node.key is not the key this node's database was created with");
-  }
-  return OpenNode{std::move(dir), std::move(config), std::move(key), std::move(db),
-                  std::move(identity)};
+  return node::open_node(std::filesystem::path(dir_text));
 }
 
 // The child's certificate: the one already issued to this key, or a new one
@@ -60,6 +43,15 @@ Result<crypto::Certificate> certify_child(OpenNode& parent, const EnrolRequest& 
   YIMEN_ASSIGN_OR_RETURN(auto tx, parent.db.begin());
   YIMEN_TRY(save_child(
       parent.db, EnrolledChild{request.id, request.name, request.public_key, leaf.bytes, now}));
+  // The certificate travels to every node of the city as an event of its issuer.
+  hall::Hall hall(parent.db, parent.identity.id, parent.key, system_clock_ms);
+  sync::EventDraft draft{"",
+                         {{sync::AudienceEntry::Kind::kRegion, parent.identity.id.city()}},
+                         [&leaf](schema::Body::Builder b) {
+                           b.initCertificateIssued().setCertificate(
+                               kj::arrayPtr(leaf.bytes.data(), leaf.bytes.size()));
+                         }};
+  YIMEN_TRY(hall.log().emit(draft, parent.key, system_clock_ms()).status());
   YIMEN_TRY(tx.commit());
   return leaf;
 }
@@ -148,6 +140,9 @@ Status run_enrol_install(const CommandArgs& args, CommandContext& ctx) {
   {
     YIMEN_ASSIGN_OR_RETURN(auto tx, node.db.begin());
     YIMEN_TRY(save_chain(node.db, token.chain));
+    hall::Hall hall(node.db, node.identity.id, node.key, system_clock_ms);
+    YIMEN_TRY(hall.log().add_trust_anchor(root));
+    for (const auto& cert : token.chain) YIMEN_TRY(hall.log().add_certificate(cert));
     YIMEN_TRY(tx.commit());
   }
   config::NodeConfig updated = node.config;

@@ -8,6 +8,7 @@
 #include "common/text.h"
 #include "crypto/certificate.h"
 #include "node/commands/command.h"
+#include "node/hall/hall.h"
 #include "node/node_directory.h"
 #include "node/node_store.h"
 
@@ -107,7 +108,7 @@ Status run_init(const CommandArgs& args, CommandContext& ctx) {
       auto db,
       storage::Database::open(dir.database_path(),
                               std::span<const std::uint8_t, 32>(db_key.data(), 32), options));
-  YIMEN_TRY(migrate_node_schema(db));
+  YIMEN_TRY(NodeDirectory::migrate_schema(db));
   {
     YIMEN_ASSIGN_OR_RETURN(auto tx, db.begin());
     Bytes epoch(16);
@@ -119,6 +120,8 @@ Status run_init(const CommandArgs& args, CommandContext& ctx) {
                              crypto::Certificate::issue(*id, name, key.public_key(), now,
                                                         now + kRootValiditySeconds, *id, key));
       YIMEN_TRY(save_chain(db, {cert}));
+      hall::Hall hall(db, *id, key, system_clock_ms);
+      YIMEN_TRY(hall.log().add_trust_anchor(cert));
     }
     YIMEN_TRY(tx.commit());
   }

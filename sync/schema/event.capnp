@@ -18,6 +18,8 @@ $Cxx.namespace("yimen::schema");
 
 using Trust = import "trust.capnp";
 using Calendar = import "calendar.capnp";
+using Catalogue = import "catalogue.capnp";
+using Case = import "case.capnp";
 
 struct Envelope {
   event @0 :Data;      # the Event message, exactly as signed
@@ -48,5 +50,9 @@ struct Body {
     certificateIssued @0 :Trust.CertificateIssued;
     keyRevoked @1 :Trust.KeyRevoked;
     calendarPublished @2 :Calendar.CalendarYear;
+    itemPublished @3 :Catalogue.ServiceItem;
+    itemWithdrawn @4 :Catalogue.ItemWithdrawn;
+    caseIntake @5 :Case.CaseIntake;
+    caseHandling @6 :Case.CaseHandling;
   }
 }

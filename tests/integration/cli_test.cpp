@@ -153,6 +153,9 @@ TEST_F(Cli, EnrolmentAcrossTheTree) {
   make_city_and_county();
   const std::string toml = read_file(dir_ / "county" / "node.toml");
   EXPECT_NE(toml.find("parent = \"tcp://127.0.0.1:7401\""), std::string::npos) << toml;
+  // The county's certificate is an event of the city, for every node to learn.
+  EXPECT_EQ(run_yimen({"rebuild", "--data", data("city")}).out,
+            "rebuilt the projections from 1 events\n");
 
   // The county can now enrol its town; the town its village.
   set_listen("county", "tcp://127.0.0.1:7402");

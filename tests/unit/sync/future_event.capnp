@@ -27,6 +27,10 @@ struct Body {
     certificateIssued @0 :Data;
     keyRevoked @1 :Data;
     calendarPublished @2 :Data;
-    somethingNew @3 :Text;
+    itemPublished @3 :Data;
+    itemWithdrawn @4 :Data;
+    caseIntake @5 :Data;
+    caseHandling @6 :Data;
+    somethingNew @7 :Text;
   }
 }

@@ -1,0 +1,418 @@
+#include "node/hall/hall.h"
+
+#include <cstdio>
+#include <set>
+
+#include "common/text.h"
+#include "node/hall/catalogue_codec.h"
+#include "node/hall/identity.h"
+
+namespace yimen::hall {
+namespace {
+
+void fill_actor(const Actor& actor, schema::Actor::Builder out) {
+  out.setLogin(actor.login);
+  out.setName(actor.name);
+  out.setOffice(actor.office);
+  out.setPhone(actor.phone);
+}
+
+void fill_supplied(const std::vector<SuppliedMaterial>& supplied,
+                   capnp::List<schema::SuppliedMaterial>::Builder out) {
+  for (unsigned i = 0; i < supplied.size(); ++i) {
+    out[i].setMaterial(static_cast<std::uint16_t>(supplied[i].material));
+    out[i].setHow(supplied[i].how);
+    out[i].setNote(supplied[i].note);
+  }
+}
+
+void fill_findings(const std::vector<MaterialFinding>& findings,
+                   capnp::List<schema::MaterialFinding>::Builder out) {
+  for (unsigned i = 0; i < findings.size(); ++i) {
+    out[i].setMaterial(static_cast<std::uint16_t>(findings[i].material));
+    out[i].setProblem(material_problem_name(findings[i].problem));
+    out[i].setNote(findings[i].note);
+    out[i].setCopiesReceived(static_cast<std::uint8_t>(findings[i].copies_received));
+  }
+}
+
+bool valid_phone(std::string_view phone) {
+  if (phone.size() < 5 || phone.size() > 20) return false;
+  int digits = 0;
+  for (char c : phone) {
+    if (c >= '0' && c <= '9') {
+      ++digits;
+    } else if (c != ' ' && c != '-' && c != '+') {
+      return false;
+    }
+  }
+  return digits >= 5;
+}
+
+// The supplied materials must name the item's materials once each, in a way
+// the item allows.
+Status check_supplied(const ServiceItem& item, const std::vector<SuppliedMaterial>& supplied) {
+  std::set<int> seen;
+  for (size_t i = 0; i < supplied.size(); ++i) {
+    const auto& s = supplied[i];
+    const std::string where = "materials[" + std::to_string(i) + "]";
+    if (s.material < 0 || static_cast<size_t>(s.material) >= item.materials.size()) {
+      return invalid_argument(where + ": the item has no material " + std::to_string(s.material));
+    }
+    if (!seen.insert(s.material).second) {
+      return invalid_argument(where + ": material " + std::to_string(s.material) + " given twice");
+    }
+    const Material& m = item.materials[static_cast<size_t>(s.material)];
+    if (s.how == "shared") {
+      if (m.kind != MaterialKind::kDataSharing) {
+        return invalid_argument(where + ": " + m.name + " cannot be obtained by data sharing");
+      }
+    } else if (s.how == "commitment") {
+      if (m.kind != MaterialKind::kCommitmentAllowed) {
+        return invalid_argument(where + ": " + m.name + " cannot be replaced by a commitment");
+      }
+    } else if (s.how != "paper" && s.how != "electronic") {
+      return invalid_argument(where + ": how must be paper, electronic, shared or commitment");
+    }
+    if (s.note.size() > 1000 || !is_display_text(s.note)) {
+      return invalid_argument(where + ": note must be at most 1000 bytes of text");
+    }
+  }
+  return {};
+}
+
+std::vector<sync::AudienceEntry> case_audience(const RegionCode& intake,
+                                               const RegionCode& handling) {
+  std::vector<sync::AudienceEntry> audience = {{sync::AudienceEntry::Kind::kNode, intake}};
+  if (handling != intake) audience.push_back({sync::AudienceEntry::Kind::kNode, handling});
+  return audience;
+}
+
+}  // namespace
+
+Hall::Hall(storage::Database& db, RegionCode node, const crypto::NodeKey& key, Clock clock)
+    : db_(db),
+      node_(std::move(node)),
+      key_(key),
+      clock_(std::move(clock)),
+      projection_(db),
+      log_(db, node_, projection_) {}
+
+Status Hall::migrate(storage::Database& db) {
+  YIMEN_TRY(sync::EventLog::migrate(db));
+  return HallProjection::migrate(db);
+}
+
+Status Hall::in_transaction(const std::function<Status()>& body) {
+  YIMEN_ASSIGN_OR_RETURN(auto tx, db_.begin());
+  YIMEN_TRY(body());
+  return tx.commit();
+}
+
+Result<sync::AppendResult> Hall::emit(const Actor& actor,
+                                      std::vector<sync::AudienceEntry> audience,
+                                      std::function<void(schema::Body::Builder)> fill) {
+  sync::EventDraft draft{actor.login, std::move(audience), std::move(fill)};
+  return log_.emit(draft, key_, clock_());
+}
+
+Date Hall::today() const { return cst_date(clock_() / 1000); }
+
+Result<int> Hall::publish_item(const Actor& actor, ServiceItem item) {
+  if (item.code.region != node_.str()) {
+    return permission_denied("this node (" + node_.str() + ") publishes only the items of its "
+                             "own region, not those of " + item.code.region);
+  }
+  const std::string code = format_item_code(item.code);
+  Status status = in_transaction([&]() -> Status {
+    YIMEN_ASSIGN_OR_RETURN(auto newest, load_item(db_, code));
+    item.version = newest ? newest->version + 1 : 1;
+    YIMEN_TRY(validate(item));
+    const sync::AudienceEntry city{sync::AudienceEntry::Kind::kRegion, node_.city()};
+    YIMEN_ASSIGN_OR_RETURN(auto r, emit(actor, {city}, [&](schema::Body::Builder b) {
+                             write_service_item(item, b.initItemPublished());
+                           }));
+    (void)r;
+    return {};
+  });
+  if (!status.ok()) return status;
+  return item.version;
+}
+
+Status Hall::publish_calendar(const Actor& actor, int year, const std::vector<Date>& holidays,
+                              const std::vector<Date>& makeup_working_days,
+                              const std::string& notice) {
+  if (node_.level() != RegionLevel::kCity) {
+    return permission_denied("only the city node publishes the working-day calendar");
+  }
+  WorkingDayCalendar check;
+  YIMEN_TRY(check.publish_year(year, holidays, makeup_working_days));
+  if (notice.size() > 500 || !is_display_text(notice)) {
+    return invalid_argument("notice must be at most 500 bytes of text");
+  }
+  return in_transaction([&]() -> Status {
+    const sync::AudienceEntry city{sync::AudienceEntry::Kind::kRegion, node_.city()};
+    YIMEN_ASSIGN_OR_RETURN(auto r, emit(actor, {city}, [&](schema::Body::Builder b) {
+                             auto y = b.initCalendarPublished();
+                             y.setYear(static_cast<std::uint16_t>(year));
+                             auto h = y.initHolidays(static_cast<unsigned>(holidays.size()));
+                             for (unsigned i = 0; i < holidays.size(); ++i) {
+                               h.set(i, holidays[i].to_string());
+                             }
+                             auto m = y.initMakeupWorkingDays(
+                                 static_cast<unsigned>(makeup_working_days.size()));
+                             for (unsigned i = 0; i < makeup_working_days.size(); ++i) {
+                               m.set(i, makeup_working_days[i].to_string());
+                             }
+                             y.setNotice(notice);
+                           }));
+    (void)r;
+    return {};
+  });
+}
+
+Result<SubmittedCase> Hall::submit(const Actor& actor, const Application& app) {
+  YIMEN_ASSIGN_OR_RETURN(auto item, load_item(db_, app.item_code));
+  if (!item) return not_found("no item " + app.item_code + " in the catalogue");
+  {
+    YIMEN_ASSIGN_OR_RETURN(auto codes, current_item_codes(db_));
+    if (std::find(codes.begin(), codes.end(), app.item_code) == codes.end()) {
+      return failed_precondition("item " + app.item_code + " has been withdrawn");
+    }
+  }
+  const Date on = today();
+  YIMEN_ASSIGN_OR_RETURN(const auto applicant_id, parse_applicant_id(app.applicant.id_number, on));
+  if (!serves(item->target, applicant_id.kind())) {
+    return invalid_argument(std::string("this item does not serve a ") +
+                            applicant_kind_name(applicant_id.kind()));
+  }
+  if (app.applicant.name.empty() || app.applicant.name.size() > 100 ||
+      !is_display_text(app.applicant.name)) {
+    return invalid_argument("applicant name must be 1 to 100 bytes of text");
+  }
+  if (!valid_phone(app.applicant.phone)) {
+    return invalid_argument("applicant phone must be 5 to 20 digits, spaces, '-' or '+'");
+  }
+  auto domicile = RegionCode::parse(app.applicant.domicile);
+  if (!domicile.ok()) return domicile.status().with_context("domicile");
+  if (domicile->city() != node_.city()) {
+    return failed_precondition("the applicant's domicile " + domicile->str() +
+                               " is outside this city");
+  }
+  static const std::set<std::string> kChannels = {"window", "online", "mobile",
+                                                  "kiosk",  "home_visit", "agent"};
+  if (!kChannels.contains(app.channel)) return invalid_argument("unknown channel " + app.channel);
+  YIMEN_ASSIGN_OR_RETURN(const RegionCode handling, competent_region(*item, *domicile, node_));
+  YIMEN_TRY(check_supplied(*item, app.materials));
+
+  char code_text[16];
+  std::snprintf(code_text, sizeof code_text, "%08u", crypto::random_below(100000000));
+  const std::string query_code = code_text;
+  YIMEN_ASSIGN_OR_RETURN(const std::string code_hash, crypto::hash_secret_code(query_code));
+
+  SubmittedCase out{"", query_code, handling, ""};
+  Status status = in_transaction([&]() -> Status {
+    // The daily sequence comes from the database, so a restart never reuses one.
+    char day[16];
+    std::snprintf(day, sizeof day, "%04d%02d%02d", on.year(), on.month(), on.day());
+    const std::string prefix = node_.str() + "-" + day + "-";
+    YIMEN_ASSIGN_OR_RETURN(auto last, db_.prepare("SELECT MAX(case_no) FROM case_file WHERE "
+                                                  "case_no LIKE ?"));
+    last.bind(1, prefix + "%");
+    YIMEN_ASSIGN_OR_RETURN(bool row, last.step());
+    long next = 1;
+    if (row && !last.column_is_null(0)) next = std::stol(last.column_text(0).substr(22)) + 1;
+    if (next > 999999) return failed_precondition("the day's 999999 case numbers are used up");
+    char seq[24];
+    std::snprintf(seq, sizeof seq, "%06ld", next);
+    out.case_no = prefix + seq;
+
+    YIMEN_ASSIGN_OR_RETURN(
+        auto r, emit(actor, case_audience(node_, handling), [&](schema::Body::Builder b) {
+          auto intake = b.initCaseIntake();
+          intake.setCaseNo(out.case_no);
+          fill_actor(actor, intake.initActor());
+          auto sub = intake.initSubmitted();
+          sub.setItemCode(app.item_code);
+          sub.setItemVersion(static_cast<std::uint32_t>(item->version));
+          sub.setHandlingNode(handling.str());
+          auto a = sub.initApplicant();
+          a.setIdNumber(applicant_id.number());
+          a.setName(app.applicant.name);
+          a.setPhone(app.applicant.phone);
+          a.setDomicile(domicile->str());
+          sub.setChannel(app.channel);
+          fill_supplied(app.materials,
+                        sub.initMaterials(static_cast<unsigned>(app.materials.size())));
+          sub.setQueryCodeHash(code_hash);
+        }));
+    (void)r;
+    YIMEN_ASSIGN_OR_RETURN(auto file, load_case(db_, out.case_no));
+    if (file) out.repeat_of = file->repeat_of;
+    return {};
+  });
+  if (!status.ok()) return status;
+  return out;
+}
+
+Status Hall::act(const Actor& actor, const std::string& case_no, const CaseCommand& command) {
+  return in_transaction([&]() -> Status {
+    YIMEN_ASSIGN_OR_RETURN(auto file, load_case(db_, case_no));
+    if (!file) return not_found("no case " + case_no + " at this node");
+    const CaseHalf half = case_half(command.action);
+    if (command.action == CaseAction::kSubmit) {
+      return invalid_argument("a case is submitted with submit, not as an action");
+    }
+    if (half == CaseHalf::kHandling) {
+      if (file->handling_node != node_) {
+        return permission_denied("case " + case_no + " is handled by " +
+                                 file->handling_node.str() + ", not by this node");
+      }
+      YIMEN_TRY(next_state(file->state, command.action).status());
+    } else {
+      if (file->intake_node != node_) {
+        return permission_denied("case " + case_no + " was taken by " + file->intake_node.str() +
+                                 ", not by this node");
+      }
+      YIMEN_TRY(check_intake_action(file->state, command.action, file->returned));
+    }
+    const bool needs_findings = command.action == CaseAction::kRequestMaterials ||
+                                command.action == CaseAction::kReturnIncomplete;
+    if (needs_findings) YIMEN_TRY(one_time_notice(case_no, command.findings).status());
+    const bool needs_note =
+        command.action == CaseAction::kRefuse || command.action == CaseAction::kReject ||
+        command.action == CaseAction::kApprove || command.action == CaseAction::kIssueResult ||
+        command.action == CaseAction::kWithdraw || command.action == CaseAction::kRequestWithdrawal;
+    if (needs_note && command.note.empty()) {
+      return invalid_argument(std::string(case_action_name(command.action)) +
+                              " needs a note (the decision, reason or result)");
+    }
+    if (command.note.size() > 2000 || !is_display_text(command.note)) {
+      return invalid_argument("note must be at most 2000 bytes of text");
+    }
+    if (command.action == CaseAction::kSupplyMaterials) {
+      YIMEN_ASSIGN_OR_RETURN(auto item, load_item(db_, file->item_code, file->item_version));
+      if (!item) return internal_error("case " + case_no + " has no item version");
+      if (command.supplied.empty()) return invalid_argument("supply_materials needs materials");
+      YIMEN_TRY(check_supplied(*item, command.supplied));
+    }
+    const auto audience = case_audience(file->intake_node, file->handling_node);
+    YIMEN_ASSIGN_OR_RETURN(auto r, emit(actor, audience, [&](schema::Body::Builder b) {
+      if (half == CaseHalf::kIntake) {
+        auto intake = b.initCaseIntake();
+        intake.setCaseNo(case_no);
+        fill_actor(actor, intake.initActor());
+        switch (command.action) {
+          case CaseAction::kReturnIncomplete:
+            fill_findings(command.findings, intake.initReturnedIncomplete(
+                                                static_cast<unsigned>(command.findings.size())));
+            break;
+          case CaseAction::kSupplyMaterials:
+            fill_supplied(command.supplied, intake.initMaterialsSupplied(
+                                                static_cast<unsigned>(command.supplied.size())));
+            break;
+          case CaseAction::kRequestWithdrawal:
+            intake.setWithdrawalRequested(command.note);
+            break;
+          default:
+            intake.setResultDelivered(command.note);
+            break;
+        }
+        return;
+      }
+      auto h = b.initCaseHandling();
+      h.setCaseNo(case_no);
+      fill_actor(actor, h.initActor());
+      switch (command.action) {
+        case CaseAction::kAccept:
+          h.setAccepted();
+          break;
+        case CaseAction::kRefuse:
+          h.setRefused(command.note);
+          break;
+        case CaseAction::kRequestMaterials:
+          fill_findings(command.findings, h.initMaterialsRequested(
+                                              static_cast<unsigned>(command.findings.size())));
+          break;
+        case CaseAction::kAcceptSupplement:
+          h.setSupplementAccepted();
+          break;
+        case CaseAction::kStartNotice:
+          h.setNoticeStarted(command.note);
+          break;
+        case CaseAction::kEndNotice:
+          h.setNoticeEnded(command.note);
+          break;
+        case CaseAction::kApprove:
+          h.setApproved(command.note);
+          break;
+        case CaseAction::kReject:
+          h.setRejected(command.note);
+          break;
+        case CaseAction::kIssueResult:
+          h.setResultIssued(command.note);
+          break;
+        case CaseAction::kClose:
+          h.setClosed();
+          break;
+        default:
+          h.setWithdrawn(command.note);
+          break;
+      }
+    }));
+    (void)r;
+    return {};
+  });
+}
+
+Status Hall::rebuild() {
+  return in_transaction([&] { return log_.rebuild(); });
+}
+
+Result<OneTimeNotice> Hall::one_time_notice(const std::string& case_no,
+                                            const std::vector<MaterialFinding>& findings) {
+  YIMEN_ASSIGN_OR_RETURN(auto file, load_case(db_, case_no));
+  if (!file) return not_found("no case " + case_no + " at this node");
+  YIMEN_ASSIGN_OR_RETURN(auto item, load_item(db_, file->item_code, file->item_version));
+  if (!item) return internal_error("case " + case_no + " has no item version");
+  return make_one_time_notice(*item, case_no, file->applicant_name, today(), findings);
+}
+
+Result<CaseDeadline> Hall::deadline(const CaseFile& file) {
+  CaseDeadline out;
+  if (!file.accepted_on) {
+    out.unknown_reason = "not accepted yet";
+    return out;
+  }
+  YIMEN_ASSIGN_OR_RETURN(auto calendar, load_calendar(db_));
+  auto due = calendar.deadline(*file.accepted_on, file.committed_limit.days,
+                               file.committed_limit.kind, file.pauses);
+  if (!due.ok()) {
+    out.unknown_reason = due.status().message();
+    return out;
+  }
+  out.due = *due;
+  if (file.state == CaseState::kAccepted) {
+    auto card = calendar.card(today(), *due);
+    if (card.ok()) {
+      out.card = *card;
+    } else {
+      out.unknown_reason = card.status().message();
+    }
+  }
+  return out;
+}
+
+Result<std::vector<std::string>> Hall::cases_with_card(Card card) {
+  YIMEN_ASSIGN_OR_RETURN(auto numbers, case_numbers(db_, node_, CaseState::kAccepted));
+  std::vector<std::string> out;
+  for (const auto& no : numbers) {
+    YIMEN_ASSIGN_OR_RETURN(auto file, load_case(db_, no));
+    if (!file) continue;
+    YIMEN_ASSIGN_OR_RETURN(auto d, deadline(*file));
+    if (d.card == card) out.push_back(no);
+  }
+  return out;
+}
+
+}  // namespace yimen::hall

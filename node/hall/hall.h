@@ -1,0 +1,141 @@
+#pragma once
+
+// The service hall as an application service (DESIGN.md sections 2 and 6):
+// every command is validated against the projections, becomes an event,
+// is signed, appended and applied in ONE durable transaction, and only then
+// returns. Replicated events reach the same projections through the event
+// log and HallProjection; there is no second apply path.
+//
+// Not thread-safe: one Hall per writer thread, owning the write connection.
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "crypto/crypto.h"
+#include "node/hall/calendar.h"
+#include "node/hall/case_lifecycle.h"
+#include "node/hall/hall_projection.h"
+#include "node/hall/one_time_notice.h"
+#include "node/hall/service_item.h"
+#include "storage/database.h"
+#include "sync/event_log.h"
+
+namespace yimen::hall {
+
+// Who acts: recorded with every transition (first-contact responsibility,
+// and the handler's name and office phone shown to the applicant).
+struct Actor {
+  std::string login;
+  std::string name;
+  std::string office;
+  std::string phone;
+};
+
+struct Applicant {
+  std::string id_number;  // 18-digit resident ID number or unified social credit code
+  std::string name;
+  std::string phone;
+  std::string domicile;  // 12-digit region code
+};
+
+struct SuppliedMaterial {
+  int material = 0;  // index into the item version's materials
+  std::string how;   // "paper" | "electronic" | "shared" | "commitment"
+  std::string note;
+};
+
+struct Application {
+  std::string item_code;
+  Applicant applicant;
+  std::string channel = "window";
+  std::vector<SuppliedMaterial> materials;
+};
+
+struct SubmittedCase {
+  std::string case_no;
+  std::string query_code;  // 8 digits, given to the applicant once and stored only as a hash
+  RegionCode handling_node;
+  std::string repeat_of;   // set when the applicant has an open case for the same item
+};
+
+// A handling or intake action on an existing case.
+struct CaseCommand {
+  CaseAction action = CaseAction::kAccept;
+  std::string note;                       // decision, reason, result, how delivered
+  std::vector<MaterialFinding> findings;  // request_materials / return_incomplete
+  std::vector<SuppliedMaterial> supplied; // supply_materials
+};
+
+// A case as the deadline engine sees it today.
+struct CaseDeadline {
+  std::optional<Date> due;  // nullopt while not accepted, paused, or the calendar is unknown
+  std::optional<Card> card;
+  std::string unknown_reason;  // why due is unknown, when it is
+};
+
+class Hall {
+ public:
+  using Clock = std::function<std::int64_t()>;  // Unix milliseconds; a seam for tests
+
+  // Borrows `db` and `key`, which must outlive the Hall. `node` is this
+  // node's region code.
+  Hall(storage::Database& db, RegionCode node, const crypto::NodeKey& key, Clock clock);
+
+  // Brings the event log and projection schemas up to date.
+  static Status migrate(storage::Database& db);
+
+  const RegionCode& node() const { return node_; }
+  sync::EventLog& log() { return log_; }
+
+  // --- commands (each durable before it returns) ---
+
+  // Publishes the next version of `item` (its version is assigned here).
+  // Only the node of the item's implementing region publishes it.
+  Result<int> publish_item(const Actor& actor, ServiceItem item);
+
+  // Publishes a year of the working-day calendar (the city only).
+  Status publish_calendar(const Actor& actor, int year, const std::vector<Date>& holidays,
+                          const std::vector<Date>& makeup_working_days, const std::string& notice);
+
+  // Takes an application at this node (收件) for any item of the city that
+  // may be taken here; the competent node handles it.
+  Result<SubmittedCase> submit(const Actor& actor, const Application& application);
+
+  // A handling action (this node must be the case's handling node) or an
+  // intake action (this node must be its intake node). An illegal
+  // transition is refused with a message naming the state and the action.
+  Status act(const Actor& actor, const std::string& case_no, const CaseCommand& command);
+
+  // Rebuilds every projection from the log.
+  Status rebuild();
+
+  // --- queries ---
+
+  // The one-time notification for findings on a case's materials.
+  Result<OneTimeNotice> one_time_notice(const std::string& case_no,
+                                        const std::vector<MaterialFinding>& findings);
+
+  // Due date and card of a case today (China Standard Time).
+  Result<CaseDeadline> deadline(const CaseFile& file);
+
+  // Case numbers of this node's subtree with the given card today.
+  Result<std::vector<std::string>> cases_with_card(Card card);
+
+ private:
+  // Runs `body` in one transaction, committed durably before returning.
+  Status in_transaction(const std::function<Status()>& body);
+  Result<sync::AppendResult> emit(const Actor& actor, std::vector<sync::AudienceEntry> audience,
+                                  std::function<void(schema::Body::Builder)> fill);
+  Date today() const;
+
+  storage::Database& db_;
+  RegionCode node_;
+  const crypto::NodeKey& key_;
+  Clock clock_;
+  HallProjection projection_;
+  sync::EventLog log_;
+};
+
+}  // namespace yimen::hall

@@ -1,0 +1,699 @@
+#include "node/hall/hall_projection.h"
+
+#include <array>
+#include <sstream>
+
+#include "node/hall/catalogue_codec.h"
+#include "node/hall/identity.h"
+#include "storage/migration.h"
+
+namespace yimen::hall {
+namespace {
+
+constexpr std::array<storage::Migration, 1> kMigrations = {{
+    {1, "calendar, catalogue and cases", R"sql(
+CREATE TABLE calendar_year (
+  year      INTEGER PRIMARY KEY,
+  holidays  TEXT NOT NULL,   -- space-separated YYYY-MM-DD
+  makeup    TEXT NOT NULL,
+  notice    TEXT NOT NULL
+);
+CREATE TABLE catalogue_item (
+  code        TEXT NOT NULL,
+  version     INTEGER NOT NULL,
+  name        TEXT NOT NULL,
+  publisher   TEXT NOT NULL,
+  event_id    BLOB NOT NULL,   -- the itemPublished event: the whole guide
+  withdrawn   INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (code, version)
+);
+CREATE TABLE case_file (
+  case_no               TEXT PRIMARY KEY,
+  intake_node           TEXT NOT NULL,
+  handling_node         TEXT NOT NULL,
+  item_code             TEXT NOT NULL,
+  item_version          INTEGER NOT NULL,
+  applicant_id          TEXT NOT NULL,
+  applicant_name        TEXT NOT NULL,
+  applicant_phone       TEXT NOT NULL,
+  domicile              TEXT NOT NULL,
+  channel               TEXT NOT NULL,
+  query_code_hash       TEXT NOT NULL,
+  state                 TEXT NOT NULL,
+  submitted_on          TEXT NOT NULL,
+  accepted_on           TEXT,
+  limit_days            INTEGER NOT NULL,
+  limit_kind            TEXT NOT NULL,
+  responsible_login     TEXT NOT NULL,
+  responsible_name      TEXT NOT NULL,
+  returned              INTEGER NOT NULL DEFAULT 0,
+  withdrawal_requested  INTEGER NOT NULL DEFAULT 0,
+  repeat_of             TEXT NOT NULL DEFAULT '',
+  decision              TEXT NOT NULL DEFAULT '',
+  result                TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX case_file_applicant ON case_file (applicant_id, item_code);
+CREATE INDEX case_file_handling ON case_file (handling_node, state);
+CREATE TABLE case_transition (
+  case_no       TEXT NOT NULL REFERENCES case_file (case_no),
+  position      INTEGER NOT NULL,
+  half          TEXT NOT NULL,
+  action        TEXT NOT NULL,
+  actor_login   TEXT NOT NULL,
+  actor_name    TEXT NOT NULL,
+  actor_office  TEXT NOT NULL,
+  actor_phone   TEXT NOT NULL,
+  on_date       TEXT NOT NULL,
+  at            INTEGER NOT NULL,
+  note          TEXT NOT NULL,
+  PRIMARY KEY (case_no, position)
+);
+CREATE TABLE case_pause (
+  case_no    TEXT NOT NULL REFERENCES case_file (case_no),
+  from_date  TEXT NOT NULL,
+  to_date    TEXT,            -- NULL while the clock is still paused
+  reason     TEXT NOT NULL
+);
+CREATE INDEX case_pause_case ON case_pause (case_no);
+)sql"},
+}};
+
+using Admission = sync::EventSink::Admission;
+using Body = schema::Body;
+
+std::string text(capnp::Text::Reader t) { return {t.cStr(), t.size()}; }
+
+std::string item_dependency(const std::string& code, int version) {
+  return "item:" + code + ":" + std::to_string(version);
+}
+std::string case_dependency(const std::string& case_no) { return "case:" + case_no; }
+
+std::string join_dates(capnp::List<capnp::Text>::Reader dates) {
+  std::string out;
+  for (auto d : dates) {
+    if (!out.empty()) out += ' ';
+    out += text(d);
+  }
+  return out;
+}
+
+Result<std::vector<Date>> split_dates(const std::string& joined) {
+  std::vector<Date> out;
+  std::istringstream in(joined);
+  std::string word;
+  while (in >> word) {
+    YIMEN_ASSIGN_OR_RETURN(auto d, Date::from_string(word));
+    out.push_back(d);
+  }
+  return out;
+}
+
+// The intake node is the case number's prefix: <node>-<yyyymmdd>-<nnnnnn>.
+std::optional<RegionCode> intake_of(const std::string& case_no) {
+  if (case_no.size() != 12 + 1 + 8 + 1 + 6 || case_no[12] != '-' || case_no[21] != '-') {
+    return std::nullopt;
+  }
+  auto code = RegionCode::parse(std::string_view(case_no).substr(0, 12));
+  if (!code.ok()) return std::nullopt;
+  return *code;
+}
+
+std::optional<CaseAction> handling_action(schema::CaseHandling::Reader h) {
+  switch (h.which()) {
+    case schema::CaseHandling::ACCEPTED:
+      return CaseAction::kAccept;
+    case schema::CaseHandling::REFUSED:
+      return CaseAction::kRefuse;
+    case schema::CaseHandling::MATERIALS_REQUESTED:
+      return CaseAction::kRequestMaterials;
+    case schema::CaseHandling::SUPPLEMENT_ACCEPTED:
+      return CaseAction::kAcceptSupplement;
+    case schema::CaseHandling::NOTICE_STARTED:
+      return CaseAction::kStartNotice;
+    case schema::CaseHandling::NOTICE_ENDED:
+      return CaseAction::kEndNotice;
+    case schema::CaseHandling::APPROVED:
+      return CaseAction::kApprove;
+    case schema::CaseHandling::REJECTED:
+      return CaseAction::kReject;
+    case schema::CaseHandling::RESULT_ISSUED:
+      return CaseAction::kIssueResult;
+    case schema::CaseHandling::CLOSED:
+      return CaseAction::kClose;
+    case schema::CaseHandling::WITHDRAWN:
+      return CaseAction::kWithdraw;
+  }
+  return std::nullopt;
+}
+
+// The text a handling event carries (decision, reason, result), if any.
+std::string handling_note(schema::CaseHandling::Reader h) {
+  switch (h.which()) {
+    case schema::CaseHandling::REFUSED:
+      return text(h.getRefused());
+    case schema::CaseHandling::NOTICE_STARTED:
+      return text(h.getNoticeStarted());
+    case schema::CaseHandling::NOTICE_ENDED:
+      return text(h.getNoticeEnded());
+    case schema::CaseHandling::APPROVED:
+      return text(h.getApproved());
+    case schema::CaseHandling::REJECTED:
+      return text(h.getRejected());
+    case schema::CaseHandling::RESULT_ISSUED:
+      return text(h.getResultIssued());
+    case schema::CaseHandling::WITHDRAWN:
+      return text(h.getWithdrawn());
+    default:
+      return {};
+  }
+}
+
+Result<std::optional<std::pair<RegionCode, std::string>>> case_owner(storage::Database& db,
+                                                                     const std::string& case_no,
+                                                                     bool handling) {
+  YIMEN_ASSIGN_OR_RETURN(auto stmt,
+                         db.prepare(handling ? "SELECT handling_node, state FROM case_file "
+                                               "WHERE case_no = ?"
+                                             : "SELECT intake_node, state FROM case_file "
+                                               "WHERE case_no = ?"));
+  stmt.bind(1, case_no);
+  YIMEN_ASSIGN_OR_RETURN(bool row, stmt.step());
+  if (!row) return std::optional<std::pair<RegionCode, std::string>>();
+  auto node = RegionCode::parse(stmt.column_text(0));
+  if (!node.ok()) return corruption("case_file: " + node.status().message());
+  return std::optional<std::pair<RegionCode, std::string>>({*node, stmt.column_text(1)});
+}
+
+Result<int> newest_version(storage::Database& db, const std::string& code) {
+  YIMEN_ASSIGN_OR_RETURN(auto stmt, db.prepare("SELECT COALESCE(MAX(version), 0) FROM "
+                                               "catalogue_item WHERE code = ?"));
+  stmt.bind(1, code);
+  YIMEN_ASSIGN_OR_RETURN(bool row, stmt.step());
+  return row ? static_cast<int>(stmt.column_int64(0)) : 0;
+}
+
+}  // namespace
+
+Date cst_date(std::int64_t unix_seconds) {
+  constexpr std::int64_t kCst = 8 * 3600;
+  const std::int64_t shifted = unix_seconds + kCst;
+  std::int64_t days = shifted / 86400;
+  if (shifted % 86400 < 0) --days;
+  return Date::from_days_since_epoch(days);
+}
+
+Status HallProjection::migrate(storage::Database& db) {
+  return storage::migrate(db, "hall", kMigrations);
+}
+
+Admission HallProjection::admit(const sync::DecodedEvent& event) {
+  auto admission = admit_checked(event);
+  if (!admission.ok()) return Admission::reject(admission.status().message());
+  return *admission;
+}
+
+Result<Admission> HallProjection::admit_checked(const sync::DecodedEvent& event) {
+  const auto body = event.reader().getBody();
+  const RegionCode& origin = event.origin();
+  switch (body.which()) {
+    case Body::CALENDAR_PUBLISHED: {
+      if (origin.level() != RegionLevel::kCity) {
+        return Admission::reject("only the city publishes the working-day calendar");
+      }
+      const auto year = body.getCalendarPublished();
+      WorkingDayCalendar check;
+      auto holidays = split_dates(join_dates(year.getHolidays()));
+      auto makeup = split_dates(join_dates(year.getMakeupWorkingDays()));
+      if (!holidays.ok() || !makeup.ok()) return Admission::reject("calendar: a date is malformed");
+      Status valid = check.publish_year(year.getYear(), *holidays, *makeup);
+      if (!valid.ok()) return Admission::reject("calendar: " + valid.message());
+      return Admission::accept();
+    }
+    case Body::ITEM_PUBLISHED: {
+      auto item = read_service_item(body.getItemPublished());
+      if (!item.ok()) return Admission::reject(item.status().message());
+      if (item->code.region != origin.str()) {
+        return Admission::reject("an item is published only by the node of its implementing "
+                                 "region (" + item->code.region + ")");
+      }
+      const std::string code = format_item_code(item->code);
+      YIMEN_ASSIGN_OR_RETURN(int newest, newest_version(db_, code));
+      if (item->version <= newest) {
+        return Admission::reject("version " + std::to_string(item->version) + " of " + code +
+                                 " is already published");
+      }
+      if (item->version > newest + 1) {
+        return Admission::wait_for(item_dependency(code, item->version - 1));
+      }
+      return Admission::accept();
+    }
+    case Body::ITEM_WITHDRAWN: {
+      const std::string code = text(body.getItemWithdrawn().getCode());
+      auto parsed = parse_item_code(code);
+      if (!parsed.ok()) return Admission::reject(parsed.status().message());
+      if (parsed->region != origin.str()) {
+        return Admission::reject("an item is withdrawn only by the node that publishes it");
+      }
+      YIMEN_ASSIGN_OR_RETURN(int newest, newest_version(db_, code));
+      if (newest == 0) return Admission::wait_for(item_dependency(code, 1));
+      return Admission::accept();
+    }
+    case Body::CASE_INTAKE: {
+      const auto intake = body.getCaseIntake();
+      const std::string case_no = text(intake.getCaseNo());
+      const auto prefix = intake_of(case_no);
+      if (!prefix) return Admission::reject("malformed case number");
+      if (*prefix != origin) {
+        return Admission::reject("intake events of " + case_no + " come only from " +
+                                 prefix->str());
+      }
+      YIMEN_ASSIGN_OR_RETURN(auto owner, case_owner(db_, case_no, false));
+      if (intake.which() != schema::CaseIntake::SUBMITTED) {
+        if (!owner) return Admission::wait_for(case_dependency(case_no));
+        return Admission::accept();
+      }
+      if (owner) return Admission::reject("case " + case_no + " was already submitted");
+      const auto sub = intake.getSubmitted();
+      const std::string code = text(sub.getItemCode());
+      YIMEN_ASSIGN_OR_RETURN(auto item, load_item(db_, code, static_cast<int>(sub.getItemVersion())));
+      if (!item) {
+        return Admission::wait_for(item_dependency(code, static_cast<int>(sub.getItemVersion())));
+      }
+      auto domicile = RegionCode::parse(text(sub.getApplicant().getDomicile()));
+      if (!domicile.ok()) return Admission::reject("domicile: " + domicile.status().message());
+      auto competent = competent_region(*item, *domicile, origin);
+      if (!competent.ok()) return Admission::reject(competent.status().message());
+      if (competent->str() != text(sub.getHandlingNode())) {
+        return Admission::reject("case " + case_no + " names " + text(sub.getHandlingNode()) +
+                                 " as handling node, but " + competent->str() + " is competent");
+      }
+      auto applicant = parse_applicant_id(text(sub.getApplicant().getIdNumber()),
+                                          cst_date(event.time()));
+      if (!applicant.ok()) return Admission::reject("applicant: " + applicant.status().message());
+      if (!serves(item->target, applicant->kind())) {
+        return Admission::reject(std::string("the item does not serve a ") +
+                                 applicant_kind_name(applicant->kind()));
+      }
+      for (auto m : sub.getMaterials()) {
+        if (m.getMaterial() >= item->materials.size()) {
+          return Admission::reject("a supplied material is not in the item's list");
+        }
+      }
+      return Admission::accept();
+    }
+    case Body::CASE_HANDLING: {
+      const auto handling = body.getCaseHandling();
+      const std::string case_no = text(handling.getCaseNo());
+      YIMEN_ASSIGN_OR_RETURN(auto owner, case_owner(db_, case_no, true));
+      if (!owner) return Admission::wait_for(case_dependency(case_no));
+      if (owner->first != origin) {
+        return Admission::reject("handling events of " + case_no + " come only from " +
+                                 owner->first.str());
+      }
+      const auto action = handling_action(handling);
+      if (!action) return Admission::accept();  // a newer action: stored, applied to nothing
+      auto state = parse_case_state(owner->second);
+      if (!state) return corruption("case_file: unknown state " + owner->second);
+      auto next = next_state(*state, *action);
+      if (!next.ok()) return Admission::reject(next.status().message());
+      return Admission::accept();
+    }
+    default:
+      return Admission::accept();
+  }
+}
+
+std::vector<std::string> HallProjection::provides(const sync::DecodedEvent& event) {
+  const auto body = event.reader().getBody();
+  if (body.which() == Body::ITEM_PUBLISHED) {
+    const auto item = body.getItemPublished();
+    return {item_dependency(text(item.getCode()), static_cast<int>(item.getVersion()))};
+  }
+  if (body.which() == Body::CASE_INTAKE &&
+      body.getCaseIntake().which() == schema::CaseIntake::SUBMITTED) {
+    return {case_dependency(text(body.getCaseIntake().getCaseNo()))};
+  }
+  return {};
+}
+
+Status HallProjection::apply(const sync::DecodedEvent& event) {
+  const auto body = event.reader().getBody();
+  switch (body.which()) {
+    case Body::CALENDAR_PUBLISHED: {
+      const auto year = body.getCalendarPublished();
+      YIMEN_ASSIGN_OR_RETURN(auto del, db_.prepare("DELETE FROM calendar_year WHERE year = ?"));
+      del.bind(1, static_cast<std::int64_t>(year.getYear()));
+      YIMEN_TRY(del.run());
+      YIMEN_ASSIGN_OR_RETURN(auto ins, db_.prepare("INSERT INTO calendar_year (year, holidays, "
+                                                   "makeup, notice) VALUES (?, ?, ?, ?)"));
+      ins.bind(1, static_cast<std::int64_t>(year.getYear()));
+      ins.bind(2, join_dates(year.getHolidays()));
+      ins.bind(3, join_dates(year.getMakeupWorkingDays()));
+      ins.bind(4, text(year.getNotice()));
+      return ins.run();
+    }
+    case Body::ITEM_PUBLISHED: {
+      const auto item = body.getItemPublished();
+      YIMEN_ASSIGN_OR_RETURN(auto ins, db_.prepare("INSERT INTO catalogue_item (code, version, "
+                                                   "name, publisher, event_id) VALUES (?, ?, ?, ?, ?)"));
+      ins.bind(1, text(item.getCode()));
+      ins.bind(2, static_cast<std::int64_t>(item.getVersion()));
+      ins.bind(3, text(item.getName()));
+      ins.bind(4, event.origin().str());
+      ins.bind_blob(5, event.id());
+      return ins.run();
+    }
+    case Body::ITEM_WITHDRAWN: {
+      YIMEN_ASSIGN_OR_RETURN(auto upd,
+                             db_.prepare("UPDATE catalogue_item SET withdrawn = 1 WHERE code = ?"));
+      upd.bind(1, text(body.getItemWithdrawn().getCode()));
+      return upd.run();
+    }
+    case Body::CASE_INTAKE:
+      return apply_case_intake(event);
+    case Body::CASE_HANDLING:
+      return apply_case_handling(event);
+    default:
+      return {};
+  }
+}
+
+Status HallProjection::apply_case_intake(const sync::DecodedEvent& event) {
+  const auto intake = event.reader().getBody().getCaseIntake();
+  const std::string case_no = text(intake.getCaseNo());
+  const Date on = cst_date(event.time());
+  switch (intake.which()) {
+    case schema::CaseIntake::SUBMITTED: {
+      const auto sub = intake.getSubmitted();
+      const std::string code = text(sub.getItemCode());
+      YIMEN_ASSIGN_OR_RETURN(auto item, load_item(db_, code, static_cast<int>(sub.getItemVersion())));
+      if (!item) return internal_error("admitted case " + case_no + " has no item version");
+      const auto applicant = sub.getApplicant();
+      // A second open case for the same item and applicant is flagged (task 19).
+      std::string repeat_of;
+      {
+        YIMEN_ASSIGN_OR_RETURN(auto open, db_.prepare("SELECT case_no FROM case_file WHERE "
+                                                      "applicant_id = ? AND item_code = ? AND "
+                                                      "state NOT IN ('closed', 'withdrawn', "
+                                                      "'refused') AND returned = 0 "
+                                                      "ORDER BY case_no LIMIT 1"));
+        open.bind(1, text(applicant.getIdNumber()));
+        open.bind(2, code);
+        YIMEN_ASSIGN_OR_RETURN(bool row, open.step());
+        if (row) repeat_of = open.column_text(0);
+      }
+      YIMEN_ASSIGN_OR_RETURN(
+          auto ins,
+          db_.prepare("INSERT INTO case_file (case_no, intake_node, handling_node, item_code, "
+                      "item_version, applicant_id, applicant_name, applicant_phone, domicile, "
+                      "channel, query_code_hash, state, submitted_on, limit_days, limit_kind, "
+                      "responsible_login, responsible_name, repeat_of) "
+                      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'submitted', ?, ?, ?, ?, ?, ?)"));
+      ins.bind(1, case_no);
+      ins.bind(2, event.origin().str());
+      ins.bind(3, text(sub.getHandlingNode()));
+      ins.bind(4, code);
+      ins.bind(5, static_cast<std::int64_t>(sub.getItemVersion()));
+      ins.bind(6, text(applicant.getIdNumber()));
+      ins.bind(7, text(applicant.getName()));
+      ins.bind(8, text(applicant.getPhone()));
+      ins.bind(9, text(applicant.getDomicile()));
+      ins.bind(10, text(sub.getChannel()));
+      ins.bind(11, text(sub.getQueryCodeHash()));
+      ins.bind(12, on.to_string());
+      ins.bind(13, static_cast<std::int64_t>(item->committed_limit.days));
+      ins.bind(14, day_kind_name(item->committed_limit.kind));
+      ins.bind(15, text(intake.getActor().getLogin()));
+      ins.bind(16, text(intake.getActor().getName()));
+      ins.bind(17, repeat_of);
+      YIMEN_TRY(ins.run());
+      return add_transition(case_no, CaseHalf::kIntake, CaseAction::kSubmit, event, "");
+    }
+    case schema::CaseIntake::RETURNED_INCOMPLETE: {
+      YIMEN_ASSIGN_OR_RETURN(auto upd, db_.prepare("UPDATE case_file SET returned = 1 WHERE "
+                                                   "case_no = ? AND state = 'submitted'"));
+      upd.bind(1, case_no);
+      YIMEN_TRY(upd.run());
+      return add_transition(case_no, CaseHalf::kIntake, CaseAction::kReturnIncomplete, event, "");
+    }
+    case schema::CaseIntake::MATERIALS_SUPPLIED:
+      return add_transition(case_no, CaseHalf::kIntake, CaseAction::kSupplyMaterials, event, "");
+    case schema::CaseIntake::WITHDRAWAL_REQUESTED: {
+      YIMEN_ASSIGN_OR_RETURN(auto upd, db_.prepare("UPDATE case_file SET withdrawal_requested = 1 "
+                                                   "WHERE case_no = ?"));
+      upd.bind(1, case_no);
+      YIMEN_TRY(upd.run());
+      return add_transition(case_no, CaseHalf::kIntake, CaseAction::kRequestWithdrawal, event,
+                            text(intake.getWithdrawalRequested()));
+    }
+    case schema::CaseIntake::RESULT_DELIVERED:
+      return add_transition(case_no, CaseHalf::kIntake, CaseAction::kDeliverResult, event,
+                            text(intake.getResultDelivered()));
+  }
+  return {};
+}
+
+Status HallProjection::apply_case_handling(const sync::DecodedEvent& event) {
+  const auto handling = event.reader().getBody().getCaseHandling();
+  const std::string case_no = text(handling.getCaseNo());
+  const auto action = handling_action(handling);
+  if (!action) return {};
+  YIMEN_ASSIGN_OR_RETURN(auto owner, case_owner(db_, case_no, true));
+  if (!owner) return internal_error("admitted handling event for a missing case");
+  const auto state = parse_case_state(owner->second);
+  if (!state) return corruption("case_file: unknown state " + owner->second);
+  YIMEN_ASSIGN_OR_RETURN(const CaseState next, next_state(*state, *action));
+  const std::string on = cst_date(event.time()).to_string();
+  const std::string note = handling_note(handling);
+
+  YIMEN_ASSIGN_OR_RETURN(auto upd, db_.prepare("UPDATE case_file SET state = ? WHERE case_no = ?"));
+  upd.bind(1, case_state_name(next));
+  upd.bind(2, case_no);
+  YIMEN_TRY(upd.run());
+
+  const char* column = nullptr;
+  switch (*action) {
+    case CaseAction::kAccept:
+      column = "accepted_on";
+      break;
+    case CaseAction::kRefuse:
+    case CaseAction::kApprove:
+    case CaseAction::kReject:
+      column = "decision";
+      break;
+    case CaseAction::kIssueResult:
+      column = "result";
+      break;
+    default:
+      break;
+  }
+  if (column != nullptr) {
+    YIMEN_ASSIGN_OR_RETURN(auto set, db_.prepare(std::string("UPDATE case_file SET ") + column +
+                                                 " = ? WHERE case_no = ?"));
+    set.bind(1, *action == CaseAction::kAccept ? on : note);
+    set.bind(2, case_no);
+    YIMEN_TRY(set.run());
+  }
+  if (*action == CaseAction::kRequestMaterials || *action == CaseAction::kStartNotice) {
+    YIMEN_ASSIGN_OR_RETURN(auto pause, db_.prepare("INSERT INTO case_pause (case_no, from_date, "
+                                                   "reason) VALUES (?, ?, ?)"));
+    pause.bind(1, case_no);
+    pause.bind(2, on);
+    pause.bind(3, case_action_name(*action));
+    YIMEN_TRY(pause.run());
+  } else if (*action == CaseAction::kAcceptSupplement || *action == CaseAction::kEndNotice) {
+    YIMEN_ASSIGN_OR_RETURN(auto end, db_.prepare("UPDATE case_pause SET to_date = ? WHERE "
+                                                 "case_no = ? AND to_date IS NULL"));
+    end.bind(1, on);
+    end.bind(2, case_no);
+    YIMEN_TRY(end.run());
+  }
+  return add_transition(case_no, CaseHalf::kHandling, *action, event, note);
+}
+
+Status HallProjection::add_transition(const std::string& case_no, CaseHalf half,
+                                      CaseAction action, const sync::DecodedEvent& event,
+                                      const std::string& note) {
+  const auto body = event.reader().getBody();
+  const auto actor = half == CaseHalf::kIntake ? body.getCaseIntake().getActor()
+                                               : body.getCaseHandling().getActor();
+  YIMEN_ASSIGN_OR_RETURN(
+      auto ins,
+      db_.prepare("INSERT INTO case_transition (case_no, position, half, action, actor_login, "
+                  "actor_name, actor_office, actor_phone, on_date, at, note) "
+                  "SELECT ?, COALESCE(MAX(position), 0) + 1, ?, ?, ?, ?, ?, ?, ?, ?, ? "
+                  "FROM case_transition WHERE case_no = ?"));
+  ins.bind(1, case_no);
+  ins.bind(2, half == CaseHalf::kIntake ? "intake" : "handling");
+  ins.bind(3, case_action_name(action));
+  ins.bind(4, text(actor.getLogin()));
+  ins.bind(5, text(actor.getName()));
+  ins.bind(6, text(actor.getOffice()));
+  ins.bind(7, text(actor.getPhone()));
+  ins.bind(8, cst_date(event.time()).to_string());
+  ins.bind(9, event.time());
+  ins.bind(10, note);
+  ins.bind(11, case_no);
+  return ins.run();
+}
+
+Status HallProjection::reset() {
+  return db_.exec(
+      "DELETE FROM case_pause; DELETE FROM case_transition; DELETE FROM case_file; "
+      "DELETE FROM catalogue_item; DELETE FROM calendar_year;");
+}
+
+// --- Queries ---
+
+Result<std::optional<ServiceItem>> load_item(storage::Database& db, const std::string& code,
+                                             std::optional<int> version) {
+  YIMEN_ASSIGN_OR_RETURN(
+      auto stmt, db.prepare(version ? "SELECT e.envelope FROM catalogue_item c JOIN event e ON "
+                                      "e.id = c.event_id WHERE c.code = ? AND c.version = ?"
+                                    : "SELECT e.envelope FROM catalogue_item c JOIN event e ON "
+                                      "e.id = c.event_id WHERE c.code = ? ORDER BY c.version "
+                                      "DESC LIMIT 1"));
+  stmt.bind(1, code);
+  if (version) stmt.bind(2, static_cast<std::int64_t>(*version));
+  YIMEN_ASSIGN_OR_RETURN(bool row, stmt.step());
+  if (!row) return std::optional<ServiceItem>();
+  YIMEN_ASSIGN_OR_RETURN(auto event, sync::decode_envelope(stmt.column_blob(0)));
+  YIMEN_ASSIGN_OR_RETURN(auto item,
+                         read_service_item(event.reader().getBody().getItemPublished()));
+  return std::optional<ServiceItem>(std::move(item));
+}
+
+Result<std::vector<std::string>> current_item_codes(storage::Database& db) {
+  YIMEN_ASSIGN_OR_RETURN(auto stmt, db.prepare("SELECT DISTINCT code FROM catalogue_item WHERE "
+                                               "withdrawn = 0 ORDER BY code"));
+  std::vector<std::string> out;
+  for (;;) {
+    YIMEN_ASSIGN_OR_RETURN(bool row, stmt.step());
+    if (!row) break;
+    out.push_back(stmt.column_text(0));
+  }
+  return out;
+}
+
+Result<WorkingDayCalendar> load_calendar(storage::Database& db) {
+  YIMEN_ASSIGN_OR_RETURN(auto stmt, db.prepare("SELECT year, holidays, makeup FROM calendar_year"));
+  WorkingDayCalendar calendar;
+  for (;;) {
+    YIMEN_ASSIGN_OR_RETURN(bool row, stmt.step());
+    if (!row) break;
+    YIMEN_ASSIGN_OR_RETURN(auto holidays, split_dates(stmt.column_text(1)));
+    YIMEN_ASSIGN_OR_RETURN(auto makeup, split_dates(stmt.column_text(2)));
+    YIMEN_TRY(calendar.publish_year(static_cast<int>(stmt.column_int64(0)), std::move(holidays),
+                                    std::move(makeup)));
+  }
+  return calendar;
+}
+
+Result<std::optional<CaseFile>> load_case(storage::Database& db, const std::string& case_no) {
+  YIMEN_ASSIGN_OR_RETURN(
+      auto stmt,
+      db.prepare("SELECT intake_node, handling_node, item_code, item_version, applicant_id, "
+                 "applicant_name, applicant_phone, domicile, channel, query_code_hash, state, "
+                 "submitted_on, accepted_on, limit_days, limit_kind, responsible_login, "
+                 "responsible_name, returned, withdrawal_requested, repeat_of, decision, result "
+                 "FROM case_file WHERE case_no = ?"));
+  stmt.bind(1, case_no);
+  YIMEN_ASSIGN_OR_RETURN(bool row, stmt.step());
+  if (!row) return std::optional<CaseFile>();
+  auto region = [&](int i) { return RegionCode::parse(stmt.column_text(i)); };
+  auto intake = region(0), handling = region(1), domicile = region(7);
+  auto state = parse_case_state(stmt.column_text(10));
+  auto submitted = Date::from_string(stmt.column_text(11));
+  auto kind = parse_day_kind(stmt.column_text(14));
+  if (!intake.ok() || !handling.ok() || !domicile.ok() || !state || !submitted.ok() || !kind) {
+    return corruption("case_file row of " + case_no + " is malformed");
+  }
+  CaseFile f{case_no,
+             *intake,
+             *handling,
+             stmt.column_text(2),
+             static_cast<int>(stmt.column_int64(3)),
+             stmt.column_text(4),
+             stmt.column_text(5),
+             stmt.column_text(6),
+             *domicile,
+             stmt.column_text(8),
+             stmt.column_text(9),
+             *state,
+             *submitted,
+             std::nullopt,
+             {static_cast<int>(stmt.column_int64(13)), *kind},
+             {},
+             stmt.column_text(15),
+             stmt.column_text(16),
+             stmt.column_int64(17) != 0,
+             stmt.column_int64(18) != 0,
+             stmt.column_text(19),
+             stmt.column_text(20),
+             stmt.column_text(21)};
+  if (!stmt.column_is_null(12)) {
+    YIMEN_ASSIGN_OR_RETURN(f.accepted_on, Date::from_string(stmt.column_text(12)));
+  }
+  YIMEN_ASSIGN_OR_RETURN(auto pauses, db.prepare("SELECT from_date, to_date FROM case_pause WHERE "
+                                                 "case_no = ? ORDER BY rowid"));
+  pauses.bind(1, case_no);
+  for (;;) {
+    YIMEN_ASSIGN_OR_RETURN(bool p, pauses.step());
+    if (!p) break;
+    YIMEN_ASSIGN_OR_RETURN(auto from, Date::from_string(pauses.column_text(0)));
+    Pause pause{from, std::nullopt};
+    if (!pauses.column_is_null(1)) {
+      YIMEN_ASSIGN_OR_RETURN(pause.to, Date::from_string(pauses.column_text(1)));
+    }
+    f.pauses.push_back(pause);
+  }
+  return std::optional<CaseFile>(std::move(f));
+}
+
+Result<std::vector<CaseTransition>> load_transitions(storage::Database& db,
+                                                     const std::string& case_no) {
+  YIMEN_ASSIGN_OR_RETURN(auto stmt, db.prepare("SELECT position, half, action, actor_login, "
+                                               "actor_name, actor_office, actor_phone, on_date, "
+                                               "at, note FROM case_transition WHERE case_no = ? "
+                                               "ORDER BY position"));
+  stmt.bind(1, case_no);
+  std::vector<CaseTransition> out;
+  for (;;) {
+    YIMEN_ASSIGN_OR_RETURN(bool row, stmt.step());
+    if (!row) break;
+    auto action = parse_case_action(stmt.column_text(2));
+    auto on = Date::from_string(stmt.column_text(7));
+    if (!action || !on.ok()) return corruption("case_transition row is malformed");
+    out.push_back({static_cast<int>(stmt.column_int64(0)),
+                   stmt.column_text(1) == "intake" ? CaseHalf::kIntake : CaseHalf::kHandling,
+                   *action, stmt.column_text(3), stmt.column_text(4), stmt.column_text(5),
+                   stmt.column_text(6), *on, stmt.column_int64(8), stmt.column_text(9)});
+  }
+  return out;
+}
+
+Result<std::vector<std::string>> case_numbers(storage::Database& db, const RegionCode& region,
+                                              std::optional<CaseState> state) {
+  // Region prefix: a node's subtree shares the leading digits of its code.
+  constexpr std::array<size_t, 4> kPrefix = {4, 6, 9, 12};  // city, county, town, village
+  const std::string prefix =
+      region.str().substr(0, kPrefix[static_cast<size_t>(region.level()) - 1]);
+  YIMEN_ASSIGN_OR_RETURN(
+      auto stmt, db.prepare(state ? "SELECT case_no FROM case_file WHERE (substr(handling_node, 1, "
+                                    "?1) = ?2 OR substr(intake_node, 1, ?1) = ?2) AND state = ?3 "
+                                    "ORDER BY case_no"
+                                  : "SELECT case_no FROM case_file WHERE (substr(handling_node, 1, "
+                                    "?1) = ?2 OR substr(intake_node, 1, ?1) = ?2) ORDER BY case_no"));
+  stmt.bind(1, static_cast<std::int64_t>(prefix.size()));
+  stmt.bind(2, prefix);
+  if (state) stmt.bind(3, case_state_name(*state));
+  std::vector<std::string> out;
+  for (;;) {
+    YIMEN_ASSIGN_OR_RETURN(bool row, stmt.step());
+    if (!row) break;
+    out.push_back(stmt.column_text(0));
+  }
+  return out;
+}
+
+}  // namespace yimen::hall

@@ -1,0 +1,110 @@
+#pragma once
+
+// The hall's projections: the tables every query reads, derived only from
+// events (DESIGN.md section 2). HallProjection is the EventSink the event log
+// calls for both local and replicated events: there is no second apply path.
+//
+// Dependencies it names: "item:<code>:<version>" (a catalogue version) and
+// "case:<number>" (a submitted case).
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/region_code.h"
+#include "node/hall/calendar.h"
+#include "node/hall/case_lifecycle.h"
+#include "node/hall/service_item.h"
+#include "storage/database.h"
+#include "sync/event_log.h"
+
+namespace yimen::hall {
+
+// The civil date (China Standard Time, UTC+8) of a Unix time in seconds.
+Date cst_date(std::int64_t unix_seconds);
+
+// What the projection holds about a case (the handling state, the intake
+// annotations, and what the deadline needs).
+struct CaseFile {
+  std::string case_no;
+  RegionCode intake_node;
+  RegionCode handling_node;
+  std::string item_code;
+  int item_version = 0;
+  std::string applicant_id;
+  std::string applicant_name;
+  std::string applicant_phone;
+  RegionCode domicile;
+  std::string channel;
+  std::string query_code_hash;
+  CaseState state = CaseState::kSubmitted;
+  Date submitted_on;
+  std::optional<Date> accepted_on;
+  TimeLimit committed_limit;
+  std::vector<Pause> pauses;
+  std::string responsible_login;  // 首问负责: the clerk who received the applicant
+  std::string responsible_name;
+  bool returned = false;             // returned incomplete by the intake node
+  bool withdrawal_requested = false;
+  std::string repeat_of;             // an open case for the same item and applicant, if any
+  std::string decision;              // approval text or rejection/refusal reason
+  std::string result;
+};
+
+struct CaseTransition {
+  int position = 0;
+  CaseHalf half = CaseHalf::kIntake;
+  CaseAction action = CaseAction::kSubmit;
+  std::string actor_login;
+  std::string actor_name;
+  std::string actor_office;
+  std::string actor_phone;
+  Date on;
+  std::int64_t at = 0;  // Unix seconds
+  std::string note;
+};
+
+// Not thread-safe: used on the writer thread (apply) and by readers through
+// their own connections via the free query functions below.
+class HallProjection : public sync::EventSink {
+ public:
+  // Borrows `db`, which must outlive it.
+  explicit HallProjection(storage::Database& db) : db_(db) {}
+
+  // Brings the "hall" schema component up to date.
+  static Status migrate(storage::Database& db);
+
+  Admission admit(const sync::DecodedEvent& event) override;
+  Status apply(const sync::DecodedEvent& event) override;
+  std::vector<std::string> provides(const sync::DecodedEvent& event) override;
+  Status reset() override;
+
+ private:
+  Result<Admission> admit_checked(const sync::DecodedEvent& event);
+  Status apply_case_intake(const sync::DecodedEvent& event);
+  Status apply_case_handling(const sync::DecodedEvent& event);
+  Status add_transition(const std::string& case_no, CaseHalf half, CaseAction action,
+                        const sync::DecodedEvent& event, const std::string& note);
+
+  storage::Database& db_;
+};
+
+// --- Queries (any connection) ---
+
+// The newest published version of an item, or a given version.
+Result<std::optional<ServiceItem>> load_item(storage::Database& db, const std::string& code,
+                                             std::optional<int> version = std::nullopt);
+// Codes of the items currently offered (not withdrawn), in code order.
+Result<std::vector<std::string>> current_item_codes(storage::Database& db);
+
+// The published calendar years.
+Result<WorkingDayCalendar> load_calendar(storage::Database& db);
+
+Result<std::optional<CaseFile>> load_case(storage::Database& db, const std::string& case_no);
+Result<std::vector<CaseTransition>> load_transitions(storage::Database& db,
+                                                     const std::string& case_no);
+// Case numbers whose handling or intake node lies in `region`, optionally in one state.
+Result<std::vector<std::string>> case_numbers(storage::Database& db, const RegionCode& region,
+                                              std::optional<CaseState> state = std::nullopt);
+
+}  // namespace yimen::hall
