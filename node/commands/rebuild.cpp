@@ -15,8 +15,7 @@ Status run_rebuild(const CommandArgs& args, CommandContext& ctx) {
   YIMEN_TRY(hall.rebuild());
   YIMEN_ASSIGN_OR_RETURN(auto stmt, node.db.prepare("SELECT COUNT(*) FROM event"));
   YIMEN_ASSIGN_OR_RETURN(bool row, stmt.step());
-  ctx.out << "rebuilt the projections from " << (row ? stmt.column_int64(0) : 0)
-          << " events\n";
+  ctx.out << "rebuilt the projections from " << (row ? stmt.column_int64(0) : 0) << " events\n";
   return {};
 }
 

@@ -4,11 +4,12 @@
 //
 // A case has two halves. The HANDLING node's events decide its state:
 //
-//   submitted ──accept──> accepted ──approve──> approved ──issue_result──> result_issued ──close──> closed
+//   submitted ──accept──> accepted ──approve──> approved ──issue_result──> result_issued ──close──>
+//   closed
 //       │                  │  │  │ ──reject───> rejected ──issue_result──┘
-//       │                  │  │  └─request_materials─> awaiting_materials ─accept_supplement─> accepted
-//       │                  │  └─start_notice─> in_notice ─end_notice─> accepted
-//       └─refuse─> refused ─close─> closed
+//       │                  │  │  └─request_materials─> awaiting_materials ─accept_supplement─>
+//       accepted │                  │  └─start_notice─> in_notice ─end_notice─> accepted └─refuse─>
+//       refused ─close─> closed
 //   submitted / accepted / awaiting_materials / in_notice ──withdraw──> withdrawn ──close──> closed
 //
 // The INTAKE node's events are the submission itself and then requests and
@@ -47,17 +48,17 @@ enum class CaseAction {
   kRequestWithdrawal,  // "request_withdrawal"
   kDeliverResult,      // "deliver_result"
   // handling half
-  kAccept,             // "accept"
-  kRefuse,             // "refuse"
-  kRequestMaterials,   // "request_materials"
-  kAcceptSupplement,   // "accept_supplement"
-  kStartNotice,        // "start_notice"
-  kEndNotice,          // "end_notice"
-  kApprove,            // "approve"
-  kReject,             // "reject"
-  kIssueResult,        // "issue_result"
-  kClose,              // "close"
-  kWithdraw,           // "withdraw"
+  kAccept,            // "accept"
+  kRefuse,            // "refuse"
+  kRequestMaterials,  // "request_materials"
+  kAcceptSupplement,  // "accept_supplement"
+  kStartNotice,       // "start_notice"
+  kEndNotice,         // "end_notice"
+  kApprove,           // "approve"
+  kReject,            // "reject"
+  kIssueResult,       // "issue_result"
+  kClose,             // "close"
+  kWithdraw,          // "withdraw"
 };
 
 const char* case_state_name(CaseState state);

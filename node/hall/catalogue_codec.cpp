@@ -141,10 +141,12 @@ Result<ServiceItem> read_service_item(schema::ServiceItem::Reader in) {
   item.online_capable = in.getOnlineCapable();
   item.visits_required = in.getVisitsRequired();
   item.on_the_spot = in.getOnTheSpot();
-  for (auto b : in.getLegalBasis()) item.legal_basis.push_back({text(b.getDocument()), text(b.getArticle())});
+  for (auto b : in.getLegalBasis())
+    item.legal_basis.push_back({text(b.getDocument()), text(b.getArticle())});
   item.accepting_unit = text(in.getAcceptingUnit());
   for (auto s : in.getSteps()) {
-    item.steps.push_back({text(s.getName()), text(s.getDepartment()), r.limit(s.getLimit(), "steps.limit")});
+    item.steps.push_back(
+        {text(s.getName()), text(s.getDepartment()), r.limit(s.getLimit(), "steps.limit")});
   }
   for (auto m : in.getMaterials()) {
     Material out;

@@ -109,8 +109,7 @@ Status Hall::in_transaction(const std::function<Status()>& body) {
   return tx.commit();
 }
 
-Result<sync::AppendResult> Hall::emit(const Actor& actor,
-                                      std::vector<sync::AudienceEntry> audience,
+Result<sync::AppendResult> Hall::emit(const Actor& actor, std::vector<sync::AudienceEntry> audience,
                                       std::function<void(schema::Body::Builder)> fill) {
   sync::EventDraft draft{actor.login, std::move(audience), std::move(fill)};
   return log_.emit(draft, key_, clock_());
@@ -120,8 +119,10 @@ Date Hall::today() const { return cst_date(clock_() / 1000); }
 
 Result<int> Hall::publish_item(const Actor& actor, ServiceItem item) {
   if (item.code.region != node_.str()) {
-    return permission_denied("this node (" + node_.str() + ") publishes only the items of its "
-                             "own region, not those of " + item.code.region);
+    return permission_denied("this node (" + node_.str() +
+                             ") publishes only the items of its "
+                             "own region, not those of " +
+                             item.code.region);
   }
   const std::string code = format_item_code(item.code);
   Status status = in_transaction([&]() -> Status {
@@ -152,20 +153,20 @@ Status Hall::publish_calendar(const Actor& actor, int year, const std::vector<Da
   }
   return in_transaction([&]() -> Status {
     const sync::AudienceEntry city{sync::AudienceEntry::Kind::kRegion, node_.city()};
-    YIMEN_ASSIGN_OR_RETURN(auto r, emit(actor, {city}, [&](schema::Body::Builder b) {
-                             auto y = b.initCalendarPublished();
-                             y.setYear(static_cast<std::uint16_t>(year));
-                             auto h = y.initHolidays(static_cast<unsigned>(holidays.size()));
-                             for (unsigned i = 0; i < holidays.size(); ++i) {
-                               h.set(i, holidays[i].to_string());
-                             }
-                             auto m = y.initMakeupWorkingDays(
-                                 static_cast<unsigned>(makeup_working_days.size()));
-                             for (unsigned i = 0; i < makeup_working_days.size(); ++i) {
-                               m.set(i, makeup_working_days[i].to_string());
-                             }
-                             y.setNotice(notice);
-                           }));
+    YIMEN_ASSIGN_OR_RETURN(
+        auto r, emit(actor, {city}, [&](schema::Body::Builder b) {
+          auto y = b.initCalendarPublished();
+          y.setYear(static_cast<std::uint16_t>(year));
+          auto h = y.initHolidays(static_cast<unsigned>(holidays.size()));
+          for (unsigned i = 0; i < holidays.size(); ++i) {
+            h.set(i, holidays[i].to_string());
+          }
+          auto m = y.initMakeupWorkingDays(static_cast<unsigned>(makeup_working_days.size()));
+          for (unsigned i = 0; i < makeup_working_days.size(); ++i) {
+            m.set(i, makeup_working_days[i].to_string());
+          }
+          y.setNotice(notice);
+        }));
     (void)r;
     return {};
   });
@@ -199,7 +200,7 @@ Result<SubmittedCase> Hall::submit(const Actor& actor, const Application& app) {
     return failed_precondition("the applicant's domicile " + domicile->str() +
                                " is outside this city");
   }
-  static const std::set<std::string> kChannels = {"window", "online", "mobile",
+  static const std::set<std::string> kChannels = {"window", "online",     "mobile",
                                                   "kiosk",  "home_visit", "agent"};
   if (!kChannels.contains(app.channel)) return invalid_argument("unknown channel " + app.channel);
   YIMEN_ASSIGN_OR_RETURN(const RegionCode handling, competent_region(*item, *domicile, node_));
@@ -265,8 +266,8 @@ Status Hall::act(const Actor& actor, const std::string& case_no, const CaseComma
     }
     if (half == CaseHalf::kHandling) {
       if (file->handling_node != node_) {
-        return permission_denied("case " + case_no + " is handled by " +
-                                 file->handling_node.str() + ", not by this node");
+        return permission_denied("case " + case_no + " is handled by " + file->handling_node.str() +
+                                 ", not by this node");
       }
       YIMEN_TRY(next_state(file->state, command.action).status());
     } else {
@@ -297,69 +298,72 @@ Status Hall::act(const Actor& actor, const std::string& case_no, const CaseComma
       YIMEN_TRY(check_supplied(*item, command.supplied));
     }
     const auto audience = case_audience(file->intake_node, file->handling_node);
-    YIMEN_ASSIGN_OR_RETURN(auto r, emit(actor, audience, [&](schema::Body::Builder b) {
-      if (half == CaseHalf::kIntake) {
-        auto intake = b.initCaseIntake();
-        intake.setCaseNo(case_no);
-        fill_actor(actor, intake.initActor());
-        switch (command.action) {
-          case CaseAction::kReturnIncomplete:
-            fill_findings(command.findings, intake.initReturnedIncomplete(
-                                                static_cast<unsigned>(command.findings.size())));
-            break;
-          case CaseAction::kSupplyMaterials:
-            fill_supplied(command.supplied, intake.initMaterialsSupplied(
-                                                static_cast<unsigned>(command.supplied.size())));
-            break;
-          case CaseAction::kRequestWithdrawal:
-            intake.setWithdrawalRequested(command.note);
-            break;
-          default:
-            intake.setResultDelivered(command.note);
-            break;
-        }
-        return;
-      }
-      auto h = b.initCaseHandling();
-      h.setCaseNo(case_no);
-      fill_actor(actor, h.initActor());
-      switch (command.action) {
-        case CaseAction::kAccept:
-          h.setAccepted();
-          break;
-        case CaseAction::kRefuse:
-          h.setRefused(command.note);
-          break;
-        case CaseAction::kRequestMaterials:
-          fill_findings(command.findings, h.initMaterialsRequested(
-                                              static_cast<unsigned>(command.findings.size())));
-          break;
-        case CaseAction::kAcceptSupplement:
-          h.setSupplementAccepted();
-          break;
-        case CaseAction::kStartNotice:
-          h.setNoticeStarted(command.note);
-          break;
-        case CaseAction::kEndNotice:
-          h.setNoticeEnded(command.note);
-          break;
-        case CaseAction::kApprove:
-          h.setApproved(command.note);
-          break;
-        case CaseAction::kReject:
-          h.setRejected(command.note);
-          break;
-        case CaseAction::kIssueResult:
-          h.setResultIssued(command.note);
-          break;
-        case CaseAction::kClose:
-          h.setClosed();
-          break;
-        default:
-          h.setWithdrawn(command.note);
-          break;
-      }
-    }));
+    YIMEN_ASSIGN_OR_RETURN(
+        auto r, emit(actor, audience, [&](schema::Body::Builder b) {
+          if (half == CaseHalf::kIntake) {
+            auto intake = b.initCaseIntake();
+            intake.setCaseNo(case_no);
+            fill_actor(actor, intake.initActor());
+            switch (command.action) {
+              case CaseAction::kReturnIncomplete:
+                fill_findings(
+                    command.findings,
+                    intake.initReturnedIncomplete(static_cast<unsigned>(command.findings.size())));
+                break;
+              case CaseAction::kSupplyMaterials:
+                fill_supplied(
+                    command.supplied,
+                    intake.initMaterialsSupplied(static_cast<unsigned>(command.supplied.size())));
+                break;
+              case CaseAction::kRequestWithdrawal:
+                intake.setWithdrawalRequested(command.note);
+                break;
+              default:
+                intake.setResultDelivered(command.note);
+                break;
+            }
+            return;
+          }
+          auto h = b.initCaseHandling();
+          h.setCaseNo(case_no);
+          fill_actor(actor, h.initActor());
+          switch (command.action) {
+            case CaseAction::kAccept:
+              h.setAccepted();
+              break;
+            case CaseAction::kRefuse:
+              h.setRefused(command.note);
+              break;
+            case CaseAction::kRequestMaterials:
+              fill_findings(command.findings, h.initMaterialsRequested(
+                                                  static_cast<unsigned>(command.findings.size())));
+              break;
+            case CaseAction::kAcceptSupplement:
+              h.setSupplementAccepted();
+              break;
+            case CaseAction::kStartNotice:
+              h.setNoticeStarted(command.note);
+              break;
+            case CaseAction::kEndNotice:
+              h.setNoticeEnded(command.note);
+              break;
+            case CaseAction::kApprove:
+              h.setApproved(command.note);
+              break;
+            case CaseAction::kReject:
+              h.setRejected(command.note);
+              break;
+            case CaseAction::kIssueResult:
+              h.setResultIssued(command.note);
+              break;
+            case CaseAction::kClose:
+              h.setClosed();
+              break;
+            default:
+              h.setWithdrawn(command.note);
+              break;
+          }
+        }));
     (void)r;
     return {};
   });

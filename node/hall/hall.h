@@ -57,15 +57,15 @@ struct SubmittedCase {
   std::string case_no;
   std::string query_code;  // 8 digits, given to the applicant once and stored only as a hash
   RegionCode handling_node;
-  std::string repeat_of;   // set when the applicant has an open case for the same item
+  std::string repeat_of;  // set when the applicant has an open case for the same item
 };
 
 // A handling or intake action on an existing case.
 struct CaseCommand {
   CaseAction action = CaseAction::kAccept;
-  std::string note;                       // decision, reason, result, how delivered
-  std::vector<MaterialFinding> findings;  // request_materials / return_incomplete
-  std::vector<SuppliedMaterial> supplied; // supply_materials
+  std::string note;                        // decision, reason, result, how delivered
+  std::vector<MaterialFinding> findings;   // request_materials / return_incomplete
+  std::vector<SuppliedMaterial> supplied;  // supply_materials
 };
 
 // A case as the deadline engine sees it today.

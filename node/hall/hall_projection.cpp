@@ -233,8 +233,10 @@ Result<Admission> HallProjection::admit_checked(const sync::DecodedEvent& event)
       auto item = read_service_item(body.getItemPublished());
       if (!item.ok()) return Admission::reject(item.status().message());
       if (item->code.region != origin.str()) {
-        return Admission::reject("an item is published only by the node of its implementing "
-                                 "region (" + item->code.region + ")");
+        return Admission::reject(
+            "an item is published only by the node of its implementing "
+            "region (" +
+            item->code.region + ")");
       }
       const std::string code = format_item_code(item->code);
       YIMEN_ASSIGN_OR_RETURN(int newest, newest_version(db_, code));
@@ -275,7 +277,8 @@ Result<Admission> HallProjection::admit_checked(const sync::DecodedEvent& event)
       if (owner) return Admission::reject("case " + case_no + " was already submitted");
       const auto sub = intake.getSubmitted();
       const std::string code = text(sub.getItemCode());
-      YIMEN_ASSIGN_OR_RETURN(auto item, load_item(db_, code, static_cast<int>(sub.getItemVersion())));
+      YIMEN_ASSIGN_OR_RETURN(auto item,
+                             load_item(db_, code, static_cast<int>(sub.getItemVersion())));
       if (!item) {
         return Admission::wait_for(item_dependency(code, static_cast<int>(sub.getItemVersion())));
       }
@@ -287,8 +290,8 @@ Result<Admission> HallProjection::admit_checked(const sync::DecodedEvent& event)
         return Admission::reject("case " + case_no + " names " + text(sub.getHandlingNode()) +
                                  " as handling node, but " + competent->str() + " is competent");
       }
-      auto applicant = parse_applicant_id(text(sub.getApplicant().getIdNumber()),
-                                          cst_date(event.time()));
+      auto applicant =
+          parse_applicant_id(text(sub.getApplicant().getIdNumber()), cst_date(event.time()));
       if (!applicant.ok()) return Admission::reject("applicant: " + applicant.status().message());
       if (!serves(item->target, applicant->kind())) {
         return Admission::reject(std::string("the item does not serve a ") +
@@ -354,8 +357,9 @@ Status HallProjection::apply(const sync::DecodedEvent& event) {
     }
     case Body::ITEM_PUBLISHED: {
       const auto item = body.getItemPublished();
-      YIMEN_ASSIGN_OR_RETURN(auto ins, db_.prepare("INSERT INTO catalogue_item (code, version, "
-                                                   "name, publisher, event_id) VALUES (?, ?, ?, ?, ?)"));
+      YIMEN_ASSIGN_OR_RETURN(auto ins,
+                             db_.prepare("INSERT INTO catalogue_item (code, version, "
+                                         "name, publisher, event_id) VALUES (?, ?, ?, ?, ?)"));
       ins.bind(1, text(item.getCode()));
       ins.bind(2, static_cast<std::int64_t>(item.getVersion()));
       ins.bind(3, text(item.getName()));
@@ -386,7 +390,8 @@ Status HallProjection::apply_case_intake(const sync::DecodedEvent& event) {
     case schema::CaseIntake::SUBMITTED: {
       const auto sub = intake.getSubmitted();
       const std::string code = text(sub.getItemCode());
-      YIMEN_ASSIGN_OR_RETURN(auto item, load_item(db_, code, static_cast<int>(sub.getItemVersion())));
+      YIMEN_ASSIGN_OR_RETURN(auto item,
+                             load_item(db_, code, static_cast<int>(sub.getItemVersion())));
       if (!item) return internal_error("admitted case " + case_no + " has no item version");
       const auto applicant = sub.getApplicant();
       // A second open case for the same item and applicant is flagged (task 19).
@@ -511,9 +516,8 @@ Status HallProjection::apply_case_handling(const sync::DecodedEvent& event) {
   return add_transition(case_no, CaseHalf::kHandling, *action, event, note);
 }
 
-Status HallProjection::add_transition(const std::string& case_no, CaseHalf half,
-                                      CaseAction action, const sync::DecodedEvent& event,
-                                      const std::string& note) {
+Status HallProjection::add_transition(const std::string& case_no, CaseHalf half, CaseAction action,
+                                      const sync::DecodedEvent& event, const std::string& note) {
   const auto body = event.reader().getBody();
   const auto actor = half == CaseHalf::kIntake ? body.getCaseIntake().getActor()
                                                : body.getCaseHandling().getActor();
@@ -558,8 +562,7 @@ Result<std::optional<ServiceItem>> load_item(storage::Database& db, const std::s
   YIMEN_ASSIGN_OR_RETURN(bool row, stmt.step());
   if (!row) return std::optional<ServiceItem>();
   YIMEN_ASSIGN_OR_RETURN(auto event, sync::decode_envelope(stmt.column_blob(0)));
-  YIMEN_ASSIGN_OR_RETURN(auto item,
-                         read_service_item(event.reader().getBody().getItemPublished()));
+  YIMEN_ASSIGN_OR_RETURN(auto item, read_service_item(event.reader().getBody().getItemPublished()));
   return std::optional<ServiceItem>(std::move(item));
 }
 
@@ -679,11 +682,12 @@ Result<std::vector<std::string>> case_numbers(storage::Database& db, const Regio
   const std::string prefix =
       region.str().substr(0, kPrefix[static_cast<size_t>(region.level()) - 1]);
   YIMEN_ASSIGN_OR_RETURN(
-      auto stmt, db.prepare(state ? "SELECT case_no FROM case_file WHERE (substr(handling_node, 1, "
-                                    "?1) = ?2 OR substr(intake_node, 1, ?1) = ?2) AND state = ?3 "
-                                    "ORDER BY case_no"
-                                  : "SELECT case_no FROM case_file WHERE (substr(handling_node, 1, "
-                                    "?1) = ?2 OR substr(intake_node, 1, ?1) = ?2) ORDER BY case_no"));
+      auto stmt,
+      db.prepare(state ? "SELECT case_no FROM case_file WHERE (substr(handling_node, 1, "
+                         "?1) = ?2 OR substr(intake_node, 1, ?1) = ?2) AND state = ?3 "
+                         "ORDER BY case_no"
+                       : "SELECT case_no FROM case_file WHERE (substr(handling_node, 1, "
+                         "?1) = ?2 OR substr(intake_node, 1, ?1) = ?2) ORDER BY case_no"));
   stmt.bind(1, static_cast<std::int64_t>(prefix.size()));
   stmt.bind(2, prefix);
   if (state) stmt.bind(3, case_state_name(*state));

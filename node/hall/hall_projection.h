@@ -44,10 +44,10 @@ struct CaseFile {
   std::vector<Pause> pauses;
   std::string responsible_login;  // 首问负责: the clerk who received the applicant
   std::string responsible_name;
-  bool returned = false;             // returned incomplete by the intake node
+  bool returned = false;  // returned incomplete by the intake node
   bool withdrawal_requested = false;
-  std::string repeat_of;             // an open case for the same item and applicant, if any
-  std::string decision;              // approval text or rejection/refusal reason
+  std::string repeat_of;  // an open case for the same item and applicant, if any
+  std::string decision;   // approval text or rejection/refusal reason
   std::string result;
 };
 

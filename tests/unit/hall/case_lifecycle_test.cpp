@@ -12,14 +12,13 @@ namespace {
 using S = CaseState;
 using A = CaseAction;
 
-const std::vector<S> kAllStates = {S::kSubmitted, S::kAccepted,     S::kAwaitingMaterials,
-                                   S::kInNotice,  S::kApproved,     S::kRejected,
-                                   S::kRefused,   S::kResultIssued, S::kWithdrawn,
-                                   S::kClosed};
-const std::vector<A> kHandling = {A::kAccept,  A::kRefuse,      A::kRequestMaterials,
-                                  A::kAcceptSupplement, A::kStartNotice, A::kEndNotice,
-                                  A::kApprove, A::kReject,      A::kIssueResult,
-                                  A::kClose,   A::kWithdraw};
+const std::vector<S> kAllStates = {
+    S::kSubmitted, S::kAccepted, S::kAwaitingMaterials, S::kInNotice,  S::kApproved,
+    S::kRejected,  S::kRefused,  S::kResultIssued,      S::kWithdrawn, S::kClosed};
+const std::vector<A> kHandling = {
+    A::kAccept,      A::kRefuse,    A::kRequestMaterials, A::kAcceptSupplement,
+    A::kStartNotice, A::kEndNotice, A::kApprove,          A::kReject,
+    A::kIssueResult, A::kClose,     A::kWithdraw};
 
 // Every legal handling transition, and nothing else.
 const std::map<std::pair<S, A>, S> kLegal = {

@@ -89,8 +89,7 @@ TEST_F(HallTest, ACaseFromIntakeAtAVillageToItsResultAtTheCounty) {
 
   city.deliver(kVillage, kCounty);
   act(kCounty, no, CaseAction::kAccept);
-  act(kCounty, no, CaseAction::kRequestMaterials, "",
-      {{2, MaterialProblem::kMissing, "", 0}});
+  act(kCounty, no, CaseAction::kRequestMaterials, "", {{2, MaterialProblem::kMissing, "", 0}});
   city.deliver(kCounty, kVillage);
   EXPECT_EQ(at(kVillage, no).state, CaseState::kAwaitingMaterials);
   CaseCommand supply{CaseAction::kSupplyMaterials, "", {}, {{2, "commitment", "签署承诺书"}}};
@@ -151,9 +150,9 @@ TEST_F(HallTest, EachHalfIsWrittenOnlyByItsOwnNode) {
                             h.setAccepted();
                           }};
   auto head = village().log().head(code(kVillage)).value().value();
-  const Bytes env = sync::sign_event(forged, code(kVillage), head.seq + 1, head.id,
-                                     (static_cast<std::uint64_t>(city.clock_ms) + 5) << 16,
-                                     city[kVillage].key);
+  const Bytes env =
+      sync::sign_event(forged, code(kVillage), head.seq + 1, head.id,
+                       (static_cast<std::uint64_t>(city.clock_ms) + 5) << 16, city[kVillage].key);
   auto tx = city[kCounty].db.begin().value();
   auto r = county().log().append(sync::decode_envelope(env).value(), city.clock_ms / 1000);
   ASSERT_TRUE(r.ok());
@@ -260,9 +259,9 @@ TEST_F(HallTest, RebuildGivesIdenticalQueryResults) {
   auto snapshot = [&] {
     std::string out;
     auto& db = city[kCounty].db;
-    for (const char* q : {"SELECT * FROM case_file", "SELECT * FROM case_transition",
-                          "SELECT * FROM case_pause", "SELECT * FROM catalogue_item",
-                          "SELECT * FROM calendar_year"}) {
+    for (const char* q :
+         {"SELECT * FROM case_file", "SELECT * FROM case_transition", "SELECT * FROM case_pause",
+          "SELECT * FROM catalogue_item", "SELECT * FROM calendar_year"}) {
       auto stmt = db.prepare(std::string(q) + " ORDER BY 1, 2").value();
       while (stmt.step().value()) {
         for (int i = 0; i < stmt.column_count(); ++i) out += stmt.column_text(i) + "|";
