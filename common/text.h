@@ -31,6 +31,26 @@ inline bool is_display_text(std::string_view s) {
   return true;
 }
 
+// True when `s` is empty or holds only spaces, tabs, CRs and LFs: a
+// "required" text field that says nothing.
+inline bool is_blank(std::string_view s) {
+  return s.find_first_not_of(" \t\r\n") == std::string_view::npos;
+}
+
+// True when every line of `s` (split at '\n') is display text: a long text
+// field that may span lines. An empty `s` is one empty line, and so true.
+inline bool is_multiline_text(std::string_view s) {
+  size_t start = 0;
+  while (true) {
+    const size_t nl = s.find('\n', start);
+    if (!is_display_text(s.substr(start, nl == std::string_view::npos ? nl : nl - start))) {
+      return false;
+    }
+    if (nl == std::string_view::npos) return true;
+    start = nl + 1;
+  }
+}
+
 // Node names: 1 to 200 bytes of display text.
 inline bool is_valid_node_name(std::string_view s) {
   return !s.empty() && s.size() <= 200 && is_display_text(s);

@@ -14,7 +14,9 @@
 #include <cstdint>
 #include <cstring>
 #include <optional>
+#include <string>
 #include <system_error>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -36,6 +38,13 @@ void StatementFinalizer::operator()(sqlite3_stmt* stmt) const {
 }
 
 void KeyEraser::operator()(std::uint8_t* key) const { sodium_free(key); }  // wipes, then frees
+
+struct StatementCache {
+  // A few idle copies per SQL text at most; more are finalized.
+  static constexpr std::size_t kMaxIdlePerSql = 4;
+  std::unordered_map<std::string, std::vector<std::unique_ptr<sqlite3_stmt, StatementFinalizer>>>
+      idle;
+};
 
 }  // namespace detail
 
@@ -434,7 +443,10 @@ std::string random_hex(std::size_t bytes) {
 
 Database::Database(std::unique_ptr<sqlite3, detail::ConnectionCloser> db,
                    std::unique_ptr<std::uint8_t, detail::KeyEraser> key, std::filesystem::path path)
-    : db_(std::move(db)), key_(std::move(key)), path_(std::move(path)) {}
+    : db_(std::move(db)),
+      key_(std::move(key)),
+      path_(std::move(path)),
+      cache_(std::make_shared<detail::StatementCache>()) {}
 
 Database::Database(Database&&) noexcept = default;
 Database& Database::operator=(Database&&) noexcept = default;
@@ -510,6 +522,12 @@ Status Database::exec(std::string_view sql) {
 
 Result<Statement> Database::prepare(std::string_view sql) {
   assert(db_ != nullptr);
+  if (auto it = cache_->idle.find(std::string(sql));
+      it != cache_->idle.end() && !it->second.empty()) {
+    StatementPtr cached = std::move(it->second.back());
+    it->second.pop_back();
+    return Statement(db_.get(), std::move(cached), cache_);
+  }
   if (sql.size() > INT_MAX) return invalid_argument("SQL text longer than 2 GiB");
   sqlite3_stmt* raw = nullptr;
   const char* tail = nullptr;
@@ -531,7 +549,7 @@ Result<Statement> Database::prepare(std::string_view sql) {
                               ": more than one statement; prepare them one at a time");
     }
   }
-  return Statement(db_.get(), std::move(stmt));
+  return Statement(db_.get(), std::move(stmt), cache_);
 }
 
 Result<Transaction> Database::begin() {
@@ -607,8 +625,45 @@ Status Database::copy_to(const std::filesystem::path& target) {
 // ---------------------------------------------------------------------------------------------
 // Statement
 
-Statement::Statement(sqlite3* db, std::unique_ptr<sqlite3_stmt, detail::StatementFinalizer> stmt)
-    : db_(db), stmt_(std::move(stmt)) {}
+Statement::Statement(sqlite3* db, std::unique_ptr<sqlite3_stmt, detail::StatementFinalizer> stmt,
+                     std::weak_ptr<detail::StatementCache> cache)
+    : db_(db), cache_(std::move(cache)), stmt_(std::move(stmt)) {}
+
+Statement::Statement(Statement&& other) noexcept
+    : db_(other.db_),
+      cache_(std::move(other.cache_)),
+      stmt_(std::move(other.stmt_)),
+      pager_probe_(std::move(other.pager_probe_)),
+      bind_error_(std::move(other.bind_error_)) {}
+
+Statement& Statement::operator=(Statement&& other) noexcept {
+  if (this != &other) {
+    release();
+    db_ = other.db_;
+    cache_ = std::move(other.cache_);
+    stmt_ = std::move(other.stmt_);
+    pager_probe_ = std::move(other.pager_probe_);
+    bind_error_ = std::move(other.bind_error_);
+  }
+  return *this;
+}
+
+Statement::~Statement() { release(); }
+
+// Returns the compiled statement to the connection's cache, reset and unbound.
+void Statement::release() {
+  if (stmt_ == nullptr) return;
+  const auto cache = cache_.lock();
+  if (cache == nullptr) {
+    stmt_.reset();  // the Database is gone: finalize
+    return;
+  }
+  static_cast<void>(sqlite3_reset(stmt_.get()));  // repeats a reported error, if any
+  static_cast<void>(sqlite3_clear_bindings(stmt_.get()));
+  auto& idle = cache->idle[std::string(sql())];
+  if (idle.size() < detail::StatementCache::kMaxIdlePerSql) idle.push_back(std::move(stmt_));
+  stmt_.reset();
+}
 
 void Statement::record_bind_result(int rc, int index) {
   if (rc == SQLITE_OK || !bind_error_.ok()) return;

@@ -41,6 +41,8 @@ struct StatementFinalizer {
 struct KeyEraser {
   void operator()(std::uint8_t* key) const;
 };
+// Compiled statements of one connection that are not in use, by SQL text.
+struct StatementCache;
 }  // namespace detail
 
 struct OpenOptions {
@@ -130,6 +132,8 @@ class Database {
   std::unique_ptr<sqlite3, detail::ConnectionCloser> db_;
   std::unique_ptr<std::uint8_t, detail::KeyEraser> key_;  // 32 bytes
   std::filesystem::path path_;
+  // Declared after db_, so its statements are finalized before the connection closes.
+  std::shared_ptr<detail::StatementCache> cache_;
 };
 
 // A compiled statement. Movable, not copyable. Borrows its Database's connection, which must
@@ -138,13 +142,16 @@ class Database {
 // Usage: bind parameters (1-based), then step() for each row or run() for statements without
 // rows, then reset() to run it again. A bind error is recorded and returned by the next
 // step() or run(); bind() never fails by itself.
+//
+// Compiled statements are cached per connection: when a Statement is destroyed its compiled
+// form is reset and kept, and the next prepare() of the same SQL text reuses it.
 class Statement {
  public:
-  Statement(Statement&&) noexcept = default;
-  Statement& operator=(Statement&&) noexcept = default;
+  Statement(Statement&& other) noexcept;
+  Statement& operator=(Statement&& other) noexcept;
   Statement(const Statement&) = delete;
   Statement& operator=(const Statement&) = delete;
-  ~Statement() = default;
+  ~Statement();
 
   // Binds parameter `index` (1-based). The value is copied; the argument may die afterwards.
   Statement& bind(int index, std::int64_t value);
@@ -189,11 +196,15 @@ class Statement {
 
  private:
   friend class Database;
-  Statement(sqlite3* db, std::unique_ptr<sqlite3_stmt, detail::StatementFinalizer> stmt);
+  Statement(sqlite3* db, std::unique_ptr<sqlite3_stmt, detail::StatementFinalizer> stmt,
+            std::weak_ptr<detail::StatementCache> cache);
   void record_bind_result(int rc, int index);
   Status verify_pages_read();
+  void release();
 
   sqlite3* db_;  // borrowed from the Database
+  // Where stmt_ returns when done; expired once the Database is gone (then it is finalized).
+  std::weak_ptr<detail::StatementCache> cache_;
   std::unique_ptr<sqlite3_stmt, detail::StatementFinalizer> stmt_;
   // "SELECT 1 FROM sqlite_master LIMIT 1", prepared when first needed; see verify_pages_read().
   std::unique_ptr<sqlite3_stmt, detail::StatementFinalizer> pager_probe_;

@@ -133,6 +133,7 @@ Status EventLog::add_trust_anchor(const crypto::Certificate& root) {
                                                 "public_key) VALUES (1, ?)"));
   stmt.bind_blob(1, root.public_key);
   YIMEN_TRY(stmt.run());
+  trust_anchor_ = root.public_key;
   return add_certificate(root);
 }
 
@@ -271,14 +272,18 @@ Result<Admission> EventLog::check_signer(const DecodedEvent& event) {
   std::vector<crypto::Certificate> chain;
   crypto::PublicKey next = event.signer();
   for (;;) {
-    YIMEN_ASSIGN_OR_RETURN(
-        auto stmt, db_.prepare("SELECT certificate FROM certified_key WHERE public_key = ?"));
-    stmt.bind_blob(1, next);
-    YIMEN_ASSIGN_OR_RETURN(bool row, stmt.step());
-    if (!row) return Admission::wait_for(key_dependency(next));
-    auto cert = crypto::Certificate::decode(stmt.column_blob(0));
-    if (!cert.ok()) return corruption("stored " + cert.status().message());
-    chain.push_back(std::move(cert).value());
+    auto cached = certificates_.find(next);
+    if (cached == certificates_.end()) {
+      YIMEN_ASSIGN_OR_RETURN(
+          auto stmt, db_.prepare("SELECT certificate FROM certified_key WHERE public_key = ?"));
+      stmt.bind_blob(1, next);
+      YIMEN_ASSIGN_OR_RETURN(bool row, stmt.step());
+      if (!row) return Admission::wait_for(key_dependency(next));
+      auto cert = crypto::Certificate::decode(stmt.column_blob(0));
+      if (!cert.ok()) return corruption("stored " + cert.status().message());
+      cached = certificates_.emplace(next, std::move(cert).value()).first;
+    }
+    chain.push_back(cached->second);
     if (chain.back().self_signed()) break;
     if (chain.size() >= kMaxChainLength) return Admission::reject("certificate chain too long");
     next = chain.back().issuer_key;
@@ -287,26 +292,31 @@ Result<Admission> EventLog::check_signer(const DecodedEvent& event) {
     return Admission::reject("signer key is certified for " + chain.front().subject.str() +
                              ", not for the origin " + event.origin().str());
   }
-  YIMEN_ASSIGN_OR_RETURN(auto anchor,
-                         db_.prepare("SELECT public_key FROM trust_anchor WHERE singleton = 1"));
-  YIMEN_ASSIGN_OR_RETURN(bool has_anchor, anchor.step());
-  if (!has_anchor) {
-    return failed_precondition("this node has no city root certificate yet; enrol it first");
-  }
-  const auto root = fixed<crypto::kPublicKeySize>(anchor.column_blob(0));
-  if (!root) return corruption("trust anchor: public key is not 32 bytes");
-
-  std::vector<crypto::Revocation> revocations;
-  YIMEN_ASSIGN_OR_RETURN(auto revoked,
-                         db_.prepare("SELECT public_key, after_seq FROM revoked_key"));
-  for (;;) {
-    YIMEN_ASSIGN_OR_RETURN(bool row, revoked.step());
-    if (!row) break;
-    if (auto key = fixed<crypto::kPublicKeySize>(revoked.column_blob(0))) {
-      revocations.push_back({*key, static_cast<std::uint64_t>(revoked.column_int64(1))});
+  if (!trust_anchor_) {
+    YIMEN_ASSIGN_OR_RETURN(auto anchor,
+                           db_.prepare("SELECT public_key FROM trust_anchor WHERE singleton = 1"));
+    YIMEN_ASSIGN_OR_RETURN(bool has_anchor, anchor.step());
+    if (!has_anchor) {
+      return failed_precondition("this node has no city root certificate yet; enrol it first");
     }
+    trust_anchor_ = fixed<crypto::kPublicKeySize>(anchor.column_blob(0));
+    if (!trust_anchor_) return corruption("trust anchor: public key is not 32 bytes");
   }
-  const Status valid = crypto::verify_chain(chain, *root, event.time(), revocations, event.seq());
+  if (!revocations_) {
+    std::vector<crypto::Revocation> revocations;
+    YIMEN_ASSIGN_OR_RETURN(auto revoked,
+                           db_.prepare("SELECT public_key, after_seq FROM revoked_key"));
+    for (;;) {
+      YIMEN_ASSIGN_OR_RETURN(bool row, revoked.step());
+      if (!row) break;
+      if (auto key = fixed<crypto::kPublicKeySize>(revoked.column_blob(0))) {
+        revocations.push_back({*key, static_cast<std::uint64_t>(revoked.column_int64(1))});
+      }
+    }
+    revocations_ = std::move(revocations);
+  }
+  const Status valid =
+      crypto::verify_chain(chain, *trust_anchor_, event.time(), *revocations_, event.seq());
   if (!valid.ok()) return Admission::reject(valid.message());
   return Admission::accept();
 }
@@ -361,6 +371,7 @@ Status EventLog::apply_trust(const DecodedEvent& event) {
   upsert.bind(1, after);
   upsert.bind_blob(2, key);
   YIMEN_TRY(upsert.run());
+  revocations_.reset();
   // Events that key signed after that seq come out of the projections.
   YIMEN_ASSIGN_OR_RETURN(auto later, db_.prepare("SELECT 1 FROM event WHERE signer = ? AND "
                                                  "seq > ? LIMIT 1"));

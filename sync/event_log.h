@@ -25,6 +25,7 @@
 // and whatever the sink names (e.g. "case:<number>").
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -164,6 +165,12 @@ class EventLog {
   EventSink& sink_;
   std::uint64_t last_hlc_ = 0;
   bool hlc_loaded_ = false;
+  // Caches of what check_signer reads for every event. Certificates verify
+  // themselves, so a cached one is never wrong about its content; the
+  // revocations are reloaded whenever one is applied.
+  std::map<crypto::PublicKey, crypto::Certificate> certificates_;
+  std::optional<crypto::PublicKey> trust_anchor_;
+  std::optional<std::vector<crypto::Revocation>> revocations_;
 };
 
 }  // namespace yimen::sync

@@ -277,8 +277,7 @@ Result<Admission> HallProjection::admit_checked(const sync::DecodedEvent& event)
       if (owner) return Admission::reject("case " + case_no + " was already submitted");
       const auto sub = intake.getSubmitted();
       const std::string code = text(sub.getItemCode());
-      YIMEN_ASSIGN_OR_RETURN(auto item,
-                             load_item(db_, code, static_cast<int>(sub.getItemVersion())));
+      YIMEN_ASSIGN_OR_RETURN(auto item, item_version(code, static_cast<int>(sub.getItemVersion())));
       if (!item) {
         return Admission::wait_for(item_dependency(code, static_cast<int>(sub.getItemVersion())));
       }
@@ -390,8 +389,7 @@ Status HallProjection::apply_case_intake(const sync::DecodedEvent& event) {
     case schema::CaseIntake::SUBMITTED: {
       const auto sub = intake.getSubmitted();
       const std::string code = text(sub.getItemCode());
-      YIMEN_ASSIGN_OR_RETURN(auto item,
-                             load_item(db_, code, static_cast<int>(sub.getItemVersion())));
+      YIMEN_ASSIGN_OR_RETURN(auto item, item_version(code, static_cast<int>(sub.getItemVersion())));
       if (!item) return internal_error("admitted case " + case_no + " has no item version");
       const auto applicant = sub.getApplicant();
       // A second open case for the same item and applicant is flagged (task 19).
@@ -541,7 +539,17 @@ Status HallProjection::add_transition(const std::string& case_no, CaseHalf half,
   return ins.run();
 }
 
+Result<std::optional<ServiceItem>> HallProjection::item_version(const std::string& code,
+                                                                int version) {
+  const auto key = std::make_pair(code, version);
+  if (auto it = items_.find(key); it != items_.end()) return std::optional<ServiceItem>(it->second);
+  YIMEN_ASSIGN_OR_RETURN(auto item, load_item(db_, code, version));
+  if (item) items_.emplace(key, *item);
+  return item;
+}
+
 Status HallProjection::reset() {
+  items_.clear();
   return db_.exec(
       "DELETE FROM case_pause; DELETE FROM case_transition; DELETE FROM case_file; "
       "DELETE FROM catalogue_item; DELETE FROM calendar_year;");

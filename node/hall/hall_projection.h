@@ -7,6 +7,7 @@
 // Dependencies it names: "item:<code>:<version>" (a catalogue version) and
 // "case:<number>" (a submitted case).
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -85,8 +86,12 @@ class HallProjection : public sync::EventSink {
   Status apply_case_handling(const sync::DecodedEvent& event);
   Status add_transition(const std::string& case_no, CaseHalf half, CaseAction action,
                         const sync::DecodedEvent& event, const std::string& note);
+  // A published item version, parsed once: every case event of it needs it.
+  Result<std::optional<ServiceItem>> item_version(const std::string& code, int version);
 
   storage::Database& db_;
+  // Item versions never change once published; the cache is emptied by reset().
+  std::map<std::pair<std::string, int>, ServiceItem> items_;
 };
 
 // --- Queries (any connection) ---

@@ -29,23 +29,6 @@ std::string field(size_t i, std::string_view member) {
   return "findings[" + std::to_string(i) + "]." + std::string(member);
 }
 
-bool is_blank(std::string_view s) {
-  return s.find_first_not_of(" \t\r\n") == std::string_view::npos;
-}
-
-// Display text on every line.
-bool is_multiline_text(std::string_view s) {
-  size_t start = 0;
-  while (true) {
-    const size_t nl = s.find('\n', start);
-    if (!is_display_text(s.substr(start, nl == std::string_view::npos ? nl : nl - start))) {
-      return false;
-    }
-    if (nl == std::string_view::npos) return true;
-    start = nl + 1;
-  }
-}
-
 // A one-line text of 1..max bytes; the message never repeats the value.
 Status check_one_line(std::string_view name, std::string_view s, size_t max) {
   if (is_blank(s)) return invalid_argument(std::string(name) + ": required");

@@ -185,23 +185,6 @@ std::string indexed(std::string_view list, size_t i) {
   return std::string(list) + "[" + std::to_string(i) + "]";
 }
 
-bool is_blank(std::string_view s) {
-  return s.find_first_not_of(" \t\r\n") == std::string_view::npos;
-}
-
-// Text that may span lines: display text on every line.
-bool is_multiline_text(std::string_view s) {
-  size_t start = 0;
-  while (true) {
-    const size_t nl = s.find('\n', start);
-    if (!is_display_text(s.substr(start, nl == std::string_view::npos ? nl : nl - start))) {
-      return false;
-    }
-    if (nl == std::string_view::npos) return true;
-    start = nl + 1;
-  }
-}
-
 enum class Need { kRequired, kOptional };
 enum class Lines { kOne, kMany };
 

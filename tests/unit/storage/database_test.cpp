@@ -1,7 +1,6 @@
 #include "storage/database.h"
 
 #include <gtest/gtest.h>
-#include <stdlib.h>
 
 #include <algorithm>
 #include <array>
@@ -15,10 +14,13 @@
 #include <utility>
 #include <vector>
 
+#include "support/test_dir.h"
+
 namespace yimen::storage {
 namespace {
 
 namespace fs = std::filesystem;
+using yimen::testing::TestDir;
 using Key = std::array<std::uint8_t, 32>;
 
 constexpr std::size_t kPageSize = 4096;
@@ -65,9 +67,11 @@ void flip_byte(const fs::path& path, std::size_t offset) {
   ASSERT_TRUE(file.write(&byte, 1));
 }
 
-std::set<std::string> list_directory(const fs::path& dir) {
+std::set<std::string> list_directory(const TestDir& dir) {
   std::set<std::string> names;
-  for (const auto& entry : fs::directory_iterator(dir)) names.insert(entry.path().filename());
+  for (const auto& entry : fs::directory_iterator(dir.path())) {
+    names.insert(entry.path().filename());
+  }
   return names;
 }
 
@@ -79,16 +83,6 @@ std::int64_t count_rows(Database& db, std::string_view table) {
 
 class DatabaseTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    std::string pattern = (fs::temp_directory_path() / "yimen-storage-XXXXXX").string();
-    ASSERT_NE(mkdtemp(pattern.data()), nullptr);
-    dir_ = pattern;
-  }
-  void TearDown() override {
-    std::error_code ignored;
-    fs::remove_all(dir_, ignored);
-  }
-
   fs::path db_path() const { return dir_ / "test.db"; }
   fs::path wal_path() const { return dir_ / "test.db-wal"; }
 
@@ -108,7 +102,7 @@ class DatabaseTest : public ::testing::Test {
     EXPECT_OK(tx.commit());
   }
 
-  fs::path dir_;
+  TestDir dir_;
 };
 
 TEST_F(DatabaseTest, DataIsEncryptedInDatabaseAndWalFiles) {
@@ -455,6 +449,24 @@ TEST_F(DatabaseTest, StatementsSurviveMovingTheDatabase) {
   EXPECT_OK(insert.run());
   EXPECT_EQ(moved.path(), db_path());
   EXPECT_EQ(count_rows(moved, "t"), 1);
+}
+
+TEST_F(DatabaseTest, AReusedStatementComesBackResetAndUnbound) {
+  Database db = create(make_key(1));
+  {
+    Statement first = must(db.prepare("SELECT ?"));
+    first.bind(1, std::int64_t{5});
+    ASSERT_TRUE(must(first.step()));
+    EXPECT_EQ(first.column_int64(0), 5);
+  }  // back to the cache mid-result
+  Statement again = must(db.prepare("SELECT ?"));
+  ASSERT_TRUE(must(again.step()));
+  EXPECT_TRUE(again.column_is_null(0));
+  // Two live statements of the same SQL are independent.
+  Statement other = must(db.prepare("SELECT ?"));
+  other.bind(1, std::int64_t{9});
+  ASSERT_TRUE(must(other.step()));
+  EXPECT_EQ(other.column_int64(0), 9);
 }
 
 }  // namespace

@@ -1,7 +1,6 @@
 #include "storage/migration.h"
 
 #include <gtest/gtest.h>
-#include <stdlib.h>
 
 #include <array>
 #include <cstdint>
@@ -14,11 +13,12 @@
 #include <vector>
 
 #include "storage/database.h"
+#include "support/test_dir.h"
 
 namespace yimen::storage {
 namespace {
 
-namespace fs = std::filesystem;
+using yimen::testing::TestDir;
 
 template <typename T>
 T must(Result<T> result) {
@@ -56,17 +56,10 @@ bool is_utc_timestamp(const std::string& text) {
 class MigrationTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::string pattern = (fs::temp_directory_path() / "yimen-migration-XXXXXX").string();
-    ASSERT_NE(mkdtemp(pattern.data()), nullptr);
-    dir_ = pattern;
     for (std::size_t i = 0; i < key_.size(); ++i) key_[i] = static_cast<std::uint8_t>(3 * i + 1);
     db_.emplace(must(Database::open(dir_ / "test.db", key_, {.create = true})));
   }
-  void TearDown() override {
-    db_.reset();
-    std::error_code ignored;
-    fs::remove_all(dir_, ignored);
-  }
+  void TearDown() override { db_.reset(); }
 
   Database& db() { return *db_; }
 
@@ -84,7 +77,7 @@ class MigrationTest : public ::testing::Test {
     return statement.column_int64(0) == 1;
   }
 
-  fs::path dir_;
+  TestDir dir_;
   std::array<std::uint8_t, 32> key_{};
   std::optional<Database> db_;
 };
