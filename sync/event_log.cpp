@@ -162,12 +162,17 @@ Result<AppendResult> EventLog::append_one(DecodedEvent& event, std::int64_t now,
   const std::uint64_t seq = event.seq();
 
   // 1. Duplicates, wherever the first copy went.
-  for (const char* table : {"event", "pending_event", "quarantined_event", "fork_evidence"}) {
-    YIMEN_ASSIGN_OR_RETURN(auto stmt,
-                           db_.prepare(std::string("SELECT 1 FROM ") + table + " WHERE id = ?"));
+  {
+    YIMEN_ASSIGN_OR_RETURN(
+        auto stmt, db_.prepare("SELECT 'event' FROM event WHERE id = ?1 "
+                               "UNION ALL SELECT 'pending_event' FROM pending_event WHERE id = ?1 "
+                               "UNION ALL SELECT 'quarantined_event' FROM quarantined_event "
+                               "WHERE id = ?1 "
+                               "UNION ALL SELECT 'fork_evidence' FROM fork_evidence WHERE id = ?1 "
+                               "LIMIT 1"));
     stmt.bind_blob(1, event.id());
     YIMEN_ASSIGN_OR_RETURN(bool held, stmt.step());
-    if (held) return AppendResult{AppendOutcome::kDuplicate, table, 0, 0};
+    if (held) return AppendResult{AppendOutcome::kDuplicate, stmt.column_text(0), 0, 0};
   }
 
   // 2. The signer: a key certified for the origin. Nothing unsigned by such a
@@ -178,41 +183,39 @@ Result<AppendResult> EventLog::append_one(DecodedEvent& event, std::int64_t now,
 
   // 3. An origin that forked at or before this seq: evidence only. Another
   // event holding (origin, seq): a fork.
-  {
-    YIMEN_ASSIGN_OR_RETURN(auto stmt,
-                           db_.prepare("SELECT from_seq FROM forked_origin WHERE origin = ?"));
-    stmt.bind(1, origin.str());
-    YIMEN_ASSIGN_OR_RETURN(bool row, stmt.step());
-    if (row && as_int(seq) >= stmt.column_int64(0)) {
-      const std::string detail =
-          "origin " + origin.str() + " forked at seq " + std::to_string(stmt.column_int64(0));
-      YIMEN_TRY(record_fork(event, now));
-      return AppendResult{AppendOutcome::kForkEvidence, detail, 0, 0};
-    }
+  YIMEN_ASSIGN_OR_RETURN(const auto* forked, forked_origins());
+  if (auto it = forked->find(origin.str()); it != forked->end() && as_int(seq) >= it->second) {
+    const std::string detail =
+        "origin " + origin.str() + " forked at seq " + std::to_string(it->second);
+    YIMEN_TRY(record_fork(event, now));
+    return AppendResult{AppendOutcome::kForkEvidence, detail, 0, 0};
   }
+  // The held events at seq and seq - 1, at most one each.
+  std::optional<Bytes> predecessor;
   {
-    YIMEN_ASSIGN_OR_RETURN(auto stmt,
-                           db_.prepare("SELECT 1 FROM event WHERE origin = ? AND seq = ?"));
+    YIMEN_ASSIGN_OR_RETURN(auto stmt, db_.prepare("SELECT seq, id FROM event WHERE origin = ? "
+                                                  "AND seq IN (?, ?)"));
     stmt.bind(1, origin.str());
     stmt.bind(2, as_int(seq));
-    YIMEN_ASSIGN_OR_RETURN(bool held, stmt.step());
-    if (held) {
-      YIMEN_TRY(record_fork(event, now));
-      return AppendResult{AppendOutcome::kForkEvidence,
-                          "fork: two events for " + origin.str() + " seq " + std::to_string(seq), 0,
-                          0};
+    stmt.bind(3, as_int(seq - 1));
+    for (;;) {
+      YIMEN_ASSIGN_OR_RETURN(bool row, stmt.step());
+      if (!row) break;
+      if (stmt.column_int64(0) == as_int(seq)) {
+        stmt.reset();
+        YIMEN_TRY(record_fork(event, now));
+        return AppendResult{AppendOutcome::kForkEvidence,
+                            "fork: two events for " + origin.str() + " seq " + std::to_string(seq),
+                            0, 0};
+      }
+      predecessor = stmt.column_blob(1);
     }
   }
 
   // 4. The chain.
   if (seq > 1) {
-    YIMEN_ASSIGN_OR_RETURN(auto stmt,
-                           db_.prepare("SELECT id FROM event WHERE origin = ? AND seq = ?"));
-    stmt.bind(1, origin.str());
-    stmt.bind(2, as_int(seq - 1));
-    YIMEN_ASSIGN_OR_RETURN(bool held, stmt.step());
-    if (held) {
-      if (stmt.column_blob(0) != event.prev()) {
+    if (predecessor) {
+      if (*predecessor != event.prev()) {
         return quarantine(event,
                           "chain broken: prev is not the held event " + std::to_string(seq - 1) +
                               " of " + origin.str(),
@@ -268,26 +271,49 @@ Result<AppendResult> EventLog::append_one(DecodedEvent& event, std::int64_t now,
   return AppendResult{applied ? AppendOutcome::kApplied : AppendOutcome::kStored, "", local_seq, 0};
 }
 
-Result<Admission> EventLog::check_signer(const DecodedEvent& event) {
-  std::vector<crypto::Certificate> chain;
-  crypto::PublicKey next = event.signer();
-  for (;;) {
-    auto cached = certificates_.find(next);
-    if (cached == certificates_.end()) {
-      YIMEN_ASSIGN_OR_RETURN(
-          auto stmt, db_.prepare("SELECT certificate FROM certified_key WHERE public_key = ?"));
-      stmt.bind_blob(1, next);
+Result<const std::map<std::string, std::int64_t>*> EventLog::forked_origins() {
+  if (!forked_) {
+    std::map<std::string, std::int64_t> forked;
+    YIMEN_ASSIGN_OR_RETURN(auto stmt, db_.prepare("SELECT origin, from_seq FROM forked_origin"));
+    for (;;) {
       YIMEN_ASSIGN_OR_RETURN(bool row, stmt.step());
-      if (!row) return Admission::wait_for(key_dependency(next));
-      auto cert = crypto::Certificate::decode(stmt.column_blob(0));
-      if (!cert.ok()) return corruption("stored " + cert.status().message());
-      cached = certificates_.emplace(next, std::move(cert).value()).first;
+      if (!row) break;
+      forked[stmt.column_text(0)] = stmt.column_int64(1);
     }
-    chain.push_back(cached->second);
-    if (chain.back().self_signed()) break;
-    if (chain.size() >= kMaxChainLength) return Admission::reject("certificate chain too long");
+    forked_ = std::move(forked);
+  }
+  return &*forked_;
+}
+
+Result<std::pair<std::vector<crypto::Certificate>, std::string>> EventLog::find_chain(
+    const crypto::PublicKey& leaf) {
+  std::vector<crypto::Certificate> chain;
+  crypto::PublicKey next = leaf;
+  for (;;) {
+    YIMEN_ASSIGN_OR_RETURN(
+        auto stmt, db_.prepare("SELECT certificate FROM certified_key WHERE public_key = ?"));
+    stmt.bind_blob(1, next);
+    YIMEN_ASSIGN_OR_RETURN(bool row, stmt.step());
+    if (!row) return std::make_pair(std::vector<crypto::Certificate>(), key_dependency(next));
+    YIMEN_ASSIGN_OR_RETURN(auto cert, crypto::Certificate::decode(stmt.column_blob(0)));
+    chain.push_back(std::move(cert));
+    if (chain.back().self_signed()) return std::make_pair(std::move(chain), std::string());
+    if (chain.size() >= kMaxChainLength) {
+      return std::make_pair(std::vector<crypto::Certificate>(), std::string());
+    }
     next = chain.back().issuer_key;
   }
+}
+
+Result<Admission> EventLog::check_signer(const DecodedEvent& event) {
+  auto known = chains_.find(event.signer());
+  if (known == chains_.end()) {
+    YIMEN_ASSIGN_OR_RETURN(auto found, find_chain(event.signer()));
+    if (!found.second.empty()) return Admission::wait_for(found.second);
+    known = chains_.emplace(event.signer(), std::move(found.first)).first;
+  }
+  const std::vector<crypto::Certificate>& chain = known->second;
+  if (chain.empty()) return Admission::reject("certificate chain too long");
   if (chain.front().subject != event.origin()) {
     return Admission::reject("signer key is certified for " + chain.front().subject.str() +
                              ", not for the origin " + event.origin().str());
@@ -410,6 +436,7 @@ Status EventLog::record_fork(const DecodedEvent& event, std::int64_t now) {
   upsert.bind(1, as_int(event.seq()));
   upsert.bind(2, event.origin().str());
   YIMEN_TRY(upsert.run());
+  forked_.reset();
   return rebuild();
 }
 
@@ -425,6 +452,7 @@ Result<AppendResult> EventLog::park(const DecodedEvent& event, const std::string
   stmt.bind_blob(5, event.envelope());
   stmt.bind(6, now);
   YIMEN_TRY(stmt.run());
+  pending_may_exist_ = true;
   return AppendResult{AppendOutcome::kPending, waiting_for, 0, 0};
 }
 
@@ -444,6 +472,11 @@ Result<AppendResult> EventLog::quarantine(const DecodedEvent& event, const std::
 }
 
 Result<std::size_t> EventLog::release(std::vector<std::string> satisfied, std::int64_t now) {
+  if (!pending_may_exist_) {
+    YIMEN_ASSIGN_OR_RETURN(auto count, pending_count());
+    if (count == 0) return std::size_t{0};
+    pending_may_exist_ = true;
+  }
   std::size_t released = 0;
   while (!satisfied.empty()) {
     const std::string dependency = std::move(satisfied.back());
@@ -473,6 +506,8 @@ Result<std::size_t> EventLog::release(std::vector<std::string> satisfied, std::i
       }
     }
   }
+  YIMEN_ASSIGN_OR_RETURN(auto left, pending_count());
+  pending_may_exist_ = left > 0;
   return released;
 }
 
@@ -532,15 +567,8 @@ Result<std::optional<Head>> EventLog::head(const RegionCode& origin) {
 
 Status EventLog::rebuild() {
   YIMEN_TRY(sink_.reset());
-  std::map<std::string, std::int64_t> forked;
-  {
-    YIMEN_ASSIGN_OR_RETURN(auto stmt, db_.prepare("SELECT origin, from_seq FROM forked_origin"));
-    for (;;) {
-      YIMEN_ASSIGN_OR_RETURN(bool row, stmt.step());
-      if (!row) break;
-      forked[stmt.column_text(0)] = stmt.column_int64(1);
-    }
-  }
+  YIMEN_ASSIGN_OR_RETURN(const auto* forked_ptr, forked_origins());
+  const std::map<std::string, std::int64_t> forked = *forked_ptr;
   std::int64_t after = 0;
   for (;;) {
     // Events that are valid now: not of a forked origin from its fork on, not

@@ -150,6 +150,11 @@ class EventLog {
   Result<AppendResult> append_one(DecodedEvent& event, std::int64_t now,
                                   std::vector<std::string>& satisfied);
   Result<EventSink::Admission> check_signer(const DecodedEvent& event);
+  // The chain from `leaf` up to a self-signed root, or the dependency it
+  // waits for (an empty chain and no dependency: too long).
+  Result<const std::map<std::string, std::int64_t>*> forked_origins();
+  Result<std::pair<std::vector<crypto::Certificate>, std::string>> find_chain(
+      const crypto::PublicKey& leaf);
   Result<EventSink::Admission> admit_trust(const DecodedEvent& event);
   Status apply_trust(const DecodedEvent& event);
   Status apply_event(const DecodedEvent& event);
@@ -168,9 +173,12 @@ class EventLog {
   // Caches of what check_signer reads for every event. Certificates verify
   // themselves, so a cached one is never wrong about its content; the
   // revocations are reloaded whenever one is applied.
-  std::map<crypto::PublicKey, crypto::Certificate> certificates_;
+  std::map<crypto::PublicKey, std::vector<crypto::Certificate>> chains_;  // by leaf key
   std::optional<crypto::PublicKey> trust_anchor_;
   std::optional<std::vector<crypto::Revocation>> revocations_;
+  std::optional<std::map<std::string, std::int64_t>> forked_;  // origin -> from seq
+  // False once the pending table is known to be empty: nothing to release.
+  bool pending_may_exist_ = false;
 };
 
 }  // namespace yimen::sync

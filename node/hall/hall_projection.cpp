@@ -586,6 +586,16 @@ Result<std::vector<std::string>> current_item_codes(storage::Database& db) {
   return out;
 }
 
+Result<CatalogueIndex> load_catalogue_index(storage::Database& db) {
+  CatalogueIndex index;
+  YIMEN_ASSIGN_OR_RETURN(auto codes, current_item_codes(db));
+  for (const auto& code : codes) {
+    YIMEN_ASSIGN_OR_RETURN(auto item, load_item(db, code));
+    if (item) YIMEN_TRY(index.put(std::move(*item)));
+  }
+  return index;
+}
+
 Result<WorkingDayCalendar> load_calendar(storage::Database& db) {
   YIMEN_ASSIGN_OR_RETURN(auto stmt, db.prepare("SELECT year, holidays, makeup FROM calendar_year"));
   WorkingDayCalendar calendar;

@@ -15,6 +15,7 @@
 #include "common/region_code.h"
 #include "node/hall/calendar.h"
 #include "node/hall/case_lifecycle.h"
+#include "node/hall/catalogue_index.h"
 #include "node/hall/service_item.h"
 #include "storage/database.h"
 #include "sync/event_log.h"
@@ -101,6 +102,10 @@ Result<std::optional<ServiceItem>> load_item(storage::Database& db, const std::s
                                              std::optional<int> version = std::nullopt);
 // Codes of the items currently offered (not withdrawn), in code order.
 Result<std::vector<std::string>> current_item_codes(storage::Database& db);
+
+// An index over the newest version of every item currently offered, for
+// search (rebuilt on demand: a city's catalogue is hundreds of items).
+Result<CatalogueIndex> load_catalogue_index(storage::Database& db);
 
 // The published calendar years.
 Result<WorkingDayCalendar> load_calendar(storage::Database& db);

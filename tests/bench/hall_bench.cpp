@@ -33,7 +33,7 @@ using namespace yimen;
 using Clock = std::chrono::steady_clock;
 
 constexpr int kIntakeCases = 100;
-constexpr int kApplyEvents = 3000;
+constexpr int kApplyEvents = 10000;
 constexpr size_t kBatch = 1000;
 
 double seconds_since(Clock::time_point t) {
@@ -139,8 +139,15 @@ hall::ServiceItem item() {
   i.legal_basis = {{"《社会救助暂行办法》", "第十一条"}};
   i.accepting_unit = "镇人民政府";
   i.steps = {{"审核确认", "区民政局", {5, DayKind::kWorking}}};
-  i.materials = {{"最低生活保障申请书", 1, MaterialForm::kOriginal, MaterialKind::kRequired, "",
-                  "", std::nullopt, {"未签名"}, ""}};
+  i.materials = {{"最低生活保障申请书",
+                  1,
+                  MaterialForm::kOriginal,
+                  MaterialKind::kRequired,
+                  "",
+                  "",
+                  std::nullopt,
+                  {"未签名"},
+                  ""}};
   i.committed_limit = {10, DayKind::kWorking};
   i.accountability = "依法给予处分";
   i.consultation = {"0763-3362345", ""};
@@ -197,26 +204,25 @@ int main() {
     for (int i = 0; i < kApplyEvents; ++i) {
       char no[40];
       std::snprintf(no, sizeof no, "441802001001-20261101-%06d", i + 1);
-      sync::EventDraft draft{
-          "clerk",
-          {{sync::AudienceEntry::Kind::kNode, city.village.id},
-           {sync::AudienceEntry::Kind::kNode, city.county.id}},
-          [&](schema::Body::Builder b) {
-            auto in = b.initCaseIntake();
-            in.setCaseNo(no);
-            in.initActor().setLogin("clerk");
-            auto sub = in.initSubmitted();
-            sub.setItemCode("JF-00105-001-441802000000");
-            sub.setItemVersion(1);
-            sub.setHandlingNode("441802000000");
-            auto a = sub.initApplicant();
-            a.setIdNumber(person(i));
-            a.setName("张三");
-            a.setPhone("13800138000");
-            a.setDomicile("441802001001");
-            sub.setChannel("window");
-            sub.setQueryCodeHash("$argon2id$v=19$m=4096,t=2,p=1$bench");
-          }};
+      sync::EventDraft draft{"clerk",
+                             {{sync::AudienceEntry::Kind::kNode, city.village.id},
+                              {sync::AudienceEntry::Kind::kNode, city.county.id}},
+                             [&](schema::Body::Builder b) {
+                               auto in = b.initCaseIntake();
+                               in.setCaseNo(no);
+                               in.initActor().setLogin("clerk");
+                               auto sub = in.initSubmitted();
+                               sub.setItemCode("JF-00105-001-441802000000");
+                               sub.setItemVersion(1);
+                               sub.setHandlingNode("441802000000");
+                               auto a = sub.initApplicant();
+                               a.setIdNumber(person(i));
+                               a.setName("张三");
+                               a.setPhone("13800138000");
+                               a.setDomicile("441802001001");
+                               sub.setChannel("window");
+                               sub.setQueryCodeHash("$argon2id$v=19$m=4096,t=2,p=1$bench");
+                             }};
       must(source.hall.log().emit(draft, city.village.key, kStartMs + i), "emit");
     }
     must(tx.commit(), "commit");

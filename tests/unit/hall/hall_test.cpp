@@ -67,6 +67,17 @@ TEST_F(HallTest, EveryPublishIsANewVersionAndOldOnesStayReadable) {
             "materials[0].copies: expected 1 to 20, got 0");
 }
 
+TEST_F(HallTest, TheCatalogueIsSearchableAtEveryNodeThatHoldsIt) {
+  auto index = load_catalogue_index(city[kVillage].db);
+  ASSERT_TRUE(index.ok()) << index.status().message();
+  auto hits = index->search_codes("低保").value();
+  ASSERT_EQ(hits.size(), 1u);
+  EXPECT_EQ(format_item_code(hits[0]), kDibao);
+  EXPECT_TRUE(index->search_codes("户口").value().empty());
+  EXPECT_EQ(index->search_codes("", Theme::kSocialSecurity)->size(), 1u);
+  EXPECT_TRUE(index->search_codes("", Theme::kHousing)->empty());
+}
+
 TEST_F(HallTest, TheCalendarComesFromTheCity) {
   EXPECT_TRUE(load_calendar(city[kVillage].db)->is_published(2026));
   EXPECT_EQ(county().publish_calendar(officer(), 2027, {}, {}, "").code(),
