@@ -506,6 +506,9 @@ Result<Database> Database::open(const std::filesystem::path& path,
   // Every page read from the file is decrypted and authenticated: a larger page cache (16 MiB
   // instead of 2) keeps a node's working set decrypted.
   YIMEN_TRY(exec_sql(db.get(), "PRAGMA cache_size = -16384"));
+  // Temporary tables and indices stay in memory: never a temporary file, whose pages would
+  // be encrypted and decrypted too.
+  YIMEN_TRY(exec_sql(db.get(), "PRAGMA temp_store = MEMORY"));
   YIMEN_TRY(exec_sql(db.get(), "PRAGMA foreign_keys = ON"));
   YIMEN_ASSIGN_OR_RETURN(std::string foreign_keys, query_text(db.get(), "PRAGMA foreign_keys"));
   if (foreign_keys != "1") return internal_error(file + ": cannot enable foreign keys");

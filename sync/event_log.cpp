@@ -452,7 +452,7 @@ Result<AppendResult> EventLog::park(const DecodedEvent& event, const std::string
   stmt.bind_blob(5, event.envelope());
   stmt.bind(6, now);
   YIMEN_TRY(stmt.run());
-  pending_may_exist_ = true;
+  pending_empty_ = false;
   return AppendResult{AppendOutcome::kPending, waiting_for, 0, 0};
 }
 
@@ -472,11 +472,11 @@ Result<AppendResult> EventLog::quarantine(const DecodedEvent& event, const std::
 }
 
 Result<std::size_t> EventLog::release(std::vector<std::string> satisfied, std::int64_t now) {
-  if (!pending_may_exist_) {
+  if (!pending_empty_) {
     YIMEN_ASSIGN_OR_RETURN(auto count, pending_count());
-    if (count == 0) return std::size_t{0};
-    pending_may_exist_ = true;
+    pending_empty_ = count == 0;
   }
+  if (*pending_empty_) return std::size_t{0};
   std::size_t released = 0;
   while (!satisfied.empty()) {
     const std::string dependency = std::move(satisfied.back());
@@ -506,8 +506,7 @@ Result<std::size_t> EventLog::release(std::vector<std::string> satisfied, std::i
       }
     }
   }
-  YIMEN_ASSIGN_OR_RETURN(auto left, pending_count());
-  pending_may_exist_ = left > 0;
+  pending_empty_.reset();  // counted again when next needed
   return released;
 }
 

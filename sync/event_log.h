@@ -177,8 +177,8 @@ class EventLog {
   std::optional<crypto::PublicKey> trust_anchor_;
   std::optional<std::vector<crypto::Revocation>> revocations_;
   std::optional<std::map<std::string, std::int64_t>> forked_;  // origin -> from seq
-  // False once the pending table is known to be empty: nothing to release.
-  bool pending_may_exist_ = false;
+  // Whether the pending table is empty, once known: an empty one has nothing to release.
+  std::optional<bool> pending_empty_;
 };
 
 }  // namespace yimen::sync

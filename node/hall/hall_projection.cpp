@@ -519,23 +519,29 @@ Status HallProjection::add_transition(const std::string& case_no, CaseHalf half,
   const auto body = event.reader().getBody();
   const auto actor = half == CaseHalf::kIntake ? body.getCaseIntake().getActor()
                                                : body.getCaseHandling().getActor();
+  // The position is read first: INSERT ... SELECT from the same table would go
+  // through a temporary table.
+  YIMEN_ASSIGN_OR_RETURN(auto last, db_.prepare("SELECT MAX(position) FROM case_transition "
+                                                "WHERE case_no = ?"));
+  last.bind(1, case_no);
+  YIMEN_ASSIGN_OR_RETURN(bool row, last.step());
+  const std::int64_t position = (row ? last.column_int64(0) : 0) + 1;
   YIMEN_ASSIGN_OR_RETURN(
       auto ins,
       db_.prepare("INSERT INTO case_transition (case_no, position, half, action, actor_login, "
                   "actor_name, actor_office, actor_phone, on_date, at, note) "
-                  "SELECT ?, COALESCE(MAX(position), 0) + 1, ?, ?, ?, ?, ?, ?, ?, ?, ? "
-                  "FROM case_transition WHERE case_no = ?"));
+                  "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
   ins.bind(1, case_no);
-  ins.bind(2, half == CaseHalf::kIntake ? "intake" : "handling");
-  ins.bind(3, case_action_name(action));
-  ins.bind(4, text(actor.getLogin()));
-  ins.bind(5, text(actor.getName()));
-  ins.bind(6, text(actor.getOffice()));
-  ins.bind(7, text(actor.getPhone()));
-  ins.bind(8, cst_date(event.time()).to_string());
-  ins.bind(9, event.time());
-  ins.bind(10, note);
-  ins.bind(11, case_no);
+  ins.bind(2, position);
+  ins.bind(3, half == CaseHalf::kIntake ? "intake" : "handling");
+  ins.bind(4, case_action_name(action));
+  ins.bind(5, text(actor.getLogin()));
+  ins.bind(6, text(actor.getName()));
+  ins.bind(7, text(actor.getOffice()));
+  ins.bind(8, text(actor.getPhone()));
+  ins.bind(9, cst_date(event.time()).to_string());
+  ins.bind(10, event.time());
+  ins.bind(11, note);
   return ins.run();
 }
 
