@@ -440,34 +440,34 @@ Status EventLog::record_fork(const DecodedEvent& event, std::int64_t now) {
   return rebuild();
 }
 
-Result<AppendResult> EventLog::park(const DecodedEvent& event, const std::string& waiting_for,
-                                    std::int64_t now) {
-  YIMEN_ASSIGN_OR_RETURN(auto stmt,
-                         db_.prepare("INSERT INTO pending_event (id, origin, seq, waiting_for, "
-                                     "envelope, received_at) VALUES (?, ?, ?, ?, ?, ?)"));
+Status EventLog::set_aside(std::string_view insert_sql, const DecodedEvent& event,
+                           const std::string& why, std::int64_t now) {
+  YIMEN_ASSIGN_OR_RETURN(auto stmt, db_.prepare(insert_sql));
   stmt.bind_blob(1, event.id());
   stmt.bind(2, event.origin().str());
   stmt.bind(3, as_int(event.seq()));
-  stmt.bind(4, waiting_for);
+  stmt.bind(4, why);
   stmt.bind_blob(5, event.envelope());
   stmt.bind(6, now);
-  YIMEN_TRY(stmt.run());
+  return stmt.run();
+}
+
+Result<AppendResult> EventLog::park(const DecodedEvent& event, const std::string& waiting_for,
+                                    std::int64_t now) {
+  YIMEN_TRY(
+      set_aside("INSERT INTO pending_event (id, origin, seq, waiting_for, envelope, "
+                "received_at) VALUES (?, ?, ?, ?, ?, ?)",
+                event, waiting_for, now));
   pending_empty_ = false;
   return AppendResult{AppendOutcome::kPending, waiting_for, 0, 0};
 }
 
 Result<AppendResult> EventLog::quarantine(const DecodedEvent& event, const std::string& reason,
                                           std::int64_t now) {
-  YIMEN_ASSIGN_OR_RETURN(auto stmt,
-                         db_.prepare("INSERT INTO quarantined_event (id, origin, seq, reason, "
-                                     "envelope, received_at) VALUES (?, ?, ?, ?, ?, ?)"));
-  stmt.bind_blob(1, event.id());
-  stmt.bind(2, event.origin().str());
-  stmt.bind(3, as_int(event.seq()));
-  stmt.bind(4, reason);
-  stmt.bind_blob(5, event.envelope());
-  stmt.bind(6, now);
-  YIMEN_TRY(stmt.run());
+  YIMEN_TRY(
+      set_aside("INSERT INTO quarantined_event (id, origin, seq, reason, envelope, "
+                "received_at) VALUES (?, ?, ?, ?, ?, ?)",
+                event, reason, now));
   return AppendResult{AppendOutcome::kQuarantined, reason, 0, 0};
 }
 

@@ -159,6 +159,9 @@ class EventLog {
   Status apply_trust(const DecodedEvent& event);
   Status apply_event(const DecodedEvent& event);
   Status record_fork(const DecodedEvent& event, std::int64_t now);
+  // Inserts (id, origin, seq, why, envelope, received_at) with `insert_sql`.
+  Status set_aside(std::string_view insert_sql, const DecodedEvent& event, const std::string& why,
+                   std::int64_t now);
   Result<AppendResult> park(const DecodedEvent& event, const std::string& waiting_for,
                             std::int64_t now);
   Result<AppendResult> quarantine(const DecodedEvent& event, const std::string& reason,
