@@ -16,6 +16,7 @@
 #include "crypto/crypto.h"
 #include "storage/database.h"
 #include "storage/migration.h"
+#include "support/status.h"
 #include "support/test_dir.h"
 
 namespace yimen::hall {
@@ -23,17 +24,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-template <typename T>
-T must(Result<T> result) {
-  if (!result.ok()) throw std::runtime_error(result.status().message());
-  return std::move(result).value();
-}
-
-#define EXPECT_OK(expr)                                                 \
-  do {                                                                  \
-    const ::yimen::Status expect_ok_status_ = (expr);                   \
-    EXPECT_TRUE(expect_ok_status_.ok()) << expect_ok_status_.message(); \
-  } while (false)
+using yimen::testing::must;
 
 // Expects `status` to be an error with exactly this code and message.
 void expect_error(const Status& status, ErrorCode code, std::string_view message) {

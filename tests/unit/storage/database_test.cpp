@@ -14,6 +14,7 @@
 #include <utility>
 #include <vector>
 
+#include "support/status.h"
 #include "support/test_dir.h"
 
 namespace yimen::storage {
@@ -34,18 +35,7 @@ Key make_key(std::uint8_t seed) {
   return key;
 }
 
-// Test helper: the value, or a thrown exception that GoogleTest reports as a failure.
-template <typename T>
-T must(Result<T> result) {
-  if (!result.ok()) throw std::runtime_error(result.status().message());
-  return std::move(result).value();
-}
-
-#define EXPECT_OK(expr)                                                 \
-  do {                                                                  \
-    const ::yimen::Status expect_ok_status_ = (expr);                   \
-    EXPECT_TRUE(expect_ok_status_.ok()) << expect_ok_status_.message(); \
-  } while (false)
+using yimen::testing::must;
 
 std::string read_file(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);

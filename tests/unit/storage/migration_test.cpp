@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "storage/database.h"
+#include "support/status.h"
 #include "support/test_dir.h"
 
 namespace yimen::storage {
@@ -20,17 +21,7 @@ namespace {
 
 using yimen::testing::TestDir;
 
-template <typename T>
-T must(Result<T> result) {
-  if (!result.ok()) throw std::runtime_error(result.status().message());
-  return std::move(result).value();
-}
-
-#define EXPECT_OK(expr)                                                 \
-  do {                                                                  \
-    const ::yimen::Status expect_ok_status_ = (expr);                   \
-    EXPECT_TRUE(expect_ok_status_.ok()) << expect_ok_status_.message(); \
-  } while (false)
+using yimen::testing::must;
 
 constexpr Migration kNodeV1{1, "create_hall",
                             "CREATE TABLE hall(id INTEGER PRIMARY KEY, name TEXT);"
