@@ -173,15 +173,17 @@ Result<NodeConfig> parse_node_config(std::string_view text, std::string_view sou
                             std::string(e.description()));
   }
   Checker check(source);
-  check.only_keys(root, "", {"node", "storage", "sync"});
+  check.only_keys(root, "", {"node", "storage", "sync", "hall"});
 
   const toml::table* node = check.table(root, "node", true);
   const toml::table* storage = check.table(root, "storage", false);
   const toml::table* sync = check.table(root, "sync", false);
+  const toml::table* hall = check.table(root, "hall", false);
   if (node != nullptr) check.only_keys(*node, "node.", {"id", "name"});
   if (storage != nullptr)
     check.only_keys(*storage, "storage.", {"passphrase_env", "busy_timeout_ms"});
   if (sync != nullptr) check.only_keys(*sync, "sync.", {"listen", "advertise", "parent"});
+  if (hall != nullptr) check.only_keys(*hall, "hall.", {"yellow_card_working_days"});
   if (check.failed()) return check.status();
 
   const auto id_text = check.string(node, "node", "id", true);
@@ -196,7 +198,7 @@ Result<NodeConfig> parse_node_config(std::string_view text, std::string_view sou
     check.fail(check.node(node, "name"), "node.name", "expected 1 to 200 bytes of text");
     return check.status();
   }
-  NodeConfig config{*id, *name, {}, {}};
+  NodeConfig config{*id, *name, {}, {}, {}};
 
   config.storage.passphrase_env = check.string(storage, "storage", "passphrase_env", false);
   if (config.storage.passphrase_env) {
@@ -232,6 +234,14 @@ Result<NodeConfig> parse_node_config(std::string_view text, std::string_view sou
       check.fail(
           check.node(sync, e.key), "sync." + std::string(e.key),
           e.wildcard ? "expected tcp://HOST:PORT (HOST may be *)" : "expected tcp://HOST:PORT");
+    }
+  }
+  if (auto yellow = check.integer(hall, "hall", "yellow_card_working_days")) {
+    if (*yellow < 0 || *yellow > 20) {
+      check.fail(check.node(hall, "yellow_card_working_days"), "hall.yellow_card_working_days",
+                 "expected 0 to 20 working days");
+    } else {
+      config.hall.yellow_card_working_days = static_cast<int>(*yellow);
     }
   }
   if (check.failed()) return check.status();
@@ -275,6 +285,9 @@ std::string render_node_config(const NodeConfig& c) {
   endpoint("listen", c.sync.listen, "Where this node listens for its children.");
   endpoint("advertise", c.sync.advertise, "The address children are told to connect to.");
   endpoint("parent", c.sync.parent, "The parent's address, set by `yimen enrol install`.");
+  out << "\n[hall]\n"
+      << "# A case's card turns yellow when at most this many working days are left.\n"
+      << "yellow_card_working_days = " << c.hall.yellow_card_working_days << "\n";
   return out.str();
 }
 

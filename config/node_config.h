@@ -38,11 +38,18 @@ struct SyncConfig {
   std::optional<std::string> endpoint_for_children() const;
 };
 
+struct HallConfig {
+  // A case's card turns yellow when at most this many working days are left,
+  // the due day included, 0..20.
+  int yellow_card_working_days = 1;
+};
+
 struct NodeConfig {
   RegionCode id;     // [node] id: the office's 12-digit region code
   std::string name;  // [node] name: the office's name, 1..200 bytes
   StorageConfig storage;
   SyncConfig sync;
+  HallConfig hall;
 };
 
 // Parses TOML `text`; `source` names it in error messages ("node.toml").

@@ -98,6 +98,15 @@ Hall::Hall(storage::Database& db, RegionCode node, const crypto::NodeKey& key, C
       projection_(db),
       log_(db, node_, projection_) {}
 
+Status Hall::set_yellow_card_working_days(int days) {
+  if (days < 0 || days > 20) {
+    return invalid_argument("yellow card threshold must be 0 to 20 working days, got " +
+                            std::to_string(days));
+  }
+  yellow_card_working_days_ = days;
+  return Status();
+}
+
 Status Hall::migrate(storage::Database& db) {
   YIMEN_TRY(sync::EventLog::migrate(db));
   return HallProjection::migrate(db);
@@ -397,7 +406,7 @@ Result<CaseDeadline> Hall::deadline(const CaseFile& file) {
   }
   out.due = *due;
   if (file.state == CaseState::kAccepted) {
-    auto card = calendar.card(today(), *due);
+    auto card = calendar.card(today(), *due, yellow_card_working_days_);
     if (card.ok()) {
       out.card = *card;
     } else {

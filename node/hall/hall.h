@@ -87,6 +87,10 @@ class Hall {
   static Status migrate(storage::Database& db);
 
   const RegionCode& node() const { return node_; }
+
+  // The yellow-card threshold in working days ([hall] yellow_card_working_days
+  // in node.toml; 1 unless set). InvalidArgument outside 0..20.
+  Status set_yellow_card_working_days(int days);
   sync::EventLog& log() { return log_; }
 
   // --- commands (each durable before it returns) ---
@@ -134,6 +138,7 @@ class Hall {
   RegionCode node_;
   const crypto::NodeKey& key_;
   Clock clock_;
+  int yellow_card_working_days_ = 1;
   HallProjection projection_;
   sync::EventLog log_;
 };

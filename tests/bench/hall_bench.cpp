@@ -240,14 +240,17 @@ int main() {
     replica.take(catalogue);
     sync::BatchVerifier verifier(2);
     const auto t = Clock::now();
-    std::vector<std::future<sync::VerifiedBatch>> pending;
-    for (size_t i = 0; i < cases.size(); i += kBatch) {
-      pending.push_back(verifier.verify(std::vector<Bytes>(
+    // The worker stays one batch ahead of the writer: batch i+1 is verified
+    // while batch i is appended, applied and committed.
+    auto batch_at = [&](size_t i) {
+      return verifier.verify(std::vector<Bytes>(
           cases.begin() + static_cast<long>(i),
-          cases.begin() + static_cast<long>(std::min(cases.size(), i + kBatch)))));
-    }
-    for (auto& f : pending) {
-      sync::VerifiedBatch batch = f.get();
+          cases.begin() + static_cast<long>(std::min(cases.size(), i + kBatch))));
+    };
+    std::future<sync::VerifiedBatch> next = batch_at(0);
+    for (size_t i = 0; i < cases.size(); i += kBatch) {
+      sync::VerifiedBatch batch = next.get();
+      if (i + kBatch < cases.size()) next = batch_at(i + kBatch);
       auto tx = must(replica.db.begin(), "begin");
       for (auto& e : batch) {
         auto r = must(replica.hall.log().append(must(std::move(e), "verify"), kStartMs / 1000),

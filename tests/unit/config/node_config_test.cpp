@@ -86,6 +86,9 @@ TEST(NodeConfig, OutOfRangeAndBadNames) {
       error_of(
           "[node]\nid = \"441802001001\"\nname = \"x\"\n[storage]\npassphrase_env = \"A B\"\n"),
       "node.toml:5: storage.passphrase_env: expected an environment variable name");
+  EXPECT_EQ(error_of("[node]\nid = \"441802001001\"\nname = \"x\"\n[hall]\n"
+                     "yellow_card_working_days = 21\n"),
+            "node.toml:5: hall.yellow_card_working_days: expected 0 to 20 working days");
 }
 
 TEST(NodeConfig, SyntaxErrorNamesLineAndColumn) {
@@ -107,6 +110,7 @@ TEST(NodeConfig, RenderReadsBackEqual) {
   c.storage.passphrase_env = "YIMEN_DB_PASSPHRASE";
   c.sync.listen = "tcp://*:7400";
   c.name = "带\"引号\\的名字";
+  c.hall.yellow_card_working_days = 3;
   auto back = parse_node_config(render_node_config(c), "node.toml");
   ASSERT_TRUE(back.ok()) << back.status().message();
   EXPECT_EQ(back->id, c.id);
@@ -115,6 +119,7 @@ TEST(NodeConfig, RenderReadsBackEqual) {
   EXPECT_EQ(back->storage.busy_timeout_ms, c.storage.busy_timeout_ms);
   EXPECT_EQ(back->sync.listen, c.sync.listen);
   EXPECT_EQ(back->sync.parent, c.sync.parent);
+  EXPECT_EQ(back->hall.yellow_card_working_days, 3);
   EXPECT_FALSE(back->sync.advertise.has_value());
   EXPECT_FALSE(back->sync.endpoint_for_children().has_value());  // "*" is no address to give out
 }

@@ -4,6 +4,7 @@
 #include "node/hall/hall.h"
 
 #include "hall_city.h"
+#include "support/status.h"
 
 namespace yimen::hall::testing {
 namespace {
@@ -239,6 +240,18 @@ TEST_F(HallTest, DeadlinesAcrossTheSpringFestivalAndAPauseAndCards) {
   d = county().deadline(at(kCounty, no)).value();
   ASSERT_TRUE(d.due.has_value()) << d.unknown_reason;
   EXPECT_EQ(d.due->to_string(), "2026-03-02");
+
+  // Fri 02-27: three working days left (02-27, the make-up Saturday 02-28 and
+  // 03-02): green at the default threshold of 1 and at 2, yellow at 3.
+  city.clock_ms = morning("2026-02-27");
+  EXPECT_EQ(county().deadline(at(kCounty, no))->card, Card::kGreen);
+  EXPECT_OK(county().set_yellow_card_working_days(2));
+  EXPECT_EQ(county().deadline(at(kCounty, no))->card, Card::kGreen);
+  EXPECT_OK(county().set_yellow_card_working_days(3));
+  EXPECT_EQ(county().deadline(at(kCounty, no))->card, Card::kYellow);
+  EXPECT_EQ(county().set_yellow_card_working_days(21).message(),
+            "yellow card threshold must be 0 to 20 working days, got 21");
+  EXPECT_OK(county().set_yellow_card_working_days(1));
 
   city.clock_ms = morning("2026-03-02");
   EXPECT_EQ(county().deadline(at(kCounty, no))->card, Card::kYellow);
