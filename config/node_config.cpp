@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "common/text.h"
+#include "config/toml_names.h"
 
 namespace yimen::config {
 namespace {
@@ -61,7 +62,7 @@ class Checker {
       return std::nullopt;
     }
     if (!n->is_string()) {
-      fail(n, full, std::string("expected a string, got ") + type_name(*n));
+      fail(n, full, std::string("expected a string, got ") + toml_type_name(*n));
       return std::nullopt;
     }
     return n->as_string()->get();
@@ -73,7 +74,7 @@ class Checker {
     const toml::node* n = t == nullptr ? nullptr : t->get(key);
     if (n == nullptr) return std::nullopt;
     if (!n->is_integer()) {
-      fail(n, full, std::string("expected an integer, got ") + type_name(*n));
+      fail(n, full, std::string("expected an integer, got ") + toml_type_name(*n));
       return std::nullopt;
     }
     return n->as_integer()->get();
@@ -84,25 +85,6 @@ class Checker {
   }
 
  private:
-  static const char* type_name(const toml::node& n) {
-    switch (n.type()) {
-      case toml::node_type::string:
-        return "a string";
-      case toml::node_type::integer:
-        return "an integer";
-      case toml::node_type::floating_point:
-        return "a number";
-      case toml::node_type::boolean:
-        return "a boolean";
-      case toml::node_type::table:
-        return "a table";
-      case toml::node_type::array:
-        return "an array";
-      default:
-        return "a date or time";
-    }
-  }
-
   std::string_view source_;
   Status status_;
 };

@@ -1,10 +1,16 @@
 #include "node/cli.h"
 
 #include <chrono>
+#include <filesystem>
+#include <iostream>
 #include <ostream>
+#include <set>
+#include <sstream>
 #include <string_view>
 
 #include "node/commands/command.h"
+#include "node/control_socket.h"
+#include "node/data_lock.h"
 
 namespace yimen::node {
 namespace {
@@ -80,6 +86,22 @@ const std::vector<Command>& commands() {
        {},
        0,
        run_user_list},
+      {"run",
+       "yimen run --data DIR",
+       "run the node: sync with its parent and children (and the web hall when it lands) until "
+       "SIGTERM or Ctrl-C; holds the data directory's lock",
+       {"--data"},
+       {},
+       0,
+       run_run},
+      {"status",
+       "yimen status --data DIR [--json]",
+       "print the sync status of this node and of every node below it: links, last contact, "
+       "backlog, quarantined and refused counts, clock offset, version",
+       {"--data"},
+       {"--json"},
+       0,
+       run_status},
       {"rebuild",
        "yimen rebuild --data DIR",
        "rebuild every projection (catalogue, calendar, cases) from the event log",
@@ -87,6 +109,91 @@ const std::vector<Command>& commands() {
        {},
        0,
        run_rebuild},
+      {"backup",
+       "yimen backup --data DIR --out FILE",
+       "write an encrypted, checked copy of the node's database to FILE (a new file), also "
+       "while the node runs",
+       {"--data", "--out"},
+       {},
+       0,
+       run_backup},
+      {"restore",
+       "yimen restore --data DIR --from FILE",
+       "put a backup of this node in place (the node must be stopped); the node then recovers "
+       "its own newer events from its parent before it accepts writes",
+       {"--data", "--from"},
+       {},
+       0,
+       run_restore},
+      {"recovery status",
+       "yimen recovery status --data DIR",
+       "say whether the node is recovering after a restore, since when and why",
+       {"--data"},
+       {},
+       0,
+       run_recovery_status},
+      {"recovery end",
+       "yimen recovery end --data DIR --force",
+       "take the node out of recovery without its parent (risks forking its log; says how)",
+       {"--data"},
+       {"--force"},
+       0,
+       run_recovery_end},
+      {"catalogue import",
+       "yimen catalogue import --data DIR --as LOGIN FILE",
+       "publish every service item of a catalogue file (format: config/catalogue.example.toml) "
+       "as a new version, as an administrator or officer of this node",
+       {"--data", "--as"},
+       {},
+       1,
+       run_catalogue_import},
+      {"catalogue list",
+       "yimen catalogue list --data DIR",
+       "list the service items this node holds: code, version, name",
+       {"--data"},
+       {},
+       0,
+       run_catalogue_list},
+      {"case submit",
+       "yimen case submit --data DIR --as LOGIN --item CODE [--channel window|online] "
+       "[--materials 0:paper,1:shared]",
+       "take an application (收件); the applicant is read from standard input as one line "
+       "ID_NUMBER,NAME,PHONE,DOMICILE; prints the case number and the query code",
+       {"--data", "--as", "--item", "--channel", "--materials"},
+       {},
+       0,
+       run_case_submit},
+      {"case act",
+       "yimen case act --data DIR --as LOGIN --case NO --action ACTION [--note TEXT] "
+       "[--missing 0,2] [--materials 0:paper]",
+       "record an action on a case: accept, refuse, request-materials, accept-supplement, "
+       "approve, reject, issue-result, close, withdraw (handling node); return-incomplete, "
+       "supply-materials, request-withdrawal, deliver-result (intake node)",
+       {"--data", "--as", "--case", "--action", "--note", "--missing", "--materials"},
+       {},
+       0,
+       run_case_act},
+      {"case list",
+       "yimen case list --data DIR [--state STATE]",
+       "list the cases this node holds: number, state, item, handling node",
+       {"--data", "--state"},
+       {},
+       0,
+       run_case_list},
+      {"case show",
+       "yimen case show --data DIR --case NO",
+       "show a case and its history (the applicant's ID number masked)",
+       {"--data", "--case"},
+       {},
+       0,
+       run_case_show},
+      {"log list",
+       "yimen log list --data DIR",
+       "list the events this node holds in the order it stored them: origin, seq, id, body type",
+       {"--data"},
+       {},
+       0,
+       run_log_list},
       {"check-id",
        "yimen check-id NUMBER",
        "say what an 18-character resident ID number or unified social credit code is, or what "
@@ -98,6 +205,17 @@ const std::vector<Command>& commands() {
   };
   return kCommands;
 }
+
+// Commands that write the node's database: while `yimen run` holds the data
+// directory they are sent to it over the control socket (DESIGN.md section 5).
+bool writes(const Command& c) {
+  static const std::set<std::string_view> kWriting = {
+      "user add", "enrol approve", "catalogue import", "case submit", "case act"};
+  return kWriting.contains(c.name);
+}
+
+// Commands that read one line of standard input (a password).
+bool reads_line(const Command& c) { return c.name == "user add" || c.name == "case submit"; }
 
 void print_help(std::ostream& out) {
   out << "yimen " << YIMEN_VERSION << " - a service-hall node (一门)\n\nCommands:\n";
@@ -163,9 +281,51 @@ const Command* find_command(const std::vector<std::string>& args, size_t& used) 
   return nullptr;
 }
 
+// Whether a node runs in `dir` and answers on its control socket.
+bool node_runs_in(const std::string& dir) {
+  std::error_code ec;
+  if (!std::filesystem::exists(control_socket_path(dir), ec)) return false;
+  auto lock = DataLock::acquire(dir);
+  return !lock.ok() && lock.status().code() == ErrorCode::kFailedPrecondition;
+}
+
+int forward(const Command& cmd, const std::vector<std::string>& args, const std::string& dir,
+            std::ostream& out, std::ostream& err) {
+  std::string input;
+  if (reads_line(cmd)) std::getline(std::cin, input);
+  std::vector<std::string> words = {std::filesystem::current_path().string()};
+  words.insert(words.end(), args.begin(), args.end());
+  auto reply = send_control(dir, words, input, 60'000);
+  if (!reply.ok()) {
+    err << "yimen " << cmd.name << ": " << reply.status().message() << "\n";
+    return 1;
+  }
+  out << reply->out;
+  err << reply->err;
+  return reply->exit_code;
+}
+
+// Parses and runs one command. `runtime` is set when the running node runs a
+// forwarded command.
+int dispatch(const std::vector<std::string>& args, std::ostream& out, std::ostream& err,
+             std::istream& in, const std::filesystem::path& cwd, NodeRuntime* runtime);
+
 }  // namespace
 
-int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+ControlReply run_forwarded_command(const std::vector<std::string>& words, const std::string& input,
+                                   NodeRuntime& runtime) {
+  if (words.empty()) return {2, "", "yimen: an empty forwarded command\n"};
+  std::istringstream in(input);
+  std::ostringstream out, err;
+  const int code = dispatch(std::vector<std::string>(words.begin() + 1, words.end()), out, err, in,
+                            words[0], &runtime);
+  return {code, out.str(), err.str()};
+}
+
+namespace {
+
+int dispatch(const std::vector<std::string>& args, std::ostream& out, std::ostream& err,
+             std::istream& in, const std::filesystem::path& cwd, NodeRuntime* runtime) {
   if (args.empty() || args[0] == "help" || args[0] == "--help" || args[0] == "-h") {
     if (args.size() > 1 && args[0] == "help") {
       std::vector<std::string> rest(args.begin() + 1, args.end());
@@ -198,17 +358,30 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
     err << "yimen " << cmd->name << ": " << parsed.status().message() << "\n";
     return 2;
   }
-  CommandContext ctx{out, [] {
+  if (runtime == nullptr && writes(*cmd)) {
+    if (auto dir = parsed->option("--data"); dir && node_runs_in(*dir)) {
+      return forward(*cmd, args, *dir, out, err);
+    }
+  }
+  CommandContext ctx{out,
+                     [] {
                        return std::chrono::duration_cast<std::chrono::seconds>(
                                   std::chrono::system_clock::now().time_since_epoch())
                            .count();
-                     }};
+                     },
+                     &in, cwd, runtime};
   const Status status = cmd->run(*parsed, ctx);
   if (!status.ok()) {
     err << "yimen " << cmd->name << ": " << status.message() << "\n";
     return 1;
   }
   return 0;
+}
+
+}  // namespace
+
+int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+  return dispatch(args, out, err, std::cin, std::filesystem::current_path(), nullptr);
 }
 
 }  // namespace yimen::node

@@ -11,8 +11,16 @@
 #include "node/hall/hall.h"
 #include "node/hall/users.h"
 #include "node/node_store.h"
+#include "sync/link_store.h"
 
 namespace yimen::node {
+namespace {
+
+Status no_node_in(const std::filesystem::path& dir) {
+  return not_found(dir.string() + " holds no node (no node.toml); create one with yimen init");
+}
+
+}  // namespace
 
 bool NodeDirectory::holds_a_node() const {
   std::error_code ec;
@@ -26,9 +34,17 @@ bool NodeDirectory::holds_a_node() const {
 Result<config::NodeConfig> NodeDirectory::load_config() const {
   std::error_code ec;
   if (!std::filesystem::exists(config_path(), ec)) {
-    return not_found(dir_.string() + " holds no node (no node.toml); create one with yimen init");
+    return no_node_in(dir_);
   }
   return config::load_node_config(config_path());
+}
+
+Result<DataLock> NodeDirectory::lock() const {
+  std::error_code ec;
+  if (!std::filesystem::exists(config_path(), ec)) {
+    return no_node_in(dir_);
+  }
+  return DataLock::acquire(dir_);
 }
 
 Result<crypto::NodeKey> NodeDirectory::load_key() const {
@@ -61,6 +77,7 @@ Result<storage::Database> NodeDirectory::open_database(const config::NodeConfig&
 Status NodeDirectory::migrate_schema(storage::Database& db) {
   YIMEN_TRY(migrate_node_schema(db));
   YIMEN_TRY(hall::Hall::migrate(db));
+  YIMEN_TRY(sync::migrate_link_schema(db));
   return hall::UserDirectory::migrate(db);
 }
 

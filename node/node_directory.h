@@ -7,12 +7,14 @@
 //   hall.db        the encrypted database (SQLCipher)
 //   db.key         the database key, mode 0600 — or, with a passphrase,
 //   hall.db.salt   the Argon2id salt and cost for deriving it
+//   yimen.lock     the lock of the process writing hall.db (node/data_lock.h)
 
 #include <filesystem>
 
 #include "common/status.h"
 #include "config/node_config.h"
 #include "crypto/crypto.h"
+#include "node/data_lock.h"
 #include "node/node_store.h"
 #include "storage/database.h"
 
@@ -34,6 +36,11 @@ class NodeDirectory {
 
   // Reads node.toml. NotFound with a hint when the directory holds no node.
   Result<config::NodeConfig> load_config() const;
+
+  // Takes the directory's lock for a command that writes hall.db directly (DataLock::acquire):
+  // the held lock, NotFound with load_config()'s hint when the directory holds no node (no lock
+  // file is created then), kFailedPrecondition while the node runs.
+  Result<DataLock> lock() const;
 
   // Reads node.key (refused when group or others can read it).
   Result<crypto::NodeKey> load_key() const;

@@ -8,7 +8,7 @@
 namespace yimen::node {
 namespace {
 
-constexpr std::array<storage::Migration, 1> kMigrations = {{
+constexpr std::array<storage::Migration, 2> kMigrations = {{
     {1, "node identity, certificate chain, enrolled children", R"sql(
 CREATE TABLE node_identity (
   singleton   INTEGER PRIMARY KEY CHECK (singleton = 1),
@@ -29,6 +29,16 @@ CREATE TABLE enrolled_child (
   public_key   BLOB NOT NULL,
   certificate  BLOB NOT NULL,
   enrolled_at  INTEGER NOT NULL
+);
+)sql"},
+    {2, "recovery state after a restore", R"sql(
+-- At most one row; none means never recovering. Ending recovery sets recovering = 0 and keeps
+-- since and reason as the record of the last one.
+CREATE TABLE node_recovery (
+  singleton   INTEGER PRIMARY KEY CHECK (singleton = 1),
+  recovering  INTEGER NOT NULL CHECK (recovering IN (0, 1)),
+  since       INTEGER NOT NULL,
+  reason      TEXT NOT NULL
 );
 )sql"},
 }};
@@ -122,6 +132,38 @@ Result<std::optional<EnrolledChild>> find_child(storage::Database& db, const Reg
     return corruption("enrolled child: public key is not 32 bytes");
   }
   return std::optional<EnrolledChild>(std::move(child));
+}
+
+Status set_log_epoch(storage::Database& db, const Bytes& epoch) {
+  YIMEN_ASSIGN_OR_RETURN(auto stmt,
+                         db.prepare("UPDATE node_identity SET log_epoch = ? WHERE singleton = 1"));
+  stmt.bind_blob(1, epoch);
+  YIMEN_TRY(stmt.run());
+  if (db.changes() != 1) return not_found("the database records no node identity");
+  return {};
+}
+
+Result<RecoveryState> load_recovery(storage::Database& db) {
+  YIMEN_ASSIGN_OR_RETURN(
+      auto stmt,
+      db.prepare("SELECT recovering, since, reason FROM node_recovery WHERE singleton = 1"));
+  YIMEN_ASSIGN_OR_RETURN(bool row, stmt.step());
+  if (!row || stmt.column_int64(0) == 0) return RecoveryState{};
+  return RecoveryState{true, stmt.column_int64(1), stmt.column_text(2)};
+}
+
+Status begin_recovery(storage::Database& db, std::int64_t since, std::string_view reason) {
+  // No UPSERT in SQLite 3.15; the table has no children, so REPLACE is safe here.
+  YIMEN_ASSIGN_OR_RETURN(auto stmt, db.prepare("INSERT OR REPLACE INTO node_recovery "
+                                               "(singleton, recovering, since, reason) "
+                                               "VALUES (1, 1, ?, ?)"));
+  stmt.bind(1, since);
+  stmt.bind(2, reason);
+  return stmt.run();
+}
+
+Status end_recovery(storage::Database& db) {
+  return db.exec("UPDATE node_recovery SET recovering = 0");
 }
 
 }  // namespace yimen::node

@@ -1,10 +1,12 @@
 #pragma once
 
 // The node's own records in hall.db (schema component "node"): its identity,
-// its certificate chain up to the city root, and the children it enrolled.
+// its certificate chain up to the city root, the children it enrolled, and
+// whether it is recovering after a restore (DESIGN.md section 4).
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/region_code.h"
@@ -44,5 +46,24 @@ Result<std::vector<crypto::Certificate>> load_chain(storage::Database& db);
 
 Status save_child(storage::Database& db, const EnrolledChild& child);
 Result<std::optional<EnrolledChild>> find_child(storage::Database& db, const RegionCode& id);
+
+// Replaces the identity's log epoch (a restore starts a new one, so that peers read this
+// node's log from zero again). NotFound when the database records no identity.
+Status set_log_epoch(storage::Database& db, const Bytes& epoch);
+
+// Whether the node is recovering: after a restore it first fetches its own newer events from
+// its parent and accepts no writes until it has them (or an administrator ends recovery).
+struct RecoveryState {
+  bool recovering = false;
+  std::int64_t since = 0;  // Unix seconds when recovery began; 0 when not recovering
+  std::string reason;      // e.g. "restored from hall-2025-01-02.db"; empty when not recovering
+};
+
+// The recorded state; not recovering when nothing was ever recorded.
+Result<RecoveryState> load_recovery(storage::Database& db);
+// Marks the node recovering since `since` because of `reason` (replacing an earlier mark).
+Status begin_recovery(storage::Database& db, std::int64_t since, std::string_view reason);
+// Marks the node as not recovering (also when it was not).
+Status end_recovery(storage::Database& db);
 
 }  // namespace yimen::node

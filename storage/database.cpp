@@ -561,11 +561,11 @@ Result<Statement> Database::prepare(std::string_view sql) {
 Result<Transaction> Database::begin() {
   assert(db_ != nullptr);
   if (in_transaction()) {
-    return failed_precondition(file_name_of(db_.get()) +
-                               ": a transaction is already open on this connection");
+    YIMEN_TRY(exec_sql(db_.get(), "SAVEPOINT nested"));
+    return Transaction(db_.get(), true);
   }
   YIMEN_TRY(exec_sql(db_.get(), "BEGIN IMMEDIATE"));
-  return Transaction(db_.get());
+  return Transaction(db_.get(), false);
 }
 
 std::int64_t Database::last_insert_rowid() const {
@@ -787,12 +787,14 @@ std::string_view Statement::sql() const {
 // ---------------------------------------------------------------------------------------------
 // Transaction
 
-Transaction::Transaction(Transaction&& other) noexcept : db_(std::exchange(other.db_, nullptr)) {}
+Transaction::Transaction(Transaction&& other) noexcept
+    : db_(std::exchange(other.db_, nullptr)), nested_(other.nested_) {}
 
 Transaction& Transaction::operator=(Transaction&& other) noexcept {
   if (this != &other) {
     if (db_ != nullptr) static_cast<void>(rollback());
     db_ = std::exchange(other.db_, nullptr);
+    nested_ = other.nested_;
   }
   return *this;
 }
@@ -805,7 +807,7 @@ Transaction::~Transaction() {
 
 Status Transaction::commit() {
   if (db_ == nullptr) return failed_precondition("commit(): the transaction is already finished");
-  YIMEN_TRY(exec_sql(db_, "COMMIT"));
+  YIMEN_TRY(exec_sql(db_, nested_ ? "RELEASE nested" : "COMMIT"));
   db_ = nullptr;
   return Status::ok_status();
 }
@@ -813,7 +815,10 @@ Status Transaction::commit() {
 Status Transaction::rollback() {
   if (db_ == nullptr) return failed_precondition("rollback(): the transaction is already finished");
   // Some errors (SQLITE_FULL, SQLITE_IOERR, ...) roll back by themselves.
-  if (sqlite3_get_autocommit(db_) == 0) YIMEN_TRY(exec_sql(db_, "ROLLBACK"));
+  // A nested transaction whose enclosing one was rolled back that way has nothing left to undo.
+  if (sqlite3_get_autocommit(db_) == 0) {
+    YIMEN_TRY(exec_sql(db_, nested_ ? "ROLLBACK TO nested; RELEASE nested" : "ROLLBACK"));
+  }
   db_ = nullptr;
   return Status::ok_status();
 }

@@ -95,9 +95,14 @@ class Database {
   // table or column, empty SQL or more than one statement; the message quotes the SQL.
   Result<Statement> prepare(std::string_view sql);
 
-  // Starts a write transaction (BEGIN IMMEDIATE). Returns kFailedPrecondition if a transaction
-  // is already open on this connection or another connection holds the write lock past the
-  // busy timeout.
+  // Starts a write transaction (BEGIN IMMEDIATE). Returns kFailedPrecondition if another
+  // connection holds the write lock past the busy timeout.
+  //
+  // Inside an open transaction it starts a nested one (a SAVEPOINT): its commit() keeps its
+  // changes as part of the enclosing transaction and is durable only when the outermost one
+  // commits; its rollback undoes only its own changes. This is how the writer groups several
+  // commands in one durable commit (DESIGN.md section 5) while each command still begins and
+  // commits its own transaction.
   Result<Transaction> begin();
 
   // The rowid of the last successful INSERT on this connection, 0 if none.
@@ -222,20 +227,26 @@ class Transaction {
   Transaction& operator=(const Transaction&) = delete;
   ~Transaction();
 
-  // Commits. Returns OK, or the error (e.g. kInvalidArgument for a deferred foreign key
-  // violation, kFailedPrecondition when readers block it past the busy timeout); on error the
-  // transaction stays open and the destructor or rollback() undoes it.
+  // Commits (a nested transaction: releases its savepoint). Returns OK, or the error (e.g.
+  // kInvalidArgument for a deferred foreign key violation, kFailedPrecondition when readers
+  // block it past the busy timeout); on error the transaction stays open and the destructor or
+  // rollback() undoes it.
   // Precondition: neither commit() nor rollback() succeeded before.
   Status commit();
 
-  // Rolls back now, so that a failure to roll back can be reported.
+  // Rolls back now (a nested transaction: to its savepoint), so that a failure to roll back
+  // can be reported.
   Status rollback();
+
+  // Whether this is a nested transaction (a savepoint inside another one).
+  bool nested() const { return nested_; }
 
  private:
   friend class Database;
-  explicit Transaction(sqlite3* db) : db_(db) {}
+  Transaction(sqlite3* db, bool nested) : db_(db), nested_(nested) {}
 
   sqlite3* db_;  // borrowed; nullptr once committed, rolled back or moved from
+  bool nested_ = false;
 };
 
 }  // namespace yimen::storage

@@ -462,6 +462,18 @@ Result<AppendResult> EventLog::park(const DecodedEvent& event, const std::string
   return AppendResult{AppendOutcome::kPending, waiting_for, 0, 0};
 }
 
+Status EventLog::quarantine_undecodable(ByteView envelope, const std::string& reason,
+                                        std::int64_t now) {
+  YIMEN_ASSIGN_OR_RETURN(auto stmt,
+                         db_.prepare("INSERT OR IGNORE INTO quarantined_event (id, origin, seq, "
+                                     "reason, envelope, received_at) VALUES (?, '', 0, ?, ?, ?)"));
+  stmt.bind_blob(1, crypto::blake2b_256(envelope));
+  stmt.bind(2, reason);
+  stmt.bind_blob(3, envelope);
+  stmt.bind(4, now);
+  return stmt.run();
+}
+
 Result<AppendResult> EventLog::quarantine(const DecodedEvent& event, const std::string& reason,
                                           std::int64_t now) {
   YIMEN_TRY(
@@ -540,8 +552,13 @@ Result<AppendResult> EventLog::emit(const EventDraft& draft, const crypto::NodeK
 }
 
 Result<std::vector<StoredEvent>> EventLog::read_from(std::int64_t after, std::size_t limit) {
-  YIMEN_ASSIGN_OR_RETURN(auto stmt, db_.prepare("SELECT local_seq, envelope FROM event "
-                                                "WHERE local_seq > ? ORDER BY local_seq LIMIT ?"));
+  return read(db_, after, limit);
+}
+
+Result<std::vector<StoredEvent>> EventLog::read(storage::Database& db, std::int64_t after,
+                                                std::size_t limit) {
+  YIMEN_ASSIGN_OR_RETURN(auto stmt, db.prepare("SELECT local_seq, envelope FROM event "
+                                               "WHERE local_seq > ? ORDER BY local_seq LIMIT ?"));
   stmt.bind(1, after);
   stmt.bind(2, static_cast<std::int64_t>(limit));
   std::vector<StoredEvent> out;

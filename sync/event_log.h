@@ -134,6 +134,13 @@ class EventLog {
 
   // Events with local_seq > `after`, in order, at most `limit` of them.
   Result<std::vector<StoredEvent>> read_from(std::int64_t after, std::size_t limit);
+  // The same over any connection to the database (a reader's, on another thread).
+  static Result<std::vector<StoredEvent>> read(storage::Database& db, std::int64_t after,
+                                               std::size_t limit);
+
+  // Quarantines received bytes that are not a verifiable event at all (bad
+  // signature, malformed), keyed by their hash. Must run inside a transaction.
+  Status quarantine_undecodable(ByteView envelope, const std::string& reason, std::int64_t now);
 
   // The highest contiguous event held from `origin`, nullopt if none.
   Result<std::optional<Head>> head(const RegionCode& origin);

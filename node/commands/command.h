@@ -4,6 +4,7 @@
 // clock. Each command returns OK, or a Status whose message is printed as the
 // one error line.
 
+#include <filesystem>
 #include <functional>
 #include <iosfwd>
 #include <map>
@@ -13,6 +14,10 @@
 #include <vector>
 
 #include "common/status.h"
+
+namespace yimen::hall {
+class Hall;
+}
 
 namespace yimen::node {
 
@@ -35,10 +40,34 @@ struct CommandArgs {
   bool flag(const std::string& name) const { return flags.contains(name); }
 };
 
+class NodeRuntime;
+struct OpenNode;
+
 struct CommandContext {
   std::ostream& out;
   std::function<std::int64_t()> now;  // Unix seconds; a seam for tests
+  std::istream* in = nullptr;         // standard input (a forwarded command's input)
+  std::filesystem::path cwd;          // where relative file names given to the command start
+  NodeRuntime* runtime = nullptr;     // set when the running node executes a forwarded command
+
+  // `name` relative to the directory the command was given in.
+  std::filesystem::path path(const std::string& name) const {
+    const std::filesystem::path p(name);
+    return p.is_absolute() || cwd.empty() ? p : cwd / p;
+  }
 };
+
+// What a writing command may use of its node.
+struct NodeAccess {
+  OpenNode& node;
+  hall::Hall& hall;
+};
+
+// Runs `write` against the node in --data in one durable transaction: on the
+// running node's writer thread when the command was forwarded to it, else
+// directly under the data directory's lock.
+Status write_to_node(const CommandArgs& args, CommandContext& ctx,
+                     const std::function<Status(NodeAccess&)>& write);
 
 Status run_init(const CommandArgs& args, CommandContext& ctx);
 Status run_enrol_request(const CommandArgs& args, CommandContext& ctx);
@@ -48,7 +77,20 @@ Status run_db_check(const CommandArgs& args, CommandContext& ctx);
 Status run_key_show(const CommandArgs& args, CommandContext& ctx);
 Status run_check_id(const CommandArgs& args, CommandContext& ctx);
 Status run_rebuild(const CommandArgs& args, CommandContext& ctx);
+Status run_run(const CommandArgs& args, CommandContext& ctx);
+Status run_catalogue_import(const CommandArgs& args, CommandContext& ctx);
+Status run_catalogue_list(const CommandArgs& args, CommandContext& ctx);
+Status run_log_list(const CommandArgs& args, CommandContext& ctx);
+Status run_case_submit(const CommandArgs& args, CommandContext& ctx);
+Status run_case_act(const CommandArgs& args, CommandContext& ctx);
+Status run_case_list(const CommandArgs& args, CommandContext& ctx);
+Status run_case_show(const CommandArgs& args, CommandContext& ctx);
+Status run_status(const CommandArgs& args, CommandContext& ctx);
 Status run_user_add(const CommandArgs& args, CommandContext& ctx);
 Status run_user_list(const CommandArgs& args, CommandContext& ctx);
+Status run_backup(const CommandArgs& args, CommandContext& ctx);
+Status run_restore(const CommandArgs& args, CommandContext& ctx);
+Status run_recovery_status(const CommandArgs& args, CommandContext& ctx);
+Status run_recovery_end(const CommandArgs& args, CommandContext& ctx);
 
 }  // namespace yimen::node

@@ -3,6 +3,7 @@
 #include <ostream>
 
 #include "node/commands/command.h"
+#include "node/data_lock.h"
 #include "node/enrolment.h"
 #include "node/hall/hall.h"
 #include "node/node_directory.h"
@@ -22,11 +23,18 @@ Result<OpenNode> open_node(const CommandArgs& args) {
   return node::open_node(std::filesystem::path(dir_text));
 }
 
+// The data directory's lock, for the commands that write (refused while the node runs).
+Result<DataLock> lock_node(const CommandArgs& args) {
+  YIMEN_ASSIGN_OR_RETURN(const std::string dir_text, args.required("--data", "DIR"));
+  return NodeDirectory(std::filesystem::path(dir_text)).lock();
+}
+
 // The child's certificate: the one already issued to this key, or a new one
 // recorded among the enrolled children.
-Result<crypto::Certificate> certify_child(OpenNode& parent, const EnrolRequest& request,
+Result<crypto::Certificate> certify_child(NodeAccess& access, const EnrolRequest& request,
                                           const crypto::Certificate& parent_cert,
                                           std::int64_t now) {
+  OpenNode& parent = access.node;
   YIMEN_ASSIGN_OR_RETURN(auto existing, find_child(parent.db, request.id));
   if (existing) {
     if (existing->public_key != request.public_key) {
@@ -40,19 +48,16 @@ Result<crypto::Certificate> certify_child(OpenNode& parent, const EnrolRequest& 
   YIMEN_ASSIGN_OR_RETURN(
       auto leaf, crypto::Certificate::issue(request.id, request.name, request.public_key, now,
                                             not_after, parent.identity.id, parent.key));
-  YIMEN_ASSIGN_OR_RETURN(auto tx, parent.db.begin());
   YIMEN_TRY(save_child(
       parent.db, EnrolledChild{request.id, request.name, request.public_key, leaf.bytes, now}));
   // The certificate travels to every node of the city as an event of its issuer.
-  hall::Hall hall(parent.db, parent.identity.id, parent.key, system_clock_ms);
   sync::EventDraft draft{"",
                          {{sync::AudienceEntry::Kind::kRegion, parent.identity.id.city()}},
                          [&leaf](schema::Body::Builder b) {
                            b.initCertificateIssued().setCertificate(
                                kj::arrayPtr(leaf.bytes.data(), leaf.bytes.size()));
                          }};
-  YIMEN_TRY(hall.log().emit(draft, parent.key, system_clock_ms()).status());
-  YIMEN_TRY(tx.commit());
+  YIMEN_TRY(access.hall.log().emit(draft, parent.key, system_clock_ms()).status());
   return leaf;
 }
 
@@ -70,45 +75,50 @@ Status run_enrol_request(const CommandArgs& args, CommandContext& ctx) {
 }
 
 Status run_enrol_approve(const CommandArgs& args, CommandContext& ctx) {
-  YIMEN_ASSIGN_OR_RETURN(auto parent, open_node(args));
-  YIMEN_ASSIGN_OR_RETURN(auto chain, load_chain(parent.db));
-  if (chain.empty()) {
-    return failed_precondition("this node is not enrolled itself yet, so it cannot enrol children");
-  }
-  const std::int64_t now = ctx.now();
-  if (Status s = crypto::verify_chain(chain, chain.back().public_key, now, {}); !s.ok()) {
-    return s.with_context("this node's own certificate chain");
-  }
   YIMEN_ASSIGN_OR_RETURN(const auto request, decode_enrol_request(args.positionals[0]));
-  const RegionCode& me = parent.identity.id;
-  if (!request.id.is_direct_child_of(me)) {
-    const auto its_parent = request.id.parent();
-    return permission_denied(
-        request.id.str() + " is not a direct child of this node (" + me.str() + ")" +
-        (its_parent ? "; it enrols with " + its_parent->str() : std::string()));
-  }
-  if (request.created_at > now + kDay) {
-    return invalid_argument("the request token is dated in the future; check the clocks");
-  }
-  if (now - request.created_at > kRequestMaxAgeSeconds) {
-    return invalid_argument("the request token is older than 7 days; ask the node for a new one");
-  }
-  const auto endpoint = parent.config.sync.endpoint_for_children();
-  if (!endpoint) {
-    return failed_precondition(
-        "node.toml sets neither sync.advertise nor a sync.listen address children can reach");
-  }
-
-  YIMEN_ASSIGN_OR_RETURN(auto existing, find_child(parent.db, request.id));
-  YIMEN_ASSIGN_OR_RETURN(const crypto::Certificate leaf,
-                         certify_child(parent, request, chain.front(), now));
-  CertificateToken token{*endpoint, {leaf}};
-  token.chain.insert(token.chain.end(), chain.begin(), chain.end());
-  ctx.out << encode_certificate_token(token) << "\n";
+  std::string token_text;
+  YIMEN_TRY(write_to_node(args, ctx, [&](NodeAccess& access) -> Status {
+    OpenNode& parent = access.node;
+    YIMEN_ASSIGN_OR_RETURN(auto chain, load_chain(parent.db));
+    if (chain.empty()) {
+      return failed_precondition(
+          "this node is not enrolled itself yet, so it cannot enrol children");
+    }
+    const std::int64_t now = ctx.now();
+    if (Status s = crypto::verify_chain(chain, chain.back().public_key, now, {}); !s.ok()) {
+      return s.with_context("this node's own certificate chain");
+    }
+    const RegionCode& me = parent.identity.id;
+    if (!request.id.is_direct_child_of(me)) {
+      const auto its_parent = request.id.parent();
+      return permission_denied(
+          request.id.str() + " is not a direct child of this node (" + me.str() + ")" +
+          (its_parent ? "; it enrols with " + its_parent->str() : std::string()));
+    }
+    if (request.created_at > now + kDay) {
+      return invalid_argument("the request token is dated in the future; check the clocks");
+    }
+    if (now - request.created_at > kRequestMaxAgeSeconds) {
+      return invalid_argument("the request token is older than 7 days; ask the node for a new one");
+    }
+    const auto endpoint = parent.config.sync.endpoint_for_children();
+    if (!endpoint) {
+      return failed_precondition(
+          "node.toml sets neither sync.advertise nor a sync.listen address children can reach");
+    }
+    YIMEN_ASSIGN_OR_RETURN(const crypto::Certificate leaf,
+                           certify_child(access, request, chain.front(), now));
+    CertificateToken token{*endpoint, {leaf}};
+    token.chain.insert(token.chain.end(), chain.begin(), chain.end());
+    token_text = encode_certificate_token(token);
+    return {};
+  }));
+  ctx.out << token_text << "\n";
   return {};
 }
 
 Status run_enrol_install(const CommandArgs& args, CommandContext& ctx) {
+  YIMEN_ASSIGN_OR_RETURN(const DataLock lock, lock_node(args));
   YIMEN_ASSIGN_OR_RETURN(auto node, open_node(args));
   YIMEN_ASSIGN_OR_RETURN(auto token, decode_certificate_token(args.positionals[0]));
   const crypto::Certificate& leaf = token.chain.front();

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "node/commands/command.h"
+#include "node/data_lock.h"
 #include "node/hall/users.h"
 #include "node/node_directory.h"
 
@@ -71,16 +72,18 @@ Status run_user_add(const CommandArgs& args, CommandContext& ctx) {
   user.office_phone = args.option("--phone").value_or("");
   // Check what can be checked before reading stdin or touching the database.
   YIMEN_TRY(hall::validate_new_user(user));
-  YIMEN_ASSIGN_OR_RETURN(const std::string password, read_password_line(std::cin));
+  YIMEN_ASSIGN_OR_RETURN(const std::string password, read_password_line(*ctx.in));
   YIMEN_ASSIGN_OR_RETURN(const std::string login, hall::normalise_login(user.login));
   YIMEN_TRY(hall::check_password_policy(login, password));
 
-  YIMEN_ASSIGN_OR_RETURN(auto db, open_user_database(args));
-  hall::UserDirectory users(db);
-  YIMEN_ASSIGN_OR_RETURN(auto tx, db.begin());
-  YIMEN_ASSIGN_OR_RETURN(const hall::User added, users.add(user, password, ctx.now()));
-  YIMEN_TRY(tx.commit());
-  ctx.out << "added " << hall::role_name(added.role) << " " << added.login << "\n";
+  std::optional<hall::User> added;
+  YIMEN_TRY(write_to_node(args, ctx, [&](NodeAccess& node) -> Status {
+    hall::UserDirectory users(node.node.db);
+    YIMEN_ASSIGN_OR_RETURN(auto created, users.add(user, password, ctx.now()));
+    added = std::move(created);
+    return {};
+  }));
+  ctx.out << "added " << hall::role_name(added->role) << " " << added->login << "\n";
   return {};
 }
 

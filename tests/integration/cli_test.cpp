@@ -243,7 +243,7 @@ TEST_F(Cli, BrokenConfigIsNamedWithItsLine) {
   auto r = run_yimen({"key", "show", "--data", data("v")});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("node.toml:"), std::string::npos);
-  EXPECT_NE(r.err.find(": sync.colour: unknown key\n"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find(": hall.colour: unknown key\n"), std::string::npos) << r.err;
 }
 
 }  // namespace

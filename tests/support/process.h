@@ -26,8 +26,11 @@ struct ProcessResult {
 // Runs YIMEN_BINARY with `args` and extra environment entries ("NAME=value"),
 // capturing stdout and stderr through files. Blocks until it exits.
 inline ProcessResult run_yimen(const std::vector<std::string>& args,
-                               const std::vector<std::string>& extra_env = {}) {
+                               const std::vector<std::string>& extra_env = {},
+                               const std::string& input = {}) {
   TestDir capture;
+  const std::string in_path = (capture / "in").string();
+  std::ofstream(in_path, std::ios::binary) << input;
   const std::string out_path = (capture / "out").string();
   const std::string err_path = (capture / "err").string();
   posix_spawn_file_actions_t actions;
@@ -36,7 +39,7 @@ inline ProcessResult run_yimen(const std::vector<std::string>& args,
                                    0600);
   posix_spawn_file_actions_addopen(&actions, 2, err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
                                    0600);
-  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, 0, in_path.c_str(), O_RDONLY, 0);
 
   std::vector<std::string> argv_s = {YIMEN_BINARY};
   argv_s.insert(argv_s.end(), args.begin(), args.end());

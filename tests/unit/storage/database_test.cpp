@@ -330,7 +330,6 @@ TEST_F(DatabaseTest, TransactionRollsBackUnlessCommitted) {
     EXPECT_EQ(count_rows(db, "t"), 0);
 
     Transaction tx = must(db.begin());
-    EXPECT_EQ(db.begin().status().code(), ErrorCode::kFailedPrecondition);
     EXPECT_OK(db.exec("INSERT INTO t VALUES ('kept')"));
     Transaction moved = std::move(tx);
     EXPECT_OK(moved.commit());
@@ -338,6 +337,37 @@ TEST_F(DatabaseTest, TransactionRollsBackUnlessCommitted) {
   }
   Database db = must(Database::open(db_path(), make_key(1)));
   EXPECT_EQ(count_rows(db, "t"), 1);
+}
+
+TEST_F(DatabaseTest, NestedTransactionsAreDurableOnlyWithTheOutermost) {
+  {
+    Database db = create(make_key(1));
+    EXPECT_OK(db.exec("CREATE TABLE t(v TEXT)"));
+    Transaction outer = must(db.begin());
+    EXPECT_FALSE(outer.nested());
+    EXPECT_OK(db.exec("INSERT INTO t VALUES ('outer')"));
+    {
+      Transaction undone = must(db.begin());
+      EXPECT_TRUE(undone.nested());
+      EXPECT_OK(db.exec("INSERT INTO t VALUES ('undone')"));
+    }  // rolled back to its savepoint only
+    Transaction kept = must(db.begin());
+    EXPECT_OK(db.exec("INSERT INTO t VALUES ('kept')"));
+    EXPECT_OK(kept.commit());
+    EXPECT_TRUE(db.in_transaction());
+    EXPECT_EQ(count_rows(db, "t"), 2);
+    EXPECT_OK(outer.commit());
+
+    // A committed nested transaction is undone with its enclosing one.
+    Transaction dropped = must(db.begin());
+    Transaction inner = must(db.begin());
+    EXPECT_OK(db.exec("INSERT INTO t VALUES ('dropped')"));
+    EXPECT_OK(inner.commit());
+    EXPECT_OK(dropped.rollback());
+    EXPECT_FALSE(db.in_transaction());
+  }
+  Database db = must(Database::open(db_path(), make_key(1)));
+  EXPECT_EQ(count_rows(db, "t"), 2);
 }
 
 TEST_F(DatabaseTest, ValuesRoundTrip) {

@@ -1,0 +1,127 @@
+#include "node/node_runtime.h"
+
+#include "common/log.h"
+#include "node/cli.h"
+#include "node/node_store.h"
+
+namespace yimen::node {
+namespace {
+
+// The enrolled child whose CurveZMQ key this is, read afresh for every
+// connection so that a child enrolled while the node runs is admitted.
+std::optional<RegionCode> child_with_curve_key(storage::Database& db,
+                                               const crypto::PublicKey& curve) {
+  auto stmt = db.prepare("SELECT id, public_key FROM enrolled_child");
+  if (!stmt.ok()) return std::nullopt;
+  for (;;) {
+    auto row = stmt->step();
+    if (!row.ok() || !*row) return std::nullopt;
+    const Bytes key_bytes = stmt->column_blob(1);
+    if (key_bytes.size() != crypto::kPublicKeySize) continue;
+    crypto::PublicKey ed{};
+    std::copy(key_bytes.begin(), key_bytes.end(), ed.begin());
+    auto derived = crypto::curve_public_key_of(ed);
+    if (derived.ok() && *derived == curve) {
+      auto id = RegionCode::parse(stmt->column_text(0));
+      if (id.ok()) return *id;
+    }
+  }
+}
+
+}  // namespace
+
+NodeRuntime::NodeRuntime(DataLock lock, OpenNode node)
+    : lock_(std::move(lock)),
+      node_(std::move(node)),
+      hall_(node_.db, node_.identity.id, node_.key, system_clock_ms) {}
+
+NodeRuntime::~NodeRuntime() { stop(); }
+
+Result<std::unique_ptr<NodeRuntime>> NodeRuntime::start(const std::filesystem::path& dir) {
+  YIMEN_ASSIGN_OR_RETURN(auto lock, NodeDirectory(dir).lock());
+  YIMEN_ASSIGN_OR_RETURN(auto node, open_node(dir));
+  std::unique_ptr<NodeRuntime> runtime(new NodeRuntime(std::move(lock), std::move(node)));
+  YIMEN_TRY(runtime->hall_.set_yellow_card_working_days(
+      runtime->node_.config.hall.yellow_card_working_days));
+  runtime->writer_ =
+      std::make_unique<storage::Writer>(runtime->node_.db, storage::Writer::Options{});
+  YIMEN_TRY(runtime->start_sync());
+  NodeRuntime* self = runtime.get();
+  YIMEN_ASSIGN_OR_RETURN(runtime->control_,
+                         ControlServer::start(dir, [self](const std::vector<std::string>& words,
+                                                          const std::string& input) {
+                           return run_forwarded_command(words, input, *self);
+                         }));
+  return runtime;
+}
+
+Status NodeRuntime::start_sync() {
+  const auto& config = node_.config;
+  sync::SyncOptions options(node_.identity.id);
+  options.software = std::string("yimen ") + YIMEN_VERSION;
+  options.log_epoch = node_.identity.log_epoch;
+  options.listen = config.sync.listen;
+  YIMEN_ASSIGN_OR_RETURN(auto recovery, load_recovery(node_.db));
+  options.recovering = recovery.recovering;
+  if (config.sync.parent) {
+    YIMEN_ASSIGN_OR_RETURN(auto chain, load_chain(node_.db));
+    const auto parent_id = node_.identity.id.parent();
+    if (chain.size() < 2 || !parent_id) {
+      return failed_precondition(
+          "node.toml names a parent, but this node holds no certificate "
+          "from it; run yimen enrol install first");
+    }
+    options.parent =
+        sync::SyncOptions::Parent{*config.sync.parent, *parent_id, chain[1].public_key};
+  }
+  if (recovery.recovering && !options.parent) {
+    log::warn("node",
+              "recovering from a backup with no parent to recover from; end recovery "
+              "with: yimen recovery end --force");
+  }
+  YIMEN_ASSIGN_OR_RETURN(auto db_key, node_.dir.database_key(config));
+  storage::OpenOptions open;
+  open.busy_timeout_ms = config.storage.busy_timeout_ms;
+  const std::span<const std::uint8_t, 32> key_span(db_key.data(), 32);
+  YIMEN_ASSIGN_OR_RETURN(auto reader,
+                         storage::Database::open(node_.dir.database_path(), key_span, open));
+  YIMEN_ASSIGN_OR_RETURN(auto lookup,
+                         storage::Database::open(node_.dir.database_path(), key_span, open));
+  auto lookup_db = std::make_shared<storage::Database>(std::move(lookup));
+  sync_ = std::make_unique<sync::SyncService>(
+      options, node_.key, *writer_, node_.db, hall_.log(), std::move(reader),
+      [lookup_db](const crypto::PublicKey& curve) {
+        return child_with_curve_key(*lookup_db, curve);
+      },
+      [this] { return end_recovery(node_.db); }, system_clock_ms);
+  return sync_->start();
+}
+
+void NodeRuntime::stop() {
+  if (control_) control_->stop();
+  if (sync_) sync_->stop();
+  if (writer_) writer_->stop();
+}
+
+Status NodeRuntime::write(const std::function<Status(NodeAccess&)>& command) {
+  if (sync_ && sync_->recovering()) {
+    return failed_precondition(
+        "the node is recovering from a backup: it accepts writes once it holds its own events "
+        "back from its parent");
+  }
+  const Status s = writer_->run([&] {
+    NodeAccess access{node_, hall_};
+    return command(access);
+  });
+  if (s.ok() && sync_) sync_->log_advanced();
+  return s;
+}
+
+std::string NodeRuntime::describe() const {
+  std::string out = "node " + node_.identity.id.str();
+  if (node_.config.sync.listen) out += ", listening for children on " + *node_.config.sync.listen;
+  if (node_.config.sync.parent) out += ", parent " + *node_.config.sync.parent;
+  return out;
+}
+
+}  // namespace yimen::node

@@ -1,0 +1,845 @@
+#include "sync/sync_service.h"
+
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cstdlib>
+#include <cstring>
+#include <deque>
+#include <map>
+#include <mutex>
+#include <random>
+#include <thread>
+
+#include <zmq.hpp>
+
+#include "common/log.h"
+#include "sync/link_store.h"
+#include "sync/routing.h"
+
+namespace yimen::sync {
+namespace {
+
+using Steady = std::chrono::steady_clock;
+using std::chrono::milliseconds;
+
+constexpr const char* kZapEndpoint = "inproc://zeromq.zap.01";
+constexpr const char* kZapDomain = "yimen";
+constexpr int kLingerMs = 1000;
+
+// One direction of a link as its sender sees it.
+struct Outbound {
+  std::int64_t sent = 0;   // position through which batches went out
+  std::int64_t acked = 0;  // position the peer durably holds
+  std::deque<std::pair<std::int64_t, Steady::time_point>> inflight;  // through, sent at
+  bool caught_up = false;  // nothing more to read until the log advances
+};
+
+// The other direction, as its receiver sees it.
+struct Inbound {
+  Bytes epoch;                // the peer's log epoch
+  std::int64_t accepted = 0;  // position through which batches went to the writer
+  std::int64_t durable = 0;   // position committed with the checkpoint
+};
+
+struct Peer {
+  Peer(RegionCode peer_id, bool is_parent) : id(std::move(peer_id)), parent(is_parent) {}
+  RegionCode id;
+  bool parent = false;
+  std::string routing_id;   // a child's current ZeroMQ routing id
+  bool ready = false;       // hello and welcome exchanged
+  bool recovering = false;  // a child restored from a backup
+  Outbound out;
+  Inbound in;
+  Steady::time_point last_heard{};
+  Steady::time_point last_sent{};
+  std::int64_t last_contact_ms = 0;
+  std::int64_t clock_offset_ms = 0;
+  std::string software;
+};
+
+// A batch the writer finished with.
+struct Completion {
+  std::string peer;
+  Bytes epoch;
+  std::int64_t through = 0;
+  Status status;
+};
+
+std::string hex_of(ByteView b) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string out;
+  for (auto c : b) {
+    out.push_back(kDigits[c >> 4]);
+    out.push_back(kDigits[c & 15]);
+  }
+  return out;
+}
+
+void set_key(zmq::socket_t& socket, int option, const std::uint8_t* key) {
+  if (zmq_setsockopt(socket.handle(), option, key, 32) != 0) throw zmq::error_t();
+}
+
+}  // namespace
+
+struct SyncService::Loop {
+  Loop(SyncOptions o, const crypto::NodeKey& k, storage::Writer& w, storage::Database& wdb,
+       EventLog& l, storage::Database r, ChildLookup c, Recovered rec, WallClock clk)
+      : options(std::move(o)),
+        key(k),
+        writer(w),
+        write_db(wdb),
+        log(l),
+        reader(std::move(r)),
+        children_of(std::move(c)),
+        recovered(std::move(rec)),
+        clock(std::move(clk)),
+        recovering(options.recovering),
+        rng(std::random_device{}()) {}
+
+  // --- configuration ---
+  SyncOptions options;
+  const crypto::NodeKey& key;
+  storage::Writer& writer;
+  storage::Database& write_db;
+  EventLog& log;
+  storage::Database reader;
+  ChildLookup children_of;
+  Recovered recovered;
+  WallClock clock;
+
+  // --- shared with other threads ---
+  mutable std::mutex mu;
+  std::vector<Completion> completions;  // guarded by mu
+  std::vector<LinkView> views;          // guarded by mu
+  std::atomic<std::int64_t> refused_count{0};
+  std::atomic<bool> recovering;
+  std::atomic<bool> stopping{false};
+  int wake_fd = -1;
+
+  // --- the sync thread's own ---
+  zmq::context_t context;
+  std::optional<zmq::socket_t> router, zap, dealer;
+  std::optional<Peer> parent;
+  std::map<std::string, Peer> children;  // by region code
+  Steady::time_point parent_retry_at{};
+  milliseconds backoff{0};
+  Steady::time_point next_status{};
+  std::int64_t recovery_target = -1;  // the parent's log head when a recovering node connected
+  bool recovery_posted = false;
+  std::int64_t log_head = 0;  // this log's last position at the last status report
+  std::mt19937_64 rng;
+  std::thread thread;
+
+  // ---------------------------------------------------------------- setup
+
+  Status start() {
+    wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+    if (wake_fd < 0) return io_error("sync: cannot create an eventfd");
+    try {
+      if (options.listen) {
+        // The ZAP handler is bound before the ROUTER so no connection slips past it.
+        zap.emplace(context, zmq::socket_type::rep);
+        zap->set(zmq::sockopt::linger, 0);
+        zap->bind(kZapEndpoint);
+        router.emplace(context, zmq::socket_type::router);
+        router->set(zmq::sockopt::linger, kLingerMs);
+        router->set(zmq::sockopt::router_mandatory, 1);
+        router->set(zmq::sockopt::maxmsgsize, static_cast<std::int64_t>(kMaxFrameBytes));
+        router->set(zmq::sockopt::zap_domain, kZapDomain);
+        router->set(zmq::sockopt::curve_server, 1);
+        const auto secret = key.curve_secret_key();
+        set_key(*router, ZMQ_CURVE_SECRETKEY, secret.data());
+        router->bind(*options.listen);
+      }
+    } catch (const zmq::error_t& e) {
+      return io_error("sync: cannot listen on " + options.listen.value_or("") + ": " + e.what());
+    }
+    if (options.parent) {
+      parent.emplace(options.parent->id, true);
+      connect_parent();
+    }
+    thread = std::thread([this] { run(); });
+    return {};
+  }
+
+  void stop() {
+    if (!thread.joinable()) return;
+    stopping = true;
+    wake();
+    thread.join();
+    dealer.reset();
+    router.reset();
+    zap.reset();
+    context.close();
+    if (wake_fd >= 0) ::close(wake_fd);
+    wake_fd = -1;
+  }
+
+  void wake() {
+    const std::uint64_t one = 1;
+    if (wake_fd >= 0) static_cast<void>(::write(wake_fd, &one, sizeof one));
+  }
+
+  // ---------------------------------------------------------------- the loop
+
+  void run() {
+    while (!stopping) {
+      std::vector<zmq::pollitem_t> items;
+      items.push_back({nullptr, wake_fd, ZMQ_POLLIN, 0});
+      if (zap) items.push_back({zap->handle(), 0, ZMQ_POLLIN, 0});
+      if (router) items.push_back({router->handle(), 0, ZMQ_POLLIN, 0});
+      if (dealer) items.push_back({dealer->handle(), 0, ZMQ_POLLIN, 0});
+      try {
+        zmq::poll(items, milliseconds(100));
+      } catch (const zmq::error_t& e) {
+        if (e.num() == EINTR) continue;
+        log::error("sync", std::string("poll failed: ") + e.what());
+        return;
+      }
+      if (items[0].revents & ZMQ_POLLIN) {
+        std::uint64_t count = 0;
+        static_cast<void>(::read(wake_fd, &count, sizeof count));
+        for (auto& [_, c] : children) c.out.caught_up = false;
+        if (parent) parent->out.caught_up = false;
+      }
+      size_t i = 1;
+      if (zap && (items[i++].revents & ZMQ_POLLIN)) handle_zap();
+      if (router && (items[i++].revents & ZMQ_POLLIN)) drain_router();
+      if (dealer && (items[i++].revents & ZMQ_POLLIN)) drain_dealer();
+      take_completions();
+      on_timers();
+      pump();
+      publish_views();
+    }
+  }
+
+  // ---------------------------------------------------------------- ZAP
+
+  void handle_zap() {
+    std::vector<zmq::message_t> frames;
+    for (;;) {
+      zmq::message_t m;
+      if (!zap->recv(m, zmq::recv_flags::dontwait)) break;
+      const bool more = m.more();
+      frames.push_back(std::move(m));
+      if (!more) break;
+    }
+    if (frames.size() < 6) return;
+    const std::string request_id = frames[1].to_string();
+    const std::string address = frames[3].to_string();
+    const std::string mechanism = frames[5].to_string();
+    std::string status = "400", text = "not an enrolled child", user;
+    if (mechanism == "CURVE" && frames.size() >= 7 && frames[6].size() == 32) {
+      crypto::PublicKey curve{};
+      std::memcpy(curve.data(), frames[6].data(), 32);
+      if (auto child = children_of(curve)) {
+        status = "200";
+        text = "OK";
+        user = child->str();
+      } else {
+        ++refused_count;
+        log::warn("sync", "refused a connection from " + address + ": CURVE key " +
+                              hex_of(curve).substr(0, 16) + "… is not an enrolled child's");
+      }
+    } else {
+      ++refused_count;
+      log::warn("sync", "refused a connection from " + address + " without CURVE");
+    }
+    const std::string reply[] = {"1.0", request_id, status, text, user, ""};
+    for (size_t k = 0; k < 6; ++k) {
+      zap->send(zmq::buffer(reply[k]), k < 5 ? zmq::send_flags::sndmore : zmq::send_flags::none);
+    }
+  }
+
+  // ---------------------------------------------------------------- receiving
+
+  void drain_router() {
+    for (int n = 0; n < 64; ++n) {
+      zmq::message_t rid;
+      if (!router->recv(rid, zmq::recv_flags::dontwait)) return;
+      std::vector<zmq::message_t> parts;
+      bool more = rid.more();
+      while (more) {
+        zmq::message_t m;
+        if (!router->recv(m, zmq::recv_flags::none)) break;
+        more = m.more();
+        parts.push_back(std::move(m));
+      }
+      if (parts.size() != 1) {
+        ++refused_count;
+        continue;
+      }
+      const char* user = zmq_msg_gets(parts[0].handle(), "User-Id");
+      if (user == nullptr || *user == '\0') {
+        ++refused_count;
+        continue;
+      }
+      from_child(rid.to_string(), user, parts[0]);
+    }
+  }
+
+  void drain_dealer() {
+    for (int n = 0; n < 64 && dealer; ++n) {
+      zmq::message_t m;
+      if (!dealer->recv(m, zmq::recv_flags::dontwait)) return;
+      if (m.more()) {  // one frame per message: drop the rest
+        ++refused_count;
+        while (m.more() && dealer->recv(m, zmq::recv_flags::none)) {
+        }
+        continue;
+      }
+      from_parent(m);
+    }
+  }
+
+  Result<LinkMessage> decode(const zmq::message_t& m, const std::string& from) {
+    auto decoded =
+        decode_link_message(ByteView(static_cast<const std::uint8_t*>(m.data()), m.size()));
+    if (!decoded.ok()) {
+      ++refused_count;
+      log::warn("sync", "from " + from + ": " + decoded.status().message());
+    }
+    return decoded;
+  }
+
+  void from_child(const std::string& rid, const std::string& user, const zmq::message_t& m) {
+    auto decoded = decode(m, user);
+    if (!decoded.ok()) return;
+    auto it = children.find(user);
+    if (auto* hello = std::get_if<Hello>(&*decoded)) {
+      if (hello->welcome || !child_hello(rid, user, *hello)) return;
+      return;
+    }
+    if (it == children.end() || !it->second.ready) {
+      // Not introduced on this link: ask it to say hello again.
+      send_to_child_rid(rid, Refused{"no hello on this link; reconnect"});
+      return;
+    }
+    Peer& peer = it->second;
+    peer.routing_id = rid;  // ZeroMQ reconnected underneath: same child, new routing id
+    heard(peer);
+    on_message(peer, *decoded);
+  }
+
+  void from_parent(const zmq::message_t& m) {
+    if (!parent) return;
+    auto decoded = decode(m, parent->id.str());
+    if (!decoded.ok()) return;
+    Peer& peer = *parent;
+    if (auto* refused = std::get_if<Refused>(&*decoded)) {
+      log::error("sync", "the parent " + peer.id.str() + " refused this link: " + refused->reason);
+      drop_parent(options.backoff_max);
+      return;
+    }
+    if (auto* hello = std::get_if<Hello>(&*decoded)) {
+      if (!hello->welcome) return;
+      parent_welcome(*hello);
+      return;
+    }
+    if (!peer.ready) return;
+    heard(peer);
+    on_message(peer, *decoded);
+  }
+
+  void heard(Peer& peer) {
+    peer.last_heard = Steady::now();
+    peer.last_contact_ms = clock();
+  }
+
+  bool child_hello(const std::string& rid, const std::string& user, const Hello& hello) {
+    if (hello.protocol_version != kProtocolVersion) {
+      ++refused_count;
+      const std::string why = "protocol version " + std::to_string(hello.protocol_version) +
+                              " is not this node's version " + std::to_string(kProtocolVersion) +
+                              "; upgrade the older node";
+      log::error("sync", "refused " + user + ": " + why);
+      send_to_child_rid(rid, Refused{why});
+      return false;
+    }
+    if (hello.node != user) {
+      ++refused_count;
+      const std::string why =
+          "hello names " + hello.node + " but the link is authenticated as " + user;
+      log::error("sync", "refused a hello: " + why);
+      send_to_child_rid(rid, Refused{why});
+      return false;
+    }
+    auto id = RegionCode::parse(user);
+    if (!id.ok()) return false;
+    auto checkpoint = load_checkpoint(reader, user);
+    auto counts = count_log(reader);
+    if (!checkpoint.ok() || !counts.ok()) {
+      log::error("sync", "cannot read the checkpoint of " + user);
+      return false;
+    }
+    Peer peer(*id, false);
+    peer.routing_id = rid;
+    peer.ready = true;
+    peer.recovering = hello.recovering;
+    peer.software = hello.software;
+    peer.clock_offset_ms = clock() - hello.wall_ms;
+    resume_outbound(peer, hello, counts->last_local_seq);
+    resume_inbound(peer, hello.log_epoch, *checkpoint);
+    heard(peer);
+    const bool known = children.contains(user);
+    Peer& stored = children.insert_or_assign(user, std::move(peer)).first->second;
+    if (!known || hello.recovering) {
+      log::info("sync", "child " + user + " connected (" + hello.software + ")" +
+                            (hello.recovering ? ", recovering from a backup" : ""));
+    }
+    Hello welcome = own_hello(true);
+    welcome.resume_epoch = stored.in.epoch;
+    welcome.resume_after = stored.in.durable;
+    welcome.log_head = counts->last_local_seq;
+    send(stored, welcome);
+    return true;
+  }
+
+  void parent_welcome(const Hello& hello) {
+    Peer& peer = *parent;
+    if (hello.protocol_version != kProtocolVersion || hello.node != peer.id.str()) {
+      ++refused_count;
+      log::error("sync", "the parent answered with protocol version " +
+                             std::to_string(hello.protocol_version) + " as " + hello.node +
+                             "; expected version " + std::to_string(kProtocolVersion) + " as " +
+                             peer.id.str());
+      drop_parent(options.backoff_max);
+      return;
+    }
+    auto counts = count_log(reader);
+    if (!counts.ok()) return;
+    peer.ready = true;
+    peer.software = hello.software;
+    peer.clock_offset_ms = clock() - hello.wall_ms;
+    if (std::abs(peer.clock_offset_ms) > 5 * 60 * 1000) {
+      log::warn("sync", "this node's clock is " + std::to_string(peer.clock_offset_ms / 1000) +
+                            " s off its parent's: fix the system clock");
+    }
+    resume_outbound(peer, hello, counts->last_local_seq);
+    if (recovering) recovery_target = hello.log_head;
+    heard(peer);
+    backoff = milliseconds(0);
+    log::info("sync", "linked to the parent " + peer.id.str());
+    check_recovered();
+  }
+
+  // Where to send from: the peer's checkpoint in this log, when it is of this epoch.
+  void resume_outbound(Peer& peer, const Hello& hello, std::int64_t head) {
+    std::int64_t from = 0;
+    if (hello.resume_epoch == options.log_epoch) from = std::min(hello.resume_after, head);
+    peer.out = Outbound{from, from, {}, false};
+  }
+
+  void resume_inbound(Peer& peer, const Bytes& epoch, const Checkpoint& checkpoint) {
+    const std::int64_t from = checkpoint.epoch == epoch ? checkpoint.position : 0;
+    peer.in = Inbound{epoch, from, from};
+  }
+
+  void on_message(Peer& peer, LinkMessage& message) {
+    if (auto* batch = std::get_if<Batch>(&message)) {
+      on_batch(peer, *batch);
+    } else if (auto* ack = std::get_if<Ack>(&message)) {
+      if (ack->log_epoch != options.log_epoch) return;
+      peer.out.acked = std::max(peer.out.acked, std::min(ack->through, peer.out.sent));
+      while (!peer.out.inflight.empty() && peer.out.inflight.front().first <= peer.out.acked) {
+        peer.out.inflight.pop_front();
+      }
+    } else if (auto* beat = std::get_if<Heartbeat>(&message)) {
+      peer.clock_offset_ms = clock() - beat->wall_ms;
+    } else if (auto* report = std::get_if<StatusReport>(&message)) {
+      if (peer.parent) return;  // status only flows upward
+      std::vector<NodeStatus> nodes;
+      for (auto& n : report->nodes) {
+        auto code = RegionCode::parse(n.node);
+        if (code.ok() && peer.id.contains(*code)) nodes.push_back(std::move(n));
+      }
+      const std::int64_t now = clock();
+      writer.post(
+          [this, nodes = std::move(nodes), now] { return save_status(write_db, nodes, now); },
+          [](const Status& s) {
+            if (!s.ok()) log::warn("sync", "cannot store a status report: " + s.message());
+          });
+    } else if (auto* refused = std::get_if<Refused>(&message)) {
+      log::warn("sync", peer.id.str() + " refused: " + refused->reason);
+    }
+  }
+
+  void on_batch(Peer& peer, Batch& batch) {
+    Inbound& in = peer.in;
+    if (batch.log_epoch != in.epoch) {
+      if (batch.after != 0) return;  // a stale batch of an older epoch
+      in = Inbound{batch.log_epoch, 0, 0};
+    }
+    if (batch.through <= in.durable) {  // a replay: say again what is durable
+      send(peer, Ack{in.epoch, in.durable});
+      return;
+    }
+    if (batch.after > in.accepted || batch.through <= in.accepted) return;  // a gap, or in flight
+    // Verify here, while the writer commits the previous batch.
+    auto verified = std::make_shared<std::vector<std::pair<Bytes, Result<DecodedEvent>>>>();
+    verified->reserve(batch.events.size());
+    for (auto& e : batch.events) {
+      auto decoded = decode_envelope(e);
+      verified->emplace_back(std::move(e), std::move(decoded));
+    }
+    in.accepted = batch.through;
+    const std::string peer_id = peer.id.str();
+    const Checkpoint checkpoint{in.epoch, batch.through};
+    writer.post([this, verified, peer_id,
+                 checkpoint] { return apply_batch(*verified, peer_id, checkpoint); },
+                [this, peer_id, checkpoint](const Status& s) {
+                  {
+                    std::lock_guard lock(mu);
+                    completions.push_back({peer_id, checkpoint.epoch, checkpoint.position, s});
+                  }
+                  wake();
+                });
+  }
+
+  // On the writer thread, inside the group's transaction.
+  Status apply_batch(std::vector<std::pair<Bytes, Result<DecodedEvent>>>& events,
+                     const std::string& peer, const Checkpoint& checkpoint) {
+    const std::int64_t now = clock() / 1000;
+    for (auto& [bytes, decoded] : events) {
+      if (!decoded.ok()) {
+        log::warn("sync", "quarantined an event from " + peer + ": " + decoded.status().message());
+        YIMEN_TRY(log.quarantine_undecodable(bytes, decoded.status().message(), now));
+        continue;
+      }
+      const std::string what = decoded->origin().str() + "#" + std::to_string(decoded->seq());
+      YIMEN_ASSIGN_OR_RETURN(auto result, log.append(std::move(*decoded), now));
+      if (result.outcome == AppendOutcome::kQuarantined) {
+        log::warn("sync", "quarantined event " + what + " from " + peer + ": " + result.detail);
+      } else if (result.outcome == AppendOutcome::kForkEvidence) {
+        log::error("sync", "fork: event " + what + " from " + peer + " conflicts with one held");
+      }
+    }
+    return save_checkpoint(write_db, peer, checkpoint);
+  }
+
+  void take_completions() {
+    std::vector<Completion> done;
+    {
+      std::lock_guard lock(mu);
+      done.swap(completions);
+    }
+    for (auto& c : done) {
+      Peer* peer = find_peer(c.peer);
+      if (peer == nullptr || peer->in.epoch != c.epoch) continue;
+      if (!c.status.ok()) {
+        log::error("sync", "could not store a batch from " + c.peer + ": " + c.status.message());
+        peer->in.accepted = peer->in.durable;  // the sender resends after its ack timeout
+        continue;
+      }
+      peer->in.durable = std::max(peer->in.durable, c.through);
+      send(*peer, Ack{c.epoch, peer->in.durable});
+      if (peer->parent) check_recovered();
+      // What the log gained goes on to the other links at once.
+      for (auto& [_, child] : children) child.out.caught_up = false;
+      if (parent) parent->out.caught_up = false;
+    }
+  }
+
+  void check_recovered() {
+    if (recovering && !recovery_posted && parent && parent->ready && recovery_target >= 0 &&
+        parent->in.durable >= recovery_target) {
+      recovery_posted = true;
+      const std::int64_t through = parent->in.durable;
+      writer.post([this] { return recovered(); },
+                  [this, through](const Status& s) {
+                    if (s.ok()) {
+                      recovering = false;
+                      log::info("sync", "recovered through position " + std::to_string(through) +
+                                            " of the parent's log; writes are accepted again");
+                    } else {
+                      log::error("sync", "cannot end recovery: " + s.message());
+                    }
+                  });
+    }
+  }
+
+  Peer* find_peer(const std::string& id) {
+    if (parent && parent->id.str() == id) return &*parent;
+    auto it = children.find(id);
+    return it == children.end() ? nullptr : &it->second;
+  }
+
+  // ---------------------------------------------------------------- sending
+
+  bool wants(const Peer& peer, const EventRoute& route) const {
+    return peer.parent ? goes_up(route, options.self) : goes_down(route, peer.id, peer.recovering);
+  }
+
+  void pump() {
+    if (parent && parent->ready) fill(*parent);
+    for (auto& [_, child] : children) {
+      if (child.ready) fill(child);
+    }
+  }
+
+  void fill(Peer& peer) {
+    Outbound& out = peer.out;
+    if (!out.inflight.empty() &&
+        Steady::now() - out.inflight.front().second > options.ack_timeout) {
+      log::warn("sync", "no ack from " + peer.id.str() + "; sending again from position " +
+                            std::to_string(out.acked));
+      out.sent = out.acked;
+      out.inflight.clear();
+      out.caught_up = false;
+    }
+    while (!out.caught_up && out.inflight.size() < options.window) {
+      auto stored = EventLog::read(reader, out.sent, options.batch_events);
+      if (!stored.ok()) {
+        log::error("sync", "cannot read the log: " + stored.status().message());
+        return;
+      }
+      if (stored->empty()) {
+        out.caught_up = true;
+        return;
+      }
+      Batch batch{options.log_epoch, out.sent, out.sent, {}};
+      std::size_t bytes = batch_overhead_bytes(0);
+      for (auto& e : *stored) {
+        auto route = route_of(e.envelope);
+        if (!route.ok()) {
+          log::error("sync", "stored event " + std::to_string(e.local_seq) +
+                                 " cannot be routed: " + route.status().message());
+        } else if (wants(peer, *route)) {
+          if (!batch.events.empty() && bytes + e.envelope.size() + 16 > options.batch_bytes) break;
+          bytes += e.envelope.size() + 16;
+          batch.events.push_back(std::move(e.envelope));
+        }
+        batch.through = e.local_seq;
+      }
+      out.sent = batch.through;
+      out.inflight.emplace_back(batch.through, Steady::now());
+      if (!send(peer, batch)) return;
+    }
+  }
+
+  bool send(Peer& peer, const LinkMessage& message) {
+    const Bytes frame = encode_link_message(message);
+    try {
+      if (peer.parent) {
+        if (!dealer) return false;
+        if (!dealer->send(zmq::buffer(frame), zmq::send_flags::dontwait)) return false;
+      } else {
+        if (!router) return false;
+        if (!router->send(zmq::buffer(peer.routing_id), zmq::send_flags::sndmore)) return false;
+        if (!router->send(zmq::buffer(frame), zmq::send_flags::dontwait)) return false;
+      }
+    } catch (const zmq::error_t& e) {
+      if (e.num() == EHOSTUNREACH) {
+        // The child's connection is gone; it reconnects and says hello again.
+        peer.ready = false;
+        return false;
+      }
+      log::warn("sync", "cannot send to " + peer.id.str() + ": " + e.what());
+      return false;
+    }
+    peer.last_sent = Steady::now();
+    return true;
+  }
+
+  void send_to_child_rid(const std::string& rid, const LinkMessage& message) {
+    const Bytes frame = encode_link_message(message);
+    try {
+      router->send(zmq::buffer(rid), zmq::send_flags::sndmore);
+      router->send(zmq::buffer(frame), zmq::send_flags::dontwait);
+    } catch (const zmq::error_t&) {
+      // The peer is gone already; nothing to tell it.
+    }
+  }
+
+  Hello own_hello(bool welcome) {
+    Hello h;
+    h.welcome = welcome;
+    h.node = options.self.str();
+    h.software = options.software;
+    h.log_epoch = options.log_epoch;
+    h.wall_ms = clock();
+    h.recovering = recovering;
+    return h;
+  }
+
+  // ---------------------------------------------------------------- the parent link
+
+  void connect_parent() {
+    try {
+      open_parent_link();
+    } catch (const zmq::error_t& e) {
+      log::error("sync", std::string("cannot open the link to the parent: ") + e.what());
+      drop_parent();
+    }
+  }
+
+  void open_parent_link() {
+    parent->ready = false;
+    parent->in = Inbound{};
+    parent->out = Outbound{};
+    dealer.emplace(context, zmq::socket_type::dealer);
+    dealer->set(zmq::sockopt::linger, 0);
+    dealer->set(zmq::sockopt::maxmsgsize, static_cast<std::int64_t>(kMaxFrameBytes));
+    dealer->set(zmq::sockopt::reconnect_ivl, static_cast<int>(options.backoff_min.count()));
+    dealer->set(zmq::sockopt::reconnect_ivl_max, static_cast<int>(options.backoff_max.count()));
+    auto server = crypto::curve_public_key_of(options.parent->key);
+    if (!server.ok()) {
+      log::error("sync", "the parent's key has no CurveZMQ form: " + server.status().message());
+      return;
+    }
+    set_key(*dealer, ZMQ_CURVE_SERVERKEY, server->data());
+    const auto pub = key.curve_public_key();
+    const auto secret = key.curve_secret_key();
+    set_key(*dealer, ZMQ_CURVE_PUBLICKEY, pub.data());
+    set_key(*dealer, ZMQ_CURVE_SECRETKEY, secret.data());
+    try {
+      dealer->connect(options.parent->endpoint);
+    } catch (const zmq::error_t& e) {
+      log::error("sync", "cannot connect to " + options.parent->endpoint + ": " + e.what());
+      dealer.reset();
+      return;
+    }
+    auto checkpoint = load_checkpoint(reader, parent->id.str());
+    if (!checkpoint.ok()) {
+      log::error("sync", "cannot read the parent's checkpoint: " + checkpoint.status().message());
+      return;
+    }
+    parent->in = Inbound{checkpoint->epoch, checkpoint->position, checkpoint->position};
+    Hello hello = own_hello(false);
+    hello.resume_epoch = checkpoint->epoch;
+    hello.resume_after = checkpoint->position;
+    auto counts = count_log(reader);
+    if (counts.ok()) hello.log_head = counts->last_local_seq;
+    const Bytes frame = encode_link_message(hello);
+    dealer->send(zmq::buffer(frame), zmq::send_flags::dontwait);
+    parent->last_heard = Steady::now();  // the dead timer starts now
+    parent->last_sent = Steady::now();
+  }
+
+  // Closes the parent link and retries after a capped exponential backoff with jitter.
+  void drop_parent(milliseconds at_least = milliseconds(0)) {
+    dealer.reset();
+    if (!parent) return;
+    parent->ready = false;
+    backoff = std::clamp(backoff * 2, options.backoff_min, options.backoff_max);
+    backoff = std::max(backoff, at_least);
+    std::uniform_real_distribution<double> jitter(0.5, 1.5);
+    parent_retry_at =
+        Steady::now() +
+        milliseconds(static_cast<std::int64_t>(static_cast<double>(backoff.count()) * jitter(rng)));
+  }
+
+  // ---------------------------------------------------------------- timers
+
+  void on_timers() {
+    const auto now = Steady::now();
+    if (parent) {
+      if (!dealer && now >= parent_retry_at) {
+        connect_parent();
+      } else if (dealer && now - parent->last_heard > options.dead_after) {
+        log::warn("sync", "no word from the parent " + parent->id.str() + " for " +
+                              std::to_string(options.dead_after.count()) + " ms; reconnecting");
+        drop_parent();
+      } else if (dealer && parent->ready && now - parent->last_sent > options.heartbeat) {
+        send(*parent, Heartbeat{clock()});
+      }
+    }
+    for (auto it = children.begin(); it != children.end();) {
+      Peer& child = it->second;
+      if (now - child.last_heard > options.dead_after) {
+        log::warn("sync", "no word from the child " + it->first + "; link down");
+        it = children.erase(it);
+        continue;
+      }
+      if (child.ready && now - child.last_sent > options.heartbeat) {
+        send(child, Heartbeat{clock()});
+      }
+      ++it;
+    }
+    if (now >= next_status) {
+      next_status = now + options.status_every;
+      report_status();
+    }
+  }
+
+  // This node's own status row, and (to the parent) the rows of its subtree.
+  void report_status() {
+    auto counts = count_log(reader);
+    if (!counts.ok()) return;
+    log_head = counts->last_local_seq;
+    NodeStatus self;
+    self.node = options.self.str();
+    self.reported_at_ms = clock();
+    self.software = options.software;
+    self.quarantined = counts->quarantined;
+    self.pending = counts->pending;
+    self.forks = counts->forks;
+    self.refused = refused_count;
+    if (parent) {
+      self.link_up = parent->ready;
+      self.last_contact_ms = parent->last_contact_ms;
+      self.backlog = counts->last_local_seq - parent->out.acked;
+      self.clock_offset_ms = parent->clock_offset_ms;
+    }
+    const std::int64_t now = clock();
+    writer.post([this, self, now] { return save_status(write_db, {self}, now); },
+                [](const Status& s) {
+                  if (!s.ok()) log::warn("sync", "cannot store this node's status: " + s.message());
+                });
+    if (parent && parent->ready) {
+      StatusReport report{{self}};
+      auto stored = load_status(reader);
+      if (stored.ok()) {
+        for (auto& s : *stored) {
+          auto code = RegionCode::parse(s.status.node);
+          if (code.ok() && *code != options.self && options.self.contains(*code)) {
+            report.nodes.push_back(std::move(s.status));
+          }
+        }
+      }
+      send(*parent, report);
+    }
+  }
+
+  void publish_views() {
+    std::vector<LinkView> v;
+    auto view_of = [&](const Peer& p) {
+      return LinkView{p.id,
+                      p.parent,
+                      p.ready,
+                      p.last_contact_ms,
+                      std::max<std::int64_t>(0, log_head - p.out.acked),
+                      p.clock_offset_ms,
+                      p.software};
+    };
+    if (parent) v.push_back(view_of(*parent));
+    for (const auto& [_, c] : children) v.push_back(view_of(c));
+    std::lock_guard lock(mu);
+    views = std::move(v);
+  }
+};
+
+SyncService::SyncService(SyncOptions options, const crypto::NodeKey& key, storage::Writer& writer,
+                         storage::Database& write_db, EventLog& log, storage::Database reader,
+                         ChildLookup children, Recovered recovered, WallClock clock)
+    : loop_(std::make_unique<Loop>(std::move(options), key, writer, write_db, log,
+                                   std::move(reader), std::move(children), std::move(recovered),
+                                   std::move(clock))) {}
+
+SyncService::~SyncService() { stop(); }
+
+Status SyncService::start() { return loop_->start(); }
+void SyncService::stop() { loop_->stop(); }
+void SyncService::log_advanced() { loop_->wake(); }
+
+std::vector<LinkView> SyncService::links() const {
+  std::lock_guard lock(loop_->mu);
+  return loop_->views;
+}
+std::int64_t SyncService::refused() const { return loop_->refused_count; }
+bool SyncService::recovering() const { return loop_->recovering; }
+
+}  // namespace yimen::sync
