@@ -117,5 +117,47 @@ TEST_F(SyncOutage, AReceiverKilledAtRandomMomentsLosesAndDuplicatesNothing) {
   }
 }
 
+// A village restored from an older backup first gets back the events it made
+// after that backup from its town, and only then takes new cases, so it never
+// reuses a sequence number: no node sees a fork.
+TEST_F(SyncOutage, RestoringAnOlderBackupDoesNotFork) {
+  std::vector<std::string> cases = {submit("v1")};
+  const auto backup = city.root() / "v1-backup.db";
+  ASSERT_EQ(
+      city.yimen({"backup", "--data", city.dir("v1").string(), "--out", backup.string()}).exit_code,
+      0);
+  cases.push_back(submit("v1"));
+  cases.push_back(submit("v1"));
+  ASSERT_TRUE(eventually([&] { return line_count(city.cases("town")) == cases.size(); }))
+      << city.logs();
+
+  EXPECT_EQ(city.process("v1").stop(), 0);
+  const auto restored =
+      city.yimen({"restore", "--data", city.dir("v1").string(), "--from", backup.string()});
+  ASSERT_EQ(restored.exit_code, 0) << restored.err;
+  EXPECT_EQ(line_count(city.cases("v1")), 1u);  // the backup's view
+
+  city.start("v1");
+  if (HasFatalFailure()) return;
+  // Recovered: the two later cases are back, and the node accepts writes again.
+  ASSERT_TRUE(eventually([&] {
+    return city.yimen({"recovery", "status", "--data", city.dir("v1").string()})
+               .out.find("not recovering") != std::string::npos;
+  })) << city.yimen({"recovery", "status", "--data", city.dir("v1").string()}).out
+      << city.logs();
+  EXPECT_EQ(line_count(city.cases("v1")), 3u) << city.cases("v1");
+  const std::string after = submit("v1");
+  EXPECT_EQ(std::find(cases.begin(), cases.end(), after), cases.end())
+      << "a case number was reused: " << after;
+  cases.push_back(after);
+  ASSERT_TRUE(eventually([&] { return line_count(city.cases("county")) == cases.size(); }))
+      << city.logs();
+  expect_converged(cases);
+  for (const char* node : {"v1", "town", "county"}) {
+    const auto json = city.yimen({"status", "--data", city.dir(node).string(), "--json"}).out;
+    EXPECT_NE(json.find("\"forks\":0,"), std::string::npos) << node << ": " << json;
+  }
+}
+
 }  // namespace
 }  // namespace yimen::testing
