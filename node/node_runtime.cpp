@@ -43,10 +43,10 @@ Result<std::unique_ptr<NodeRuntime>> NodeRuntime::start(const std::filesystem::p
   std::unique_ptr<NodeRuntime> runtime(new NodeRuntime(std::move(lock), std::move(node)));
   YIMEN_TRY(runtime->hall_.set_yellow_card_working_days(
       runtime->node_.config.hall.yellow_card_working_days));
-  runtime->writer_ =
-      std::make_unique<storage::Writer>(runtime->node_.db, storage::Writer::Options{});
-  YIMEN_TRY(runtime->start_sync());
   NodeRuntime* self = runtime.get();
+  runtime->writer_ = std::make_unique<storage::Writer>(
+      runtime->node_.db, storage::Writer::Options{}, [self] { self->hall_.forget_cached_state(); });
+  YIMEN_TRY(runtime->start_sync());
   YIMEN_ASSIGN_OR_RETURN(runtime->control_,
                          ControlServer::start(dir, [self](const std::vector<std::string>& words,
                                                           const std::string& input) {

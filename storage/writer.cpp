@@ -74,8 +74,11 @@ void Writer::run_group(std::deque<Entry>& group) {
     results[i] = group[i].job();
     if (results[i].ok()) {
       results[i] = nested->commit();
-    } else if (Status undone = nested->rollback(); !undone.ok()) {
-      results[i] = undone;  // the group's commit will fail too
+    } else {
+      if (Status undone = nested->rollback(); !undone.ok()) {
+        results[i] = undone;  // the group's commit will fail too
+      }
+      if (after_rollback_) after_rollback_();
     }
   }
   const Status committed = outer->commit();

@@ -28,8 +28,8 @@ class Writer {
   // Called on the writer thread once the job's fate is durable: OK when its
   // changes are committed, else the job's error or the commit's.
   using Done = std::function<void(const Status&)>;
-  // Called on the writer thread after a group's commit failed and was rolled
-  // back, so owners of caches over the database can drop them.
+  // Called on the writer thread after a job's changes or a whole group were
+  // rolled back, so owners of caches over the database can drop them.
   using AfterRollback = std::function<void()>;
 
   struct Options {

@@ -623,6 +623,15 @@ Result<std::size_t> EventLog::pending_count() {
   return static_cast<std::size_t>(row ? stmt.column_int64(0) : 0);
 }
 
+void EventLog::forget_cached_state() {
+  chains_.clear();
+  trust_anchor_.reset();
+  revocations_.reset();
+  forked_.reset();
+  pending_empty_.reset();
+  // last_hlc_ stays: a clock that only moves forward is never wrong to keep.
+}
+
 Result<std::size_t> EventLog::quarantined_count() {
   YIMEN_ASSIGN_OR_RETURN(auto stmt, db_.prepare("SELECT COUNT(*) FROM quarantined_event"));
   YIMEN_ASSIGN_OR_RETURN(bool row, stmt.step());

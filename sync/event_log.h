@@ -149,6 +149,10 @@ class EventLog {
   // local_seq order (skipping forked origins from their fork on).
   Status rebuild();
 
+  // Drops what the log caches of the database, after a rollback undid
+  // changes the caches may have seen.
+  void forget_cached_state();
+
   Result<std::size_t> pending_count();
   Result<std::size_t> quarantined_count();
   Result<std::vector<ForkReport>> forks();

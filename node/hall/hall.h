@@ -115,6 +115,13 @@ class Hall {
   // Rebuilds every projection from the log.
   Status rebuild();
 
+  // Drops every cache over the database, after a rollback undid changes the
+  // caches may have seen (the writer calls it).
+  void forget_cached_state() {
+    projection_.forget_cached_state();
+    log_.forget_cached_state();
+  }
+
   // --- queries ---
 
   // The one-time notification for findings on a case's materials.

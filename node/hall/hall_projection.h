@@ -81,6 +81,9 @@ class HallProjection : public sync::EventSink {
   std::vector<std::string> provides(const sync::DecodedEvent& event) override;
   Status reset() override;
 
+  // Drops the item cache, after a rollback may have undone a version it holds.
+  void forget_cached_state() { items_.clear(); }
+
  private:
   Result<Admission> admit_checked(const sync::DecodedEvent& event);
   Status apply_case_intake(const sync::DecodedEvent& event);
@@ -91,7 +94,8 @@ class HallProjection : public sync::EventSink {
   Result<std::optional<ServiceItem>> item_version(const std::string& code, int version);
 
   storage::Database& db_;
-  // Item versions never change once published; the cache is emptied by reset().
+  // Item versions never change once published; the cache is emptied by reset()
+  // and forget_cached_state().
   std::map<std::pair<std::string, int>, ServiceItem> items_;
 };
 

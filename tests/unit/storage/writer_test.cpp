@@ -83,6 +83,16 @@ TEST_F(WriterTest, AHallStyleCommandMayBeginAndCommitItsOwnTransaction) {
   EXPECT_EQ(count(reader, "v = 7"), 1);
 }
 
+TEST_F(WriterTest, OwnersOfCachesHearOfEveryRollback) {
+  Database db = open();
+  std::atomic<int> rollbacks = 0;
+  Writer writer(db, {}, [&] { ++rollbacks; });
+  EXPECT_OK(writer.run([] { return Status(); }));
+  EXPECT_EQ(rollbacks, 0);
+  EXPECT_EQ(writer.run([] { return invalid_argument("no"); }).message(), "no");
+  EXPECT_EQ(rollbacks, 1);
+}
+
 TEST_F(WriterTest, AfterStopNothingRunsAndTheCallerIsTold) {
   Database db = open();
   Writer writer(db, {});
