@@ -161,8 +161,16 @@ Result<AppendResult> EventLog::append_one(DecodedEvent& event, std::int64_t now,
   const RegionCode& origin = event.origin();
   const std::uint64_t seq = event.seq();
 
+  // The highest seq held from this origin: an event beyond it is not held at
+  // its seq (so it is no duplicate in the log and no fork), and its
+  // predecessor is known without a query when it follows directly. This is
+  // the common case of a replica taking an origin's stream in order.
+  YIMEN_ASSIGN_OR_RETURN(const HeldHead* top, highest_held(origin));
+  const bool beyond = seq > top->seq;
+
   // 1. Duplicates, wherever the first copy went.
-  {
+  YIMEN_ASSIGN_OR_RETURN(const bool nothing_set_aside, set_aside_is_empty());
+  if (!beyond || !nothing_set_aside) {
     YIMEN_ASSIGN_OR_RETURN(
         auto stmt, db_.prepare("SELECT 'event' FROM event WHERE id = ?1 "
                                "UNION ALL SELECT 'pending_event' FROM pending_event WHERE id = ?1 "
@@ -192,7 +200,9 @@ Result<AppendResult> EventLog::append_one(DecodedEvent& event, std::int64_t now,
   }
   // The held events at seq and seq - 1, at most one each.
   std::optional<Bytes> predecessor;
-  {
+  if (beyond) {
+    if (top->seq == seq - 1 && seq > 1) predecessor = top->id;
+  } else {
     YIMEN_ASSIGN_OR_RETURN(auto stmt, db_.prepare("SELECT seq, id FROM event WHERE origin = ? "
                                                   "AND seq IN (?, ?)"));
     stmt.bind(1, origin.str());
@@ -253,6 +263,7 @@ Result<AppendResult> EventLog::append_one(DecodedEvent& event, std::int64_t now,
   insert.bind(9, now);
   YIMEN_TRY(insert.run());
   const std::int64_t local_seq = db_.last_insert_rowid();
+  if (beyond) highest_[origin.str()] = HeldHead{seq, Bytes(event.id().begin(), event.id().end())};
   YIMEN_TRY(apply_event(event));
 
   const std::uint64_t now_ms = static_cast<std::uint64_t>(now) * 1000;
@@ -269,6 +280,31 @@ Result<AppendResult> EventLog::append_one(DecodedEvent& event, std::int64_t now,
   }
   const bool applied = event.body_known();
   return AppendResult{applied ? AppendOutcome::kApplied : AppendOutcome::kStored, "", local_seq, 0};
+}
+
+Result<const EventLog::HeldHead*> EventLog::highest_held(const RegionCode& origin) {
+  auto it = highest_.find(origin.str());
+  if (it == highest_.end()) {
+    HeldHead head{0, {}};
+    YIMEN_ASSIGN_OR_RETURN(auto stmt, db_.prepare("SELECT seq, id FROM event WHERE origin = ? "
+                                                  "ORDER BY seq DESC LIMIT 1"));
+    stmt.bind(1, origin.str());
+    YIMEN_ASSIGN_OR_RETURN(bool row, stmt.step());
+    if (row) head = HeldHead{static_cast<std::uint64_t>(stmt.column_int64(0)), stmt.column_blob(1)};
+    it = highest_.emplace(origin.str(), std::move(head)).first;
+  }
+  return &it->second;
+}
+
+Result<bool> EventLog::set_aside_is_empty() {
+  if (!set_aside_empty_) {
+    YIMEN_ASSIGN_OR_RETURN(
+        auto stmt, db_.prepare("SELECT EXISTS (SELECT 1 FROM pending_event) OR EXISTS (SELECT 1 "
+                               "FROM quarantined_event) OR EXISTS (SELECT 1 FROM fork_evidence)"));
+    YIMEN_ASSIGN_OR_RETURN(bool row, stmt.step());
+    set_aside_empty_ = row && stmt.column_int64(0) == 0;
+  }
+  return *set_aside_empty_;
 }
 
 Result<const std::map<std::string, std::int64_t>*> EventLog::forked_origins() {
@@ -414,6 +450,7 @@ Status EventLog::apply_event(const DecodedEvent& event) {
 }
 
 Status EventLog::record_fork(const DecodedEvent& event, std::int64_t now) {
+  set_aside_empty_ = false;
   YIMEN_ASSIGN_OR_RETURN(auto evidence,
                          db_.prepare("INSERT OR IGNORE INTO fork_evidence (id, origin, seq, "
                                      "envelope, detected_at) VALUES (?, ?, ?, ?, ?)"));
@@ -442,6 +479,7 @@ Status EventLog::record_fork(const DecodedEvent& event, std::int64_t now) {
 
 Status EventLog::set_aside(std::string_view insert_sql, const DecodedEvent& event,
                            const std::string& why, std::int64_t now) {
+  set_aside_empty_ = false;
   YIMEN_ASSIGN_OR_RETURN(auto stmt, db_.prepare(insert_sql));
   stmt.bind_blob(1, event.id());
   stmt.bind(2, event.origin().str());
@@ -467,6 +505,7 @@ Status EventLog::quarantine_undecodable(ByteView envelope, const std::string& re
   YIMEN_ASSIGN_OR_RETURN(auto stmt,
                          db_.prepare("INSERT OR IGNORE INTO quarantined_event (id, origin, seq, "
                                      "reason, envelope, received_at) VALUES (?, '', 0, ?, ?, ?)"));
+  set_aside_empty_ = false;
   stmt.bind_blob(1, crypto::blake2b_256(envelope));
   stmt.bind(2, reason);
   stmt.bind_blob(3, envelope);
@@ -629,6 +668,8 @@ void EventLog::forget_cached_state() {
   revocations_.reset();
   forked_.reset();
   pending_empty_.reset();
+  set_aside_empty_.reset();
+  highest_.clear();
   // last_hlc_ stays: a clock that only moves forward is never wrong to keep.
 }
 

@@ -161,9 +161,18 @@ class EventLog {
   Result<AppendResult> append_one(DecodedEvent& event, std::int64_t now,
                                   std::vector<std::string>& satisfied);
   Result<EventSink::Admission> check_signer(const DecodedEvent& event);
+  Result<const std::map<std::string, std::int64_t>*> forked_origins();
+  struct HeldHead {
+    std::uint64_t seq = 0;  // 0: nothing held
+    Bytes id;
+  };
+  // The highest seq held from `origin` and its id (cached; events are only
+  // ever added to the log).
+  Result<const HeldHead*> highest_held(const RegionCode& origin);
+  // Whether the pending, quarantine and fork-evidence tables are all empty.
+  Result<bool> set_aside_is_empty();
   // The chain from `leaf` up to a self-signed root, or the dependency it
   // waits for (an empty chain and no dependency: too long).
-  Result<const std::map<std::string, std::int64_t>*> forked_origins();
   Result<std::pair<std::vector<crypto::Certificate>, std::string>> find_chain(
       const crypto::PublicKey& leaf);
   Result<EventSink::Admission> admit_trust(const DecodedEvent& event);
@@ -193,6 +202,8 @@ class EventLog {
   std::optional<std::map<std::string, std::int64_t>> forked_;  // origin -> from seq
   // Whether the pending table is empty, once known: an empty one has nothing to release.
   std::optional<bool> pending_empty_;
+  std::optional<bool> set_aside_empty_;
+  std::map<std::string, HeldHead> highest_;  // by origin
 };
 
 }  // namespace yimen::sync

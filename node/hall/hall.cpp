@@ -114,8 +114,13 @@ Status Hall::migrate(storage::Database& db) {
 
 Status Hall::in_transaction(const std::function<Status()>& body) {
   YIMEN_ASSIGN_OR_RETURN(auto tx, db_.begin());
-  YIMEN_TRY(body());
-  return tx.commit();
+  Status s = body();
+  if (s.ok()) s = tx.commit();
+  if (!s.ok()) {
+    static_cast<void>(tx.rollback());  // reported by `s`; the destructor would do the same
+    forget_cached_state();             // the caches may have seen what was undone
+  }
+  return s;
 }
 
 Result<sync::AppendResult> Hall::emit(const Actor& actor, std::vector<sync::AudienceEntry> audience,
