@@ -72,6 +72,17 @@ Bytes encode_link_message(const LinkMessage& message) {
           root.initHeartbeat().setWallMs(m.wall_ms);
         } else if constexpr (std::is_same_v<T, Refused>) {
           root.initRefused().setReason(m.reason);
+        } else if constexpr (std::is_same_v<T, BlobRequest>) {
+          auto r = root.initBlobRequest();
+          r.setHash(data(m.hash));
+          r.setSize(m.size);
+          r.setOrigin(m.origin);
+          r.setIndex(m.index);
+        } else if constexpr (std::is_same_v<T, BlobChunk>) {
+          auto c = root.initBlobChunk();
+          c.setHash(data(m.hash));
+          c.setIndex(m.index);
+          c.setBytes(data(m.bytes));
         } else {
           auto nodes = root.initStatus().initNodes(static_cast<unsigned>(m.nodes.size()));
           for (unsigned i = 0; i < m.nodes.size(); ++i) {
@@ -146,6 +157,15 @@ Result<LinkMessage> decode_link_message(ByteView frame) {
                                n.getPending(), n.getForks()});
         }
         return LinkMessage(std::move(out));
+      }
+      case schema::LinkMessage::BLOB_REQUEST: {
+        const auto r = root.getBlobRequest();
+        return LinkMessage(
+            BlobRequest{bytes(r.getHash()), r.getSize(), r.getOrigin().cStr(), r.getIndex()});
+      }
+      case schema::LinkMessage::BLOB_CHUNK: {
+        const auto c = root.getBlobChunk();
+        return LinkMessage(BlobChunk{bytes(c.getHash()), c.getIndex(), bytes(c.getBytes())});
       }
     }
     return rejected("a message of a kind this version does not know");

@@ -71,7 +71,21 @@ struct StatusReport {
   std::vector<NodeStatus> nodes;
 };
 
-using LinkMessage = std::variant<Hello, Batch, Ack, Heartbeat, Refused, StatusReport>;
+struct BlobRequest {
+  Bytes hash;
+  std::uint64_t size = 0;
+  std::string origin;
+  std::uint32_t index = 0;
+};
+
+struct BlobChunk {
+  Bytes hash;
+  std::uint32_t index = 0;
+  Bytes bytes;
+};
+
+using LinkMessage =
+    std::variant<Hello, Batch, Ack, Heartbeat, Refused, StatusReport, BlobRequest, BlobChunk>;
 
 Bytes encode_link_message(const LinkMessage& message);
 

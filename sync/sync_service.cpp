@@ -16,6 +16,7 @@
 #include <zmq.hpp>
 
 #include "common/log.h"
+#include "storage/blob_store.h"
 #include "sync/link_store.h"
 #include "sync/routing.h"
 
@@ -112,8 +113,9 @@ struct SyncService::Loop {
 
   // --- shared with other threads ---
   mutable std::mutex mu;
-  std::vector<Completion> completions;  // guarded by mu
-  std::vector<LinkView> views;          // guarded by mu
+  std::vector<Completion> completions;        // guarded by mu
+  std::vector<std::string> blobs_progressed;  // guarded by mu: hex hashes with a new chunk
+  std::vector<LinkView> views;                // guarded by mu
   std::atomic<std::int64_t> refused_count{0};
   std::atomic<bool> recovering;
   std::atomic<bool> stopping{false};
@@ -130,6 +132,8 @@ struct SyncService::Loop {
   std::int64_t recovery_target = -1;  // the parent's log head when a recovering node connected
   bool recovery_posted = false;
   std::int64_t log_head = 0;  // this log's last position at the last status report
+  std::map<std::string, Steady::time_point> blob_asked;  // hex hash -> when the last request went
+  Steady::time_point next_blob_round{};
   std::mt19937_64 rng;
   std::thread thread;
 
@@ -464,6 +468,90 @@ struct SyncService::Loop {
           });
     } else if (auto* refused = std::get_if<Refused>(&message)) {
       log::warn("sync", peer.id.str() + " refused: " + refused->reason);
+    } else if (auto* request = std::get_if<BlobRequest>(&message)) {
+      on_blob_request(peer, *request);
+    } else if (auto* chunk = std::get_if<BlobChunk>(&message)) {
+      on_blob_chunk(peer, *chunk);
+    }
+  }
+
+  // ---------------------------------------------------------------- blobs
+
+  // The link toward `origin`: the child whose subtree holds it, else the parent.
+  Peer* peer_toward(const std::string& origin) {
+    auto code = RegionCode::parse(origin);
+    if (!code.ok() || *code == options.self) return nullptr;
+    if (options.self.contains(*code)) {
+      for (auto& [_, child] : children) {
+        if (child.id.contains(*code)) return &child;
+      }
+      return nullptr;
+    }
+    return parent ? &*parent : nullptr;
+  }
+
+  void on_blob_request(Peer& peer, const BlobRequest& request) {
+    auto chunk = storage::read_blob_chunk(reader, request.hash, request.index);
+    if (!chunk.ok()) {
+      log::warn("sync", "cannot read a blob chunk: " + chunk.status().message());
+      return;
+    }
+    if (*chunk) {
+      send(peer, BlobChunk{request.hash, request.index, std::move(**chunk)});
+      return;
+    }
+    // Not held here yet: fetch it toward its origin, answer a later request.
+    const storage::BlobRef ref{request.hash, request.size};
+    const std::string origin = request.origin;
+    if (!RegionCode::parse(origin).ok()) return;
+    writer.post([this, ref, origin] { return storage::want_blob(write_db, ref, origin); },
+                [](const Status& s) {
+                  if (!s.ok()) log::warn("sync", "cannot record a wanted blob: " + s.message());
+                });
+  }
+
+  void on_blob_chunk(Peer& peer, BlobChunk& chunk) {
+    if (chunk.bytes.size() > storage::kBlobChunkBytes) {
+      ++refused_count;
+      log::warn("sync", "a blob chunk from " + peer.id.str() + " is over 256 KiB");
+      return;
+    }
+    const std::string blob = hex_of(chunk.hash);
+    auto shared = std::make_shared<BlobChunk>(std::move(chunk));
+    writer.post(
+        [this, shared] {
+          return storage::put_blob_chunk(write_db, shared->hash, shared->index, shared->bytes);
+        },
+        [this, blob](const Status& s) {
+          if (!s.ok()) log::warn("sync", "a blob chunk was not stored: " + s.message());
+          {
+            std::lock_guard lock(mu);
+            blobs_progressed.push_back(blob);
+          }
+          wake();
+        });
+  }
+
+  // Asks for the next chunk of each wanted blob, at most one request in
+  // flight per blob (asked again after 2 s without an answer).
+  void request_blobs() {
+    {
+      std::lock_guard lock(mu);
+      for (const auto& blob : blobs_progressed) blob_asked.erase(blob);
+      blobs_progressed.clear();
+    }
+    auto wanted = storage::wanted_blobs(reader, 16);
+    if (!wanted.ok()) return;
+    const auto now = Steady::now();
+    for (const auto& w : *wanted) {
+      const std::string blob = hex_of(w.ref.hash);
+      auto asked = blob_asked.find(blob);
+      if (asked != blob_asked.end() && now - asked->second < std::chrono::seconds(2)) continue;
+      Peer* toward = peer_toward(w.origin);
+      if (toward == nullptr || !toward->ready) continue;
+      if (send(*toward, BlobRequest{w.ref.hash, w.ref.size, w.origin, w.next})) {
+        blob_asked[blob] = now;
+      }
     }
   }
 
@@ -762,6 +850,15 @@ struct SyncService::Loop {
     if (now >= next_status) {
       next_status = now + options.status_every;
       report_status();
+    }
+    bool progressed = false;
+    {
+      std::lock_guard lock(mu);
+      progressed = !blobs_progressed.empty();
+    }
+    if (progressed || now >= next_blob_round) {
+      next_blob_round = now + milliseconds(500);
+      request_blobs();
     }
   }
 

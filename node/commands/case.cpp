@@ -3,13 +3,17 @@
 // data is read from standard input, never from the command line, where other
 // users of the machine could see it.
 
+#include <algorithm>
+#include <fstream>
 #include <ostream>
 #include <sstream>
 
+#include "crypto/crypto.h"
 #include "node/commands/command.h"
 #include "node/hall/hall.h"
 #include "node/hall/users.h"
 #include "node/node_directory.h"
+#include "storage/blob_store.h"
 
 namespace yimen::node {
 namespace {
@@ -45,8 +49,8 @@ Result<std::vector<hall::SuppliedMaterial>> parse_materials(const std::string& t
       return invalid_argument("--materials: expected INDEX:HOW,... (e.g. 0:paper,1:shared), got " +
                               entry);
     }
-    out.push_back(
-        {std::stoi(index), colon == std::string::npos ? "paper" : entry.substr(colon + 1), ""});
+    out.push_back({std::stoi(index), colon == std::string::npos ? "paper" : entry.substr(colon + 1),
+                   "", std::nullopt});
   }
   return out;
 }
@@ -61,6 +65,58 @@ Result<std::vector<hall::MaterialFinding>> parse_missing(const std::string& text
       return invalid_argument("--missing: expected material indexes like 0,2, got " + index);
     }
     out.push_back({static_cast<size_t>(std::stoul(index)), hall::MaterialProblem::kMissing, "", 0});
+  }
+  return out;
+}
+
+// The media type of an attachment from its file name; only what halls accept.
+Result<std::string> media_type_of(const std::filesystem::path& file) {
+  std::string ext = file.extension().string();
+  std::transform(ext.begin(), ext.end(), ext.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  if (ext == ".pdf") return std::string("application/pdf");
+  if (ext == ".jpg" || ext == ".jpeg") return std::string("image/jpeg");
+  if (ext == ".png") return std::string("image/png");
+  return invalid_argument("--attach: " + file.filename().string() +
+                          ": attachments must be PDF, JPEG or PNG files");
+}
+
+struct AttachmentFile {
+  int material = 0;
+  std::filesystem::path path;
+  Bytes content;
+  std::string media_type;
+};
+
+// "0:scan.pdf,2:photo.jpg" -> the files, read and checked.
+Result<std::vector<AttachmentFile>> read_attachments(const std::string& text,
+                                                     const CommandContext& ctx) {
+  std::vector<AttachmentFile> out;
+  if (text.empty()) return out;
+  for (const auto& entry : split(text, ',')) {
+    const auto colon = entry.find(':');
+    const std::string index = entry.substr(0, colon);
+    if (colon == std::string::npos || index.empty() || index.size() > 3 ||
+        index.find_first_not_of("0123456789") != std::string::npos) {
+      return invalid_argument("--attach: expected INDEX:FILE,... (e.g. 0:scan.pdf), got " + entry);
+    }
+    AttachmentFile a;
+    a.material = std::stoi(index);
+    a.path = ctx.path(entry.substr(colon + 1));
+    YIMEN_ASSIGN_OR_RETURN(a.media_type, media_type_of(a.path));
+    std::error_code ec;
+    const auto size = std::filesystem::file_size(a.path, ec);
+    if (ec) return not_found("--attach: cannot read " + a.path.filename().string());
+    if (size > storage::kMaxBlobBytes) {
+      return invalid_argument("--attach: " + a.path.filename().string() + " is over " +
+                              std::to_string(storage::kMaxBlobBytes >> 20) + " MiB");
+    }
+    std::ifstream in(a.path, std::ios::binary);
+    a.content.resize(size);
+    if (!in.read(reinterpret_cast<char*>(a.content.data()), static_cast<std::streamsize>(size))) {
+      return io_error("--attach: cannot read " + a.path.filename().string());
+    }
+    out.push_back(std::move(a));
   }
   return out;
 }
@@ -93,14 +149,33 @@ Status run_case_submit(const CommandArgs& args, CommandContext& ctx) {
         std::to_string(fields.size()));
   }
   app.applicant = {fields[0], fields[1], fields[2], fields[3]};
+  YIMEN_ASSIGN_OR_RETURN(auto files, read_attachments(args.option("--attach").value_or(""), ctx));
   std::optional<hall::SubmittedCase> taken;
+  std::vector<std::string> stored;
   YIMEN_TRY(write_to_node(args, ctx, [&](NodeAccess& node) -> Status {
     YIMEN_ASSIGN_OR_RETURN(auto actor, actor_of(node.node.db, login));
+    stored.clear();
+    for (const auto& f : files) {
+      YIMEN_ASSIGN_OR_RETURN(
+          auto ref, storage::put_blob(node.node.db, f.content, node.node.identity.id.str()));
+      auto it =
+          std::find_if(app.materials.begin(), app.materials.end(),
+                       [&](const hall::SuppliedMaterial& m) { return m.material == f.material; });
+      if (it == app.materials.end()) {
+        app.materials.push_back({f.material, "electronic", "", std::nullopt});
+        it = app.materials.end() - 1;
+      }
+      it->attachment =
+          hall::MaterialFile{ref.hash, ref.size, f.path.filename().string(), f.media_type};
+      stored.push_back("attachment " + std::to_string(f.material) + " " + crypto::to_hex(ref.hash) +
+                       " " + std::to_string(ref.size) + " bytes");
+    }
     YIMEN_ASSIGN_OR_RETURN(auto submitted, node.hall.submit(actor, app));
     taken = std::move(submitted);
     return {};
   }));
   const hall::SubmittedCase& submitted = *taken;
+  for (const auto& note : stored) ctx.out << note << "\n";
   ctx.out << "case " << submitted.case_no << "\n"
           << "query code " << submitted.query_code << " (give it to the applicant; it is not "
           << "shown again)\n"
@@ -156,6 +231,26 @@ Status run_case_list(const CommandArgs& args, CommandContext& ctx) {
     ctx.out << no << " " << hall::case_state_name(file->state) << " " << file->item_code
             << " handled-by " << file->handling_node.str() << "\n";
   }
+  return {};
+}
+
+Status run_blob_get(const CommandArgs& args, CommandContext& ctx) {
+  YIMEN_ASSIGN_OR_RETURN(const std::string dir, args.required("--data", "DIR"));
+  YIMEN_ASSIGN_OR_RETURN(const std::string hex, args.required("--hash", "HEX"));
+  YIMEN_ASSIGN_OR_RETURN(const std::string out_name, args.required("--out", "FILE"));
+  YIMEN_ASSIGN_OR_RETURN(const Bytes hash, crypto::from_hex(hex));
+  YIMEN_ASSIGN_OR_RETURN(auto node, open_node(dir));
+  YIMEN_ASSIGN_OR_RETURN(auto content, storage::read_blob(node.db, hash));
+  if (!content) return not_found("this node does not hold blob " + hex + " (yet)");
+  const auto out_path = ctx.path(out_name);
+  if (std::filesystem::exists(out_path)) {
+    return already_exists(out_path.string() + " exists; give a new file");
+  }
+  std::ofstream out(out_path, std::ios::binary);
+  out.write(reinterpret_cast<const char*>(content->data()),
+            static_cast<std::streamsize>(content->size()));
+  if (!out) return io_error("cannot write " + out_path.string());
+  ctx.out << "wrote " << content->size() << " bytes to " << out_path.string() << "\n";
   return {};
 }
 

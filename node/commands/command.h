@@ -81,6 +81,7 @@ Status run_run(const CommandArgs& args, CommandContext& ctx);
 Status run_catalogue_import(const CommandArgs& args, CommandContext& ctx);
 Status run_catalogue_list(const CommandArgs& args, CommandContext& ctx);
 Status run_log_list(const CommandArgs& args, CommandContext& ctx);
+Status run_blob_get(const CommandArgs& args, CommandContext& ctx);
 Status run_case_submit(const CommandArgs& args, CommandContext& ctx);
 Status run_case_act(const CommandArgs& args, CommandContext& ctx);
 Status run_case_list(const CommandArgs& args, CommandContext& ctx);

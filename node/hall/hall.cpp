@@ -6,6 +6,7 @@
 #include "common/text.h"
 #include "node/hall/catalogue_codec.h"
 #include "node/hall/identity.h"
+#include "storage/blob_store.h"
 
 namespace yimen::hall {
 namespace {
@@ -23,6 +24,13 @@ void fill_supplied(const std::vector<SuppliedMaterial>& supplied,
     out[i].setMaterial(static_cast<std::uint16_t>(supplied[i].material));
     out[i].setHow(supplied[i].how);
     out[i].setNote(supplied[i].note);
+    if (const auto& a = supplied[i].attachment) {
+      auto att = out[i].initAttachment();
+      att.setHash(kj::arrayPtr(a->hash.data(), a->hash.size()));
+      att.setSize(a->size);
+      att.setName(a->name);
+      att.setMediaType(a->media_type);
+    }
   }
 }
 
@@ -95,7 +103,7 @@ Hall::Hall(storage::Database& db, RegionCode node, const crypto::NodeKey& key, C
       node_(std::move(node)),
       key_(key),
       clock_(std::move(clock)),
-      projection_(db),
+      projection_(db, node_),
       log_(db, node_, projection_) {}
 
 Status Hall::set_yellow_card_working_days(int days) {
@@ -109,6 +117,7 @@ Status Hall::set_yellow_card_working_days(int days) {
 
 Status Hall::migrate(storage::Database& db) {
   YIMEN_TRY(sync::EventLog::migrate(db));
+  YIMEN_TRY(storage::migrate_blob_schema(db));
   return HallProjection::migrate(db);
 }
 

@@ -40,10 +40,19 @@ struct Applicant {
   std::string domicile;  // 12-digit region code
 };
 
+// A file attached to a supplied material, stored as a blob at the intake node.
+struct MaterialFile {
+  Bytes hash;  // BLAKE2b-256 of the content (storage::put_blob)
+  std::uint64_t size = 0;
+  std::string name;
+  std::string media_type;
+};
+
 struct SuppliedMaterial {
   int material = 0;  // index into the item version's materials
   std::string how;   // "paper" | "electronic" | "shared" | "commitment"
   std::string note;
+  std::optional<MaterialFile> attachment;
 };
 
 struct Application {

@@ -1,10 +1,12 @@
 #include "node/hall/hall_projection.h"
 
+#include <algorithm>
 #include <array>
 #include <sstream>
 
 #include "node/hall/catalogue_codec.h"
 #include "node/hall/identity.h"
+#include "storage/blob_store.h"
 #include "storage/migration.h"
 
 namespace yimen::hall {
@@ -381,6 +383,25 @@ Status HallProjection::apply(const sync::DecodedEvent& event) {
   }
 }
 
+Status HallProjection::want_attachments(const sync::DecodedEvent& event,
+                                        capnp::List<schema::SuppliedMaterial>::Reader supplied) {
+  const bool named = std::any_of(
+      event.audience().begin(), event.audience().end(), [&](const sync::AudienceEntry& e) {
+        return e.kind == sync::AudienceEntry::Kind::kNode && e.code == self_;
+      });
+  if (!named || event.origin() == self_) return {};
+  for (const auto m : supplied) {
+    if (!m.hasAttachment()) continue;
+    const auto a = m.getAttachment();
+    const storage::BlobRef ref{Bytes(a.getHash().begin(), a.getHash().end()), a.getSize()};
+    // A bad reference is the intake node's mistake; the case itself stands.
+    if (Status s = storage::want_blob(db_, ref, event.origin().str()); !s.ok()) {
+      if (s.code() != ErrorCode::kInvalidArgument) return s;
+    }
+  }
+  return {};
+}
+
 Status HallProjection::apply_case_intake(const sync::DecodedEvent& event) {
   const auto intake = event.reader().getBody().getCaseIntake();
   const std::string case_no = text(intake.getCaseNo());
@@ -430,6 +451,7 @@ Status HallProjection::apply_case_intake(const sync::DecodedEvent& event) {
       ins.bind(16, text(intake.getActor().getName()));
       ins.bind(17, repeat_of);
       YIMEN_TRY(ins.run());
+      YIMEN_TRY(want_attachments(event, sub.getMaterials()));
       return add_transition(case_no, CaseHalf::kIntake, CaseAction::kSubmit, event, "");
     }
     case schema::CaseIntake::RETURNED_INCOMPLETE: {
@@ -440,6 +462,7 @@ Status HallProjection::apply_case_intake(const sync::DecodedEvent& event) {
       return add_transition(case_no, CaseHalf::kIntake, CaseAction::kReturnIncomplete, event, "");
     }
     case schema::CaseIntake::MATERIALS_SUPPLIED:
+      YIMEN_TRY(want_attachments(event, intake.getMaterialsSupplied()));
       return add_transition(case_no, CaseHalf::kIntake, CaseAction::kSupplyMaterials, event, "");
     case schema::CaseIntake::WITHDRAWAL_REQUESTED: {
       YIMEN_ASSIGN_OR_RETURN(auto upd, db_.prepare("UPDATE case_file SET withdrawal_requested = 1 "

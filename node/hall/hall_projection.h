@@ -71,7 +71,8 @@ struct CaseTransition {
 class HallProjection : public sync::EventSink {
  public:
   // Borrows `db`, which must outlive it.
-  explicit HallProjection(storage::Database& db) : db_(db) {}
+  // `self` is this node: it fetches the attachments of cases that name it.
+  HallProjection(storage::Database& db, RegionCode self) : db_(db), self_(std::move(self)) {}
 
   // Brings the "hall" schema component up to date.
   static Status migrate(storage::Database& db);
@@ -93,7 +94,12 @@ class HallProjection : public sync::EventSink {
   // A published item version, parsed once: every case event of it needs it.
   Result<std::optional<ServiceItem>> item_version(const std::string& code, int version);
 
+  // Records the attachments this node must fetch (it is named in the audience).
+  Status want_attachments(const sync::DecodedEvent& event,
+                          capnp::List<schema::SuppliedMaterial>::Reader supplied);
+
   storage::Database& db_;
+  RegionCode self_;
   // Item versions never change once published; the cache is emptied by reset()
   // and forget_cached_state().
   std::map<std::pair<std::string, int>, ServiceItem> items_;

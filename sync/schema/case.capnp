@@ -31,9 +31,19 @@ struct SuppliedMaterial {
   material @0 :UInt16;
   how @1 :Text;         # "paper" | "electronic" | "shared" | "commitment"
   note @2 :Text;
+  attachment @3 :FileAttachment;  # a scanned or uploaded file, when there is one
 }
 
 # A problem with a material, for a one-time notification (一次性告知).
+# A file kept as a blob (storage/blob_store.h): the nodes named in the case's
+# audience fetch it from the intake node, a chunk at a time.
+struct FileAttachment {
+  hash @0 :Data;        # BLAKE2b-256 of the content
+  size @1 :UInt64;
+  name @2 :Text;        # the file's name as given, e.g. "申请书.pdf"
+  mediaType @3 :Text;   # "application/pdf", "image/jpeg", "image/png"
+}
+
 struct MaterialFinding {
   material @0 :UInt16;
   problem @1 :Text;     # "missing" | "incomplete" | "wrong_copies" | "needs_original"

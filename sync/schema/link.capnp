@@ -12,6 +12,7 @@
 #   both ways          heartbeat liveness and clocks, when there is nothing else to say
 #   both ways          refused   a fatal error on this link (e.g. protocol version)
 #   child  -> parent   status    sync status of the child's subtree (soft state)
+#   both ways          blobRequest / blobChunk   blob content, a chunk at a time
 #
 # Compatibility: fields and union members are only ever added. A change that
 # older nodes cannot follow raises the protocol version in the hello.
@@ -28,7 +29,25 @@ struct LinkMessage {
     heartbeat @4 :Heartbeat;
     refused @5 :Refused;
     status @6 :StatusReport;
+    blobRequest @7 :BlobRequest;
+    blobChunk @8 :BlobChunk;
   }
+}
+
+# "Send me chunk `index` of this blob": sent toward the event's origin by a
+# node that needs the blob. A node that does not hold it yet fetches it
+# itself the same way and answers a later request.
+struct BlobRequest {
+  hash @0 :Data;
+  size @1 :UInt64;
+  origin @2 :Text;
+  index @3 :UInt32;
+}
+
+struct BlobChunk {
+  hash @0 :Data;
+  index @1 :UInt32;
+  bytes @2 :Data;         # at most 256 KiB
 }
 
 struct Hello {

@@ -184,7 +184,7 @@ int main() {
     hall::Application app;
     app.item_code = "JF-00105-001-441802000000";
     app.applicant = {"11010519491231002X", "张三", "13800138000", "441802001001"};
-    app.materials = {{0, "paper", ""}};
+    app.materials = {{0, "paper", "", std::nullopt}};
     const auto t = Clock::now();
     for (int i = 0; i < kIntakeCases; ++i) {
       const auto t0 = Clock::now();

@@ -42,11 +42,20 @@ TEST(Sync, AThreeLevelTreeCarriesTheCatalogueEverywhereAndACaseOnlyWhereItBelong
         << city.logs();
   }
 
-  const auto submitted = city.yimen({"case", "submit", "--data", city.dir("v1").string(), "--as",
-                                     "clerk", "--item", kDibao, "--materials", "0:paper"},
-                                    kApplicant + "441802001001\n");
+  // The application form scanned at the window: 600 KiB, three chunks.
+  std::string scan(600 * 1024, '\0');
+  for (size_t i = 0; i < scan.size(); ++i) scan[i] = static_cast<char>(i * 31 % 251);
+  const auto scan_file = city.root() / "申请书.pdf";
+  std::ofstream(scan_file, std::ios::binary) << scan;
+  const auto submitted =
+      city.yimen({"case", "submit", "--data", city.dir("v1").string(), "--as", "clerk", "--item",
+                  kDibao, "--materials", "0:paper", "--attach", "0:" + scan_file.string()},
+                 kApplicant + "441802001001\n");
   ASSERT_EQ(submitted.exit_code, 0) << submitted.err;
-  const std::string no = case_number_in(submitted.out);
+  const std::string no = case_number_in(submitted.out.substr(submitted.out.find("case ")));
+  const auto hash_at = submitted.out.find("attachment 0 ");
+  ASSERT_NE(hash_at, std::string::npos) << submitted.out;
+  const std::string hash = submitted.out.substr(hash_at + 13, 64);
   ASSERT_FALSE(no.empty()) << submitted.out;
   EXPECT_NE(submitted.out.find("handled by 441802000000"), std::string::npos);
   for (const char* node : {"town1", "county", "city"}) {
@@ -54,6 +63,21 @@ TEST(Sync, AThreeLevelTreeCarriesTheCatalogueEverywhereAndACaseOnlyWhereItBelong
         << node << " never got the case\n"
         << city.logs();
   }
+
+  // The county, named in the case's audience, fetches the scan from the
+  // village through the town, chunk by chunk, and holds it whole.
+  int fetched = 0;
+  EXPECT_TRUE(eventually([&] {
+    const auto out = city.root() / ("county-scan-" + std::to_string(fetched++) + ".pdf");
+    return city.yimen({"blob", "get", "--data", city.dir("county").string(), "--hash", hash,
+                       "--out", out.string()})
+                   .exit_code == 0 &&
+           read_file(out) == scan;
+  })) << city.logs();
+  const auto elsewhere = city.yimen({"blob", "get", "--data", city.dir("v2").string(), "--hash",
+                                     hash, "--out", (city.root() / "v2.pdf").string()});
+  EXPECT_EQ(elsewhere.exit_code, 1);
+  EXPECT_NE(elsewhere.err.find("does not hold blob"), std::string::npos) << elsewhere.err;
 
   // The county accepts and approves; the village sees each step.
   for (const char* action : {"accept", "approve"}) {

@@ -117,6 +117,37 @@ TEST_F(SyncOutage, AReceiverKilledAtRandomMomentsLosesAndDuplicatesNothing) {
   }
 }
 
+// A large attachment is fetched chunk by chunk; a relay killed in the middle
+// of it costs nothing already fetched, and the county ends with the whole.
+TEST_F(SyncOutage, ABlobFetchSurvivesARelayKilledInTheMiddle) {
+  std::string scan(12 << 20, '\0');  // 12 MiB: 48 chunks
+  for (size_t i = 0; i < scan.size(); ++i) scan[i] = static_cast<char>((i * 131) >> 7);
+  const auto file = city.root() / "scan.png";
+  std::ofstream(file, std::ios::binary) << scan;
+  const auto r = city.yimen({"case", "submit", "--data", city.dir("v1").string(), "--as", "clerk",
+                             "--item", kDibao, "--attach", "0:" + file.string()},
+                            kApplicant + "441802001001\n");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto at = r.out.find("attachment 0 ");
+  ASSERT_NE(at, std::string::npos) << r.out;
+  const std::string hash = r.out.substr(at + 13, 64);
+  std::this_thread::sleep_for(std::chrono::milliseconds(700));
+  EXPECT_NE(city.process("town").kill_hard(), 0);
+  city.start("town");
+  if (HasFatalFailure()) return;
+  int attempt = 0;
+  EXPECT_TRUE(eventually(
+      [&] {
+        const auto out = city.root() / ("got-" + std::to_string(attempt++) + ".png");
+        return city.yimen({"blob", "get", "--data", city.dir("county").string(), "--hash", hash,
+                           "--out", out.string()})
+                       .exit_code == 0 &&
+               read_file(out) == scan;
+      },
+      std::chrono::seconds(60)))
+      << city.logs();
+}
+
 // A village restored from an older backup first gets back the events it made
 // after that backup from its town, and only then takes new cases, so it never
 // reuses a sequence number: no node sees a fork.

@@ -19,7 +19,7 @@ Application application(const char* domicile = kVillage) {
   Application a;
   a.item_code = kDibao;
   a.applicant = {"11010519491231002X", "张三", "13800138000", domicile};
-  a.materials = {{0, "paper", ""}, {1, "shared", "市公安局人口库"}};
+  a.materials = {{0, "paper", "", std::nullopt}, {1, "shared", "市公安局人口库", std::nullopt}};
   return a;
 }
 
@@ -104,7 +104,8 @@ TEST_F(HallTest, ACaseFromIntakeAtAVillageToItsResultAtTheCounty) {
   act(kCounty, no, CaseAction::kRequestMaterials, "", {{2, MaterialProblem::kMissing, "", 0}});
   city.deliver(kCounty, kVillage);
   EXPECT_EQ(at(kVillage, no).state, CaseState::kAwaitingMaterials);
-  CaseCommand supply{CaseAction::kSupplyMaterials, "", {}, {{2, "commitment", "签署承诺书"}}};
+  CaseCommand supply{
+      CaseAction::kSupplyMaterials, "", {}, {{2, "commitment", "签署承诺书", std::nullopt}}};
   ASSERT_TRUE(village().act(clerk(), no, supply).ok());
   city.deliver(kVillage, kCounty);
   act(kCounty, no, CaseAction::kAcceptSupplement);
@@ -189,7 +190,7 @@ TEST_F(HallTest, BadApplicationsAreRefusedWithoutEchoingPersonalData) {
   Status s = village().submit(clerk(), a).status();
   EXPECT_EQ(s.message(), "ID number: check character should be X, not 1");
   a = application();
-  a.materials = {{2, "shared", ""}};
+  a.materials = {{2, "shared", "", std::nullopt}};
   EXPECT_EQ(village().submit(clerk(), a).status().message(),
             "materials[0]: 家庭收入和财产状况申报表 cannot be obtained by data sharing");
   a = application();

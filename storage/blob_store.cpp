@@ -1,0 +1,217 @@
+#include "storage/blob_store.h"
+
+#include <sodium.h>
+
+#include <array>
+
+#include "storage/migration.h"
+
+namespace yimen::storage {
+namespace {
+
+constexpr std::array<Migration, 1> kMigrations = {{
+    {1, "blobs in chunks", R"sql(
+CREATE TABLE blob (
+  hash      BLOB PRIMARY KEY,
+  size      INTEGER NOT NULL CHECK (size >= 0),
+  chunks    INTEGER NOT NULL,
+  complete  INTEGER NOT NULL,
+  origin    TEXT NOT NULL,
+  wanted_at INTEGER NOT NULL
+);
+CREATE TABLE blob_chunk (
+  hash   BLOB NOT NULL REFERENCES blob (hash) ON DELETE CASCADE,
+  idx    INTEGER NOT NULL,
+  bytes  BLOB NOT NULL,
+  PRIMARY KEY (hash, idx)
+);
+CREATE INDEX blob_incomplete ON blob (complete, wanted_at);
+)sql"},
+}};
+
+Bytes digest(ByteView content) {
+  Bytes out(crypto_generichash_BYTES);
+  crypto_generichash(out.data(), out.size(), content.data(), content.size(), nullptr, 0);
+  return out;
+}
+
+// (size, chunks, complete) of a known blob.
+struct Known {
+  std::uint64_t size;
+  std::uint32_t chunks;
+  bool complete;
+};
+
+Result<std::optional<Known>> known(Database& db, ByteView hash) {
+  YIMEN_ASSIGN_OR_RETURN(auto stmt,
+                         db.prepare("SELECT size, chunks, complete FROM blob WHERE hash = ?"));
+  stmt.bind_blob(1, hash);
+  YIMEN_ASSIGN_OR_RETURN(bool row, stmt.step());
+  if (!row) return std::optional<Known>();
+  return std::optional<Known>(Known{static_cast<std::uint64_t>(stmt.column_int64(0)),
+                                    static_cast<std::uint32_t>(stmt.column_int64(1)),
+                                    stmt.column_int64(2) != 0});
+}
+
+Status check_ref(const BlobRef& ref) {
+  if (ref.hash.size() != crypto_generichash_BYTES) {
+    return invalid_argument("a blob hash must be 32 bytes");
+  }
+  if (ref.size > kMaxBlobBytes) {
+    return invalid_argument("a blob of " + std::to_string(ref.size) + " bytes is over the " +
+                            std::to_string(kMaxBlobBytes >> 20) + " MiB limit");
+  }
+  return {};
+}
+
+}  // namespace
+
+Status migrate_blob_schema(Database& db) { return migrate(db, "blob", kMigrations); }
+
+std::uint32_t blob_chunk_count(std::uint64_t size) {
+  return static_cast<std::uint32_t>((size + kBlobChunkBytes - 1) / kBlobChunkBytes);
+}
+
+Result<BlobRef> put_blob(Database& db, ByteView content, const std::string& origin) {
+  const BlobRef ref{digest(content), content.size()};
+  YIMEN_TRY(check_ref(ref));
+  YIMEN_ASSIGN_OR_RETURN(auto held, known(db, ref.hash));
+  if (held && held->complete) return ref;
+  YIMEN_ASSIGN_OR_RETURN(auto tx, db.begin());
+  if (held) {
+    YIMEN_ASSIGN_OR_RETURN(auto del, db.prepare("DELETE FROM blob_chunk WHERE hash = ?"));
+    del.bind_blob(1, ref.hash);
+    YIMEN_TRY(del.run());
+  } else {
+    YIMEN_TRY(want_blob(db, ref, origin));
+  }
+  for (std::uint32_t i = 0; i < blob_chunk_count(ref.size); ++i) {
+    const std::size_t from = static_cast<std::size_t>(i) * kBlobChunkBytes;
+    const std::size_t n = std::min(kBlobChunkBytes, content.size() - from);
+    YIMEN_ASSIGN_OR_RETURN(
+        auto insert, db.prepare("INSERT INTO blob_chunk (hash, idx, bytes) VALUES (?, ?, ?)"));
+    insert.bind_blob(1, ref.hash);
+    insert.bind(2, static_cast<std::int64_t>(i));
+    insert.bind_blob(3, content.subspan(from, n));
+    YIMEN_TRY(insert.run());
+  }
+  YIMEN_ASSIGN_OR_RETURN(auto done, db.prepare("UPDATE blob SET complete = 1 WHERE hash = ?"));
+  done.bind_blob(1, ref.hash);
+  YIMEN_TRY(done.run());
+  YIMEN_TRY(tx.commit());
+  return ref;
+}
+
+Status want_blob(Database& db, const BlobRef& ref, const std::string& origin) {
+  YIMEN_TRY(check_ref(ref));
+  YIMEN_ASSIGN_OR_RETURN(
+      auto stmt, db.prepare("INSERT OR IGNORE INTO blob (hash, size, chunks, complete, origin, "
+                            "wanted_at) VALUES (?, ?, ?, ?, ?, "
+                            "(SELECT IFNULL(MAX(wanted_at), 0) + 1 FROM blob))"));
+  stmt.bind_blob(1, ref.hash);
+  stmt.bind(2, static_cast<std::int64_t>(ref.size));
+  stmt.bind(3, static_cast<std::int64_t>(blob_chunk_count(ref.size)));
+  stmt.bind(4, std::int64_t{ref.size == 0 && ref.hash == digest({}) ? 1 : 0});
+  stmt.bind(5, origin);
+  return stmt.run();
+}
+
+Status put_blob_chunk(Database& db, ByteView hash, std::uint32_t index, ByteView bytes) {
+  YIMEN_ASSIGN_OR_RETURN(auto held, known(db, hash));
+  if (!held || held->complete) return {};  // not wanted, or already whole
+  if (index >= held->chunks) {
+    return invalid_argument("blob chunk " + std::to_string(index) + " of a blob of " +
+                            std::to_string(held->chunks) + " chunks");
+  }
+  const std::uint64_t from = static_cast<std::uint64_t>(index) * kBlobChunkBytes;
+  const std::uint64_t expected = std::min<std::uint64_t>(kBlobChunkBytes, held->size - from);
+  if (bytes.size() != expected) {
+    return invalid_argument("blob chunk " + std::to_string(index) + " has " +
+                            std::to_string(bytes.size()) + " bytes, expected " +
+                            std::to_string(expected));
+  }
+  YIMEN_ASSIGN_OR_RETURN(
+      auto insert,
+      db.prepare("INSERT OR IGNORE INTO blob_chunk (hash, idx, bytes) VALUES (?, ?, ?)"));
+  insert.bind_blob(1, hash);
+  insert.bind(2, static_cast<std::int64_t>(index));
+  insert.bind_blob(3, bytes);
+  YIMEN_TRY(insert.run());
+  YIMEN_ASSIGN_OR_RETURN(auto count, db.prepare("SELECT COUNT(*) FROM blob_chunk WHERE hash = ?"));
+  count.bind_blob(1, hash);
+  YIMEN_ASSIGN_OR_RETURN(bool row, count.step());
+  if (!row || count.column_int64(0) < held->chunks) return {};
+  count.reset();
+  // Every chunk is here: the whole must match its name.
+  crypto_generichash_state state;
+  crypto_generichash_init(&state, nullptr, 0, crypto_generichash_BYTES);
+  YIMEN_ASSIGN_OR_RETURN(auto all,
+                         db.prepare("SELECT bytes FROM blob_chunk WHERE hash = ? ORDER BY idx"));
+  all.bind_blob(1, hash);
+  for (;;) {
+    YIMEN_ASSIGN_OR_RETURN(bool more, all.step());
+    if (!more) break;
+    const Bytes b = all.column_blob(0);
+    crypto_generichash_update(&state, b.data(), b.size());
+  }
+  Bytes whole(crypto_generichash_BYTES);
+  crypto_generichash_final(&state, whole.data(), whole.size());
+  if (!std::equal(whole.begin(), whole.end(), hash.begin(), hash.end())) {
+    YIMEN_ASSIGN_OR_RETURN(auto drop, db.prepare("DELETE FROM blob_chunk WHERE hash = ?"));
+    drop.bind_blob(1, hash);
+    YIMEN_TRY(drop.run());
+    return corruption("a fetched blob does not match its hash; fetching it again");
+  }
+  YIMEN_ASSIGN_OR_RETURN(auto done, db.prepare("UPDATE blob SET complete = 1 WHERE hash = ?"));
+  done.bind_blob(1, hash);
+  return done.run();
+}
+
+Result<std::optional<Bytes>> read_blob_chunk(Database& db, ByteView hash, std::uint32_t index) {
+  YIMEN_ASSIGN_OR_RETURN(auto held, known(db, hash));
+  if (!held || !held->complete) return std::optional<Bytes>();
+  YIMEN_ASSIGN_OR_RETURN(auto stmt,
+                         db.prepare("SELECT bytes FROM blob_chunk WHERE hash = ? AND idx = ?"));
+  stmt.bind_blob(1, hash);
+  stmt.bind(2, static_cast<std::int64_t>(index));
+  YIMEN_ASSIGN_OR_RETURN(bool row, stmt.step());
+  if (!row) return std::optional<Bytes>();
+  return std::optional<Bytes>(stmt.column_blob(0));
+}
+
+Result<std::optional<Bytes>> read_blob(Database& db, ByteView hash) {
+  YIMEN_ASSIGN_OR_RETURN(auto held, known(db, hash));
+  if (!held || !held->complete) return std::optional<Bytes>();
+  Bytes out;
+  out.reserve(held->size);
+  YIMEN_ASSIGN_OR_RETURN(auto all,
+                         db.prepare("SELECT bytes FROM blob_chunk WHERE hash = ? ORDER BY idx"));
+  all.bind_blob(1, hash);
+  for (;;) {
+    YIMEN_ASSIGN_OR_RETURN(bool more, all.step());
+    if (!more) break;
+    const Bytes b = all.column_blob(0);
+    out.insert(out.end(), b.begin(), b.end());
+  }
+  return std::optional<Bytes>(std::move(out));
+}
+
+Result<std::vector<WantedBlob>> wanted_blobs(Database& db, std::size_t limit) {
+  YIMEN_ASSIGN_OR_RETURN(
+      auto stmt,
+      db.prepare("SELECT b.hash, b.size, b.origin, (SELECT COUNT(*) FROM blob_chunk c WHERE "
+                 "c.hash = b.hash) FROM blob b WHERE b.complete = 0 ORDER BY b.wanted_at "
+                 "LIMIT ?"));
+  stmt.bind(1, static_cast<std::int64_t>(limit));
+  std::vector<WantedBlob> out;
+  for (;;) {
+    YIMEN_ASSIGN_OR_RETURN(bool row, stmt.step());
+    if (!row) break;
+    out.push_back({{stmt.column_blob(0), static_cast<std::uint64_t>(stmt.column_int64(1))},
+                   stmt.column_text(2),
+                   static_cast<std::uint32_t>(stmt.column_int64(3))});
+  }
+  return out;
+}
+
+}  // namespace yimen::storage

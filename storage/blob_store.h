@@ -1,0 +1,65 @@
+#pragma once
+
+// Blobs (forms, samples, scanned materials; DESIGN.md section 3): content
+// addressed by BLAKE2b-256, stored in chunks of at most 256 KiB in the
+// encrypted database, referenced by events and fetched over the links by the
+// nodes that need them, resumably (a fetch goes on from the first missing
+// chunk) and verified against the hash before the blob counts as held.
+//
+//   blob        hash, size, chunk count, whether complete, the origin to
+//               fetch it toward while incomplete
+//   blob_chunk  hash, index, bytes
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/bytes.h"
+#include "common/status.h"
+#include "storage/database.h"
+
+namespace yimen::storage {
+
+inline constexpr std::size_t kBlobChunkBytes = 256 * 1024;
+// The largest blob accepted: a scanned material, not a video.
+inline constexpr std::uint64_t kMaxBlobBytes = 64ull << 20;
+
+struct BlobRef {
+  Bytes hash;  // BLAKE2b-256 of the whole content
+  std::uint64_t size = 0;
+};
+
+struct WantedBlob {
+  BlobRef ref;
+  std::string origin;      // region code to fetch it toward
+  std::uint32_t next = 0;  // the first chunk not held
+};
+
+Status migrate_blob_schema(Database& db);
+
+std::uint32_t blob_chunk_count(std::uint64_t size);
+
+// Stores `content` whole; returns its reference. Storing it again is a no-op.
+Result<BlobRef> put_blob(Database& db, ByteView content, const std::string& origin);
+
+// Records that this node needs the blob, to be fetched toward `origin`.
+// Nothing when it is held or already wanted.
+Status want_blob(Database& db, const BlobRef& ref, const std::string& origin);
+
+// Stores chunk `index` of a wanted blob. When it was the last one missing,
+// the whole is checked against the hash: a match completes the blob; a
+// mismatch drops every chunk (kCorruption), so the fetch starts again.
+// InvalidArgument for a chunk that cannot belong (index, size); a chunk of a
+// blob not wanted is ignored.
+Status put_blob_chunk(Database& db, ByteView hash, std::uint32_t index, ByteView bytes);
+
+// Chunk `index` of a complete blob, nullopt when not held.
+Result<std::optional<Bytes>> read_blob_chunk(Database& db, ByteView hash, std::uint32_t index);
+// The whole content of a complete blob, nullopt when not (yet) held.
+Result<std::optional<Bytes>> read_blob(Database& db, ByteView hash);
+
+// Blobs wanted and not complete, oldest first, at most `limit`.
+Result<std::vector<WantedBlob>> wanted_blobs(Database& db, std::size_t limit);
+
+}  // namespace yimen::storage
