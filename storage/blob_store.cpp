@@ -53,6 +53,22 @@ Result<std::optional<Known>> known(Database& db, ByteView hash) {
                                     stmt.column_int64(2) != 0});
 }
 
+// Every chunk held of a blob, in order, as one piece.
+Result<Bytes> concatenated_chunks(Database& db, ByteView hash, std::uint64_t size) {
+  Bytes out;
+  out.reserve(size);
+  YIMEN_ASSIGN_OR_RETURN(auto all,
+                         db.prepare("SELECT bytes FROM blob_chunk WHERE hash = ? ORDER BY idx"));
+  all.bind_blob(1, hash);
+  for (;;) {
+    YIMEN_ASSIGN_OR_RETURN(bool more, all.step());
+    if (!more) break;
+    const Bytes b = all.column_blob(0);
+    out.insert(out.end(), b.begin(), b.end());
+  }
+  return out;
+}
+
 Status check_ref(const BlobRef& ref) {
   if (ref.hash.size() != crypto_generichash_BYTES) {
     return invalid_argument("a blob hash must be 32 bytes");
@@ -116,9 +132,10 @@ Status want_blob(Database& db, const BlobRef& ref, const std::string& origin) {
   return stmt.run();
 }
 
-Status put_blob_chunk(Database& db, ByteView hash, std::uint32_t index, ByteView bytes) {
+Result<ChunkOutcome> put_blob_chunk(Database& db, ByteView hash, std::uint32_t index,
+                                    ByteView bytes) {
   YIMEN_ASSIGN_OR_RETURN(auto held, known(db, hash));
-  if (!held || held->complete) return {};  // not wanted, or already whole
+  if (!held || held->complete) return ChunkOutcome::kIgnored;
   if (index >= held->chunks) {
     return invalid_argument("blob chunk " + std::to_string(index) + " of a blob of " +
                             std::to_string(held->chunks) + " chunks");
@@ -140,31 +157,21 @@ Status put_blob_chunk(Database& db, ByteView hash, std::uint32_t index, ByteView
   YIMEN_ASSIGN_OR_RETURN(auto count, db.prepare("SELECT COUNT(*) FROM blob_chunk WHERE hash = ?"));
   count.bind_blob(1, hash);
   YIMEN_ASSIGN_OR_RETURN(bool row, count.step());
-  if (!row || count.column_int64(0) < held->chunks) return {};
+  if (!row || count.column_int64(0) < held->chunks) return ChunkOutcome::kStored;
   count.reset();
   // Every chunk is here: the whole must match its name.
-  crypto_generichash_state state;
-  crypto_generichash_init(&state, nullptr, 0, crypto_generichash_BYTES);
-  YIMEN_ASSIGN_OR_RETURN(auto all,
-                         db.prepare("SELECT bytes FROM blob_chunk WHERE hash = ? ORDER BY idx"));
-  all.bind_blob(1, hash);
-  for (;;) {
-    YIMEN_ASSIGN_OR_RETURN(bool more, all.step());
-    if (!more) break;
-    const Bytes b = all.column_blob(0);
-    crypto_generichash_update(&state, b.data(), b.size());
-  }
-  Bytes whole(crypto_generichash_BYTES);
-  crypto_generichash_final(&state, whole.data(), whole.size());
+  YIMEN_ASSIGN_OR_RETURN(const Bytes content, concatenated_chunks(db, hash, held->size));
+  const Bytes whole = digest(content);
   if (!std::equal(whole.begin(), whole.end(), hash.begin(), hash.end())) {
     YIMEN_ASSIGN_OR_RETURN(auto drop, db.prepare("DELETE FROM blob_chunk WHERE hash = ?"));
     drop.bind_blob(1, hash);
     YIMEN_TRY(drop.run());
-    return corruption("a fetched blob does not match its hash; fetching it again");
+    return ChunkOutcome::kDropped;
   }
   YIMEN_ASSIGN_OR_RETURN(auto done, db.prepare("UPDATE blob SET complete = 1 WHERE hash = ?"));
   done.bind_blob(1, hash);
-  return done.run();
+  YIMEN_TRY(done.run());
+  return ChunkOutcome::kComplete;
 }
 
 Result<std::optional<Bytes>> read_blob_chunk(Database& db, ByteView hash, std::uint32_t index) {
@@ -182,17 +189,7 @@ Result<std::optional<Bytes>> read_blob_chunk(Database& db, ByteView hash, std::u
 Result<std::optional<Bytes>> read_blob(Database& db, ByteView hash) {
   YIMEN_ASSIGN_OR_RETURN(auto held, known(db, hash));
   if (!held || !held->complete) return std::optional<Bytes>();
-  Bytes out;
-  out.reserve(held->size);
-  YIMEN_ASSIGN_OR_RETURN(auto all,
-                         db.prepare("SELECT bytes FROM blob_chunk WHERE hash = ? ORDER BY idx"));
-  all.bind_blob(1, hash);
-  for (;;) {
-    YIMEN_ASSIGN_OR_RETURN(bool more, all.step());
-    if (!more) break;
-    const Bytes b = all.column_blob(0);
-    out.insert(out.end(), b.begin(), b.end());
-  }
+  YIMEN_ASSIGN_OR_RETURN(Bytes out, concatenated_chunks(db, hash, held->size));
   return std::optional<Bytes>(std::move(out));
 }
 

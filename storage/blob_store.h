@@ -47,12 +47,19 @@ Result<BlobRef> put_blob(Database& db, ByteView content, const std::string& orig
 // Nothing when it is held or already wanted.
 Status want_blob(Database& db, const BlobRef& ref, const std::string& origin);
 
+enum class ChunkOutcome {
+  kIgnored,   // not wanted here, or already whole
+  kStored,    // kept; more chunks are missing
+  kComplete,  // the last one: the whole matched its hash
+  kDropped,   // the last one, but the whole did not match: every chunk was dropped and the
+              // fetch starts again (a committed outcome, not an error)
+};
+
 // Stores chunk `index` of a wanted blob. When it was the last one missing,
-// the whole is checked against the hash: a match completes the blob; a
-// mismatch drops every chunk (kCorruption), so the fetch starts again.
-// InvalidArgument for a chunk that cannot belong (index, size); a chunk of a
-// blob not wanted is ignored.
-Status put_blob_chunk(Database& db, ByteView hash, std::uint32_t index, ByteView bytes);
+// the whole is checked against the hash. InvalidArgument for a chunk that
+// cannot belong (index, size).
+Result<ChunkOutcome> put_blob_chunk(Database& db, ByteView hash, std::uint32_t index,
+                                    ByteView bytes);
 
 // Chunk `index` of a complete blob, nullopt when not held.
 Result<std::optional<Bytes>> read_blob_chunk(Database& db, ByteView hash, std::uint32_t index);

@@ -519,8 +519,15 @@ struct SyncService::Loop {
     const std::string blob = hex_of(chunk.hash);
     auto shared = std::make_shared<BlobChunk>(std::move(chunk));
     writer.post(
-        [this, shared] {
-          return storage::put_blob_chunk(write_db, shared->hash, shared->index, shared->bytes);
+        [this, shared, from = peer.id.str()]() -> Status {
+          YIMEN_ASSIGN_OR_RETURN(
+              auto outcome,
+              storage::put_blob_chunk(write_db, shared->hash, shared->index, shared->bytes));
+          if (outcome == storage::ChunkOutcome::kDropped) {
+            log::error("sync", "a blob fetched through " + from +
+                                   " does not match its hash; dropped, fetching it again");
+          }
+          return Status();
         },
         [this, blob](const Status& s) {
           if (!s.ok()) log::warn("sync", "a blob chunk was not stored: " + s.message());

@@ -61,12 +61,13 @@ TEST_F(BlobStoreTest, AFetchResumesFromTheFirstMissingChunkAndIsVerified) {
   EXPECT_EQ(wanted[0].origin, "441802001001");
   EXPECT_FALSE(must(read_blob(other, ref.hash)).has_value());
 
-  EXPECT_OK(put_blob_chunk(other, ref.hash, 0, chunk(0)));
-  EXPECT_OK(put_blob_chunk(other, ref.hash, 0, chunk(0)));  // a duplicate is harmless
+  EXPECT_EQ(must(put_blob_chunk(other, ref.hash, 0, chunk(0))), ChunkOutcome::kStored);
+  EXPECT_EQ(must(put_blob_chunk(other, ref.hash, 0, chunk(0))), ChunkOutcome::kStored);
   // ... the link drops here; the fetch goes on from chunk 1.
   EXPECT_EQ(must(wanted_blobs(other, 10)).at(0).next, 1u);
-  EXPECT_OK(put_blob_chunk(other, ref.hash, 1, chunk(1)));
-  EXPECT_OK(put_blob_chunk(other, ref.hash, 2, chunk(2)));
+  EXPECT_EQ(must(put_blob_chunk(other, ref.hash, 1, chunk(1))), ChunkOutcome::kStored);
+  EXPECT_EQ(must(put_blob_chunk(other, ref.hash, 2, chunk(2))), ChunkOutcome::kComplete);
+  EXPECT_EQ(must(put_blob_chunk(other, ref.hash, 2, chunk(2))), ChunkOutcome::kIgnored);
   EXPECT_TRUE(must(wanted_blobs(other, 10)).empty());
   EXPECT_EQ(*must(read_blob(other, ref.hash)), content_);
 }
@@ -78,20 +79,20 @@ TEST_F(BlobStoreTest, ChunksThatCannotBelongAreRefusedAndAWrongWholeIsDropped) {
   Database other = must(Database::open(dir_ / "o.db", key, {.create = true}));
   EXPECT_OK(migrate_blob_schema(other));
   EXPECT_OK(want_blob(other, ref, "441802001001"));
-  EXPECT_EQ(put_blob_chunk(other, ref.hash, 3, chunk(0)).message(),
+  EXPECT_EQ(put_blob_chunk(other, ref.hash, 3, chunk(0)).status().message(),
             "blob chunk 3 of a blob of 3 chunks");
-  EXPECT_EQ(put_blob_chunk(other, ref.hash, 2, chunk(0)).message(),
+  EXPECT_EQ(put_blob_chunk(other, ref.hash, 2, chunk(0)).status().message(),
             "blob chunk 2 has 262144 bytes, expected 1234");
   // Right sizes, wrong content: found when the last chunk arrives; all dropped.
   Bytes forged(chunk(1).begin(), chunk(1).end());
   forged[10] ^= 1;
-  EXPECT_OK(put_blob_chunk(other, ref.hash, 0, chunk(0)));
-  EXPECT_OK(put_blob_chunk(other, ref.hash, 1, forged));
-  EXPECT_EQ(put_blob_chunk(other, ref.hash, 2, chunk(2)).code(), ErrorCode::kCorruption);
+  must(put_blob_chunk(other, ref.hash, 0, chunk(0)));
+  must(put_blob_chunk(other, ref.hash, 1, forged));
+  EXPECT_EQ(must(put_blob_chunk(other, ref.hash, 2, chunk(2))), ChunkOutcome::kDropped);
   EXPECT_EQ(must(wanted_blobs(other, 10)).at(0).next, 0u);
   EXPECT_FALSE(must(read_blob(other, ref.hash)).has_value());
   // A chunk of a blob nobody wants is ignored.
-  EXPECT_OK(put_blob_chunk(other, Bytes(32, 1), 0, chunk(0)));
+  EXPECT_EQ(must(put_blob_chunk(other, Bytes(32, 1), 0, chunk(0))), ChunkOutcome::kIgnored);
   // References that cannot be right.
   EXPECT_EQ(want_blob(other, {Bytes(31, 0), 10}, "x").message(), "a blob hash must be 32 bytes");
   EXPECT_EQ(want_blob(other, {Bytes(32, 0), kMaxBlobBytes + 1}, "x").message(),
