@@ -29,6 +29,8 @@ using std::chrono::milliseconds;
 constexpr const char* kZapEndpoint = "inproc://zeromq.zap.01";
 constexpr const char* kZapDomain = "yimen";
 constexpr int kLingerMs = 1000;
+// What a parent answers to a message from a child it holds no state for.
+constexpr std::string_view kNoHello = "no hello on this link; reconnect";
 
 // One direction of a link as its sender sees it.
 struct Outbound {
@@ -317,13 +319,17 @@ struct SyncService::Loop {
       if (hello->welcome || !child_hello(rid, user, *hello)) return;
       return;
     }
-    if (it == children.end() || !it->second.ready) {
-      // Not introduced on this link: ask it to say hello again.
-      send_to_child_rid(rid, Refused{"no hello on this link; reconnect"});
+    if (it == children.end()) {
+      // Not introduced: ask it to say hello again.
+      send_to_child_rid(rid, Refused{std::string(kNoHello)});
       return;
     }
     Peer& peer = it->second;
-    peer.routing_id = rid;  // ZeroMQ reconnected underneath: same child, new routing id
+    // ZeroMQ reconnected underneath: the same authenticated child under a new
+    // routing id. Its state holds; what was lost on the way is sent again
+    // after the ack timeout.
+    peer.routing_id = rid;
+    peer.ready = true;
     heard(peer);
     on_message(peer, *decoded);
   }
@@ -334,6 +340,10 @@ struct SyncService::Loop {
     if (!decoded.ok()) return;
     Peer& peer = *parent;
     if (auto* refused = std::get_if<Refused>(&*decoded)) {
+      if (refused->reason == kNoHello) {  // the parent restarted: introduce this node again
+        drop_parent();
+        return;
+      }
       log::error("sync", "the parent " + peer.id.str() + " refused this link: " + refused->reason);
       drop_parent(options.backoff_max);
       return;
