@@ -71,16 +71,6 @@ struct Completion {
   Status status;
 };
 
-std::string hex_of(ByteView b) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  for (auto c : b) {
-    out.push_back(kDigits[c >> 4]);
-    out.push_back(kDigits[c & 15]);
-  }
-  return out;
-}
-
 void set_key(zmq::socket_t& socket, int option, const std::uint8_t* key) {
   if (zmq_setsockopt(socket.handle(), option, key, 32) != 0) throw zmq::error_t();
 }
@@ -248,7 +238,7 @@ struct SyncService::Loop {
       } else {
         ++refused_count;
         log::warn("sync", "refused a connection from " + address + ": CURVE key " +
-                              hex_of(curve).substr(0, 16) + "… is not an enrolled child's");
+                              crypto::to_hex(curve).substr(0, 16) + "… is not an enrolled child's");
       }
     } else {
       ++refused_count;
@@ -526,7 +516,7 @@ struct SyncService::Loop {
       log::warn("sync", "a blob chunk from " + peer.id.str() + " is over 256 KiB");
       return;
     }
-    const std::string blob = hex_of(chunk.hash);
+    const std::string blob = crypto::to_hex(chunk.hash);
     auto shared = std::make_shared<BlobChunk>(std::move(chunk));
     writer.post(
         [this, shared, from = peer.id.str()]() -> Status {
@@ -561,7 +551,7 @@ struct SyncService::Loop {
     if (!wanted.ok()) return;
     const auto now = Steady::now();
     for (const auto& w : *wanted) {
-      const std::string blob = hex_of(w.ref.hash);
+      const std::string blob = crypto::to_hex(w.ref.hash);
       auto asked = blob_asked.find(blob);
       if (asked != blob_asked.end() && now - asked->second < std::chrono::seconds(2)) continue;
       Peer* toward = peer_toward(w.origin);

@@ -11,6 +11,7 @@
 #include <span>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "config/toml_names.h"
 
@@ -35,36 +36,19 @@ constexpr std::array<MaterialKind, 3> kKinds = {MaterialKind::kRequired, Materia
                                                 MaterialKind::kCommitmentAllowed};
 constexpr std::array<DayKind, 2> kDayKinds = {DayKind::kWorking, DayKind::kCalendar};
 
-// The keys of an [[item]] table, in ServiceItem's order.
-constexpr std::array<std::string_view, 29> kItemKeys = {"code",
-                                                        "name",
-                                                        "keywords",
-                                                        "theme",
-                                                        "target",
-                                                        "provider",
-                                                        "handling_level",
-                                                        "territorial_rule",
-                                                        "same_city_handling",
-                                                        "online_capable",
-                                                        "visits_required",
-                                                        "on_the_spot",
-                                                        "legal_basis",
-                                                        "accepting_unit",
-                                                        "steps",
-                                                        "materials",
-                                                        "no_materials",
-                                                        "forms",
-                                                        "fee",
-                                                        "legal_limit",
-                                                        "committed_limit",
-                                                        "public_notice",
-                                                        "accountability",
-                                                        "consultation",
-                                                        "office_hours",
-                                                        "office_address",
-                                                        "transport",
-                                                        "status_query",
-                                                        "unverified"};
+// The keys of an [[item]] table: ServiceItem's field names, but the version
+// (publishing assigns it), and the unverified marks.
+const std::vector<std::string_view>& item_keys() {
+  static const std::vector<std::string_view> keys = [] {
+    std::vector<std::string_view> out;
+    for (std::string_view name : service_item_field_names()) {
+      if (name != "version") out.push_back(name);
+    }
+    out.push_back("unverified");
+    return out;
+  }();
+  return keys;
+}
 
 constexpr std::array<std::string_view, 9> kMaterialKeys = {
     "name",   "copies",          "form", "kind", "sharing_source", "sample_text",
@@ -350,7 +334,7 @@ Material read_material(FileReader& r, const toml::table& t, const std::string& p
 // Reads one [[item]] table; check r.failed() afterwards.
 ServiceItem read_item(FileReader& r, const toml::table& t, const std::string& path) {
   ServiceItem item;
-  r.only_keys(t, path, kItemKeys);
+  r.only_keys(t, path, item_keys());
   if (auto code = r.string(t, path, "code", Need::kRequired)) {
     Result<ItemCode> parsed = parse_item_code(*code);
     if (parsed.ok()) {

@@ -23,6 +23,7 @@
 #include <map>
 #include <memory>
 
+#include "case_events.h"
 #include "crypto/certificate.h"
 #include "node/hall/hall.h"
 #include "sync/batch_verifier.h"
@@ -56,17 +57,6 @@ void must(const Status& s, const char* what) {
 }
 
 RegionCode code(const char* s) { return RegionCode::parse(s).value(); }
-
-// The n-th of many distinct valid resident ID numbers (GB 11643 check character).
-std::string person(int n) {
-  char body[32];
-  std::snprintf(body, sizeof body, "4418021980%02d%02d%03d", 1 + n / 28 % 12, 1 + n % 28,
-                n / 336 % 1000);
-  static constexpr int kWeights[17] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
-  int sum = 0;
-  for (int i = 0; i < 17; ++i) sum += (body[i] - '0') * kWeights[i];
-  return std::string(body, 17) + "10X98765432"[sum % 11];
-}
 
 const std::filesystem::path kDir = std::filesystem::temp_directory_path() / "yimen-hall-bench";
 const std::int64_t kStartMs = 1793500800000;  // 2026-11-01 01:00 UTC, 09:00 in China
@@ -202,27 +192,10 @@ int main() {
   {
     auto tx = must(source.db.begin(), "begin");
     for (int i = 0; i < kApplyEvents; ++i) {
-      char no[40];
-      std::snprintf(no, sizeof no, "441802001001-20261101-%06d", i + 1);
-      sync::EventDraft draft{"clerk",
-                             {{sync::AudienceEntry::Kind::kNode, city.village.id},
-                              {sync::AudienceEntry::Kind::kNode, city.county.id}},
-                             [&](schema::Body::Builder b) {
-                               auto in = b.initCaseIntake();
-                               in.setCaseNo(no);
-                               in.initActor().setLogin("clerk");
-                               auto sub = in.initSubmitted();
-                               sub.setItemCode("JF-00105-001-441802000000");
-                               sub.setItemVersion(1);
-                               sub.setHandlingNode("441802000000");
-                               auto a = sub.initApplicant();
-                               a.setIdNumber(person(i));
-                               a.setName("张三");
-                               a.setPhone("13800138000");
-                               a.setDomicile("441802001001");
-                               sub.setChannel("window");
-                               sub.setQueryCodeHash("$argon2id$v=19$m=4096,t=2,p=1$bench");
-                             }};
+      const auto draft = bench::case_submitted(
+          "441802001001", "20261101", i, "JF-00105-001-441802000000", "441802000000",
+          {{sync::AudienceEntry::Kind::kNode, city.village.id},
+           {sync::AudienceEntry::Kind::kNode, city.county.id}});
       must(source.hall.log().emit(draft, city.village.key, kStartMs + i), "emit");
     }
     must(tx.commit(), "commit");

@@ -30,6 +30,7 @@
 #include <thread>
 #include <vector>
 
+#include "case_events.h"
 #include "node/node_directory.h"
 #include "sync/event_log.h"
 #include "sync/schema/event.capnp.h"
@@ -121,17 +122,6 @@ void set_listen(const fs::path& dir, int port) {
   std::ofstream(toml, std::ios::trunc) << s;
 }
 
-// The n-th of many distinct valid resident ID numbers (GB 11643 check character).
-std::string person(int n) {
-  char body[32];
-  std::snprintf(body, sizeof body, "4418021980%02d%02d%03d", 1 + n / 28 % 12, 1 + n % 28,
-                n / 336 % 1000);
-  static constexpr int kWeights[17] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
-  int sum = 0;
-  for (int i = 0; i < 17; ++i) sum += (body[i] - '0') * kWeights[i];
-  return std::string(body, 17) + "10X98765432"[sum % 11];
-}
-
 // kEvents case-submitted events of the town in its own log.
 void fill_child(const fs::path& dir) {
   auto node = must(node::open_node(dir), "open the town");
@@ -151,25 +141,8 @@ void fill_child(const fs::path& dir) {
   for (int i = 0; i < kEvents;) {
     auto tx = must(node.db.begin(), "begin");
     for (int k = 0; k < 5000 && i < kEvents; ++k, ++i) {
-      char no[40];
-      std::snprintf(no, sizeof no, "441802001000-20261125-%06d", i + 1);
-      sync::EventDraft draft{
-          "clerk", {{sync::AudienceEntry::Kind::kNode, town}}, [&](schema::Body::Builder b) {
-            auto in = b.initCaseIntake();
-            in.setCaseNo(no);
-            in.initActor().setLogin("clerk");
-            auto sub = in.initSubmitted();
-            sub.setItemCode(kItem);
-            sub.setItemVersion(1);
-            sub.setHandlingNode(town.str());
-            auto a = sub.initApplicant();
-            a.setIdNumber(person(i));
-            a.setName("张三");
-            a.setPhone("13800138000");
-            a.setDomicile("441802001001");
-            sub.setChannel("window");
-            sub.setQueryCodeHash("$argon2id$v=19$m=4096,t=2,p=1$bench");
-          }};
+      const auto draft = bench::case_submitted("441802001000", "20261125", i, kItem, town.str(),
+                                               {{sync::AudienceEntry::Kind::kNode, town}});
       must(log.emit(draft, node.key, start_ms + i), "emit");
     }
     must(tx.commit(), "commit");

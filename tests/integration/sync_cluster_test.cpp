@@ -125,7 +125,8 @@ TEST(Sync, ACrossRegionCaseRoundTripsBetweenTwoCounties) {
   city.add_user("villageA", "clerk", "clerk");
 
   // County B's own 低保 item: the example file's, under B's region code.
-  std::string catalogue = text_of(std::string(YIMEN_SOURCE_DIR) + "/config/catalogue.example.toml");
+  std::string catalogue =
+      read_file(std::string(YIMEN_SOURCE_DIR) + "/config/catalogue.example.toml");
   const auto first = catalogue.find("\n[[item]]");
   catalogue = catalogue.substr(0, catalogue.find("\n[[item]]", first + 1));
   for (size_t at; (at = catalogue.find("441802000000")) != std::string::npos;) {

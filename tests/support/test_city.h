@@ -22,8 +22,6 @@ namespace yimen::testing {
 inline constexpr const char* kPassword = "correct horse battery 9";
 inline constexpr const char* kDibao = "JF-00105-000-441802000000";
 
-inline std::string text_of(const std::filesystem::path& p) { return read_file(p); }
-
 // A city of nodes in one temporary directory, each a `yimen run` process.
 class TestCity {
  public:
@@ -97,7 +95,7 @@ class TestCity {
  private:
   void give_listen_address(const std::string& name) {
     const auto toml = dir(name) / "node.toml";
-    std::string text = text_of(toml);
+    std::string text = read_file(toml);
     if (text.find("\nlisten = ") != std::string::npos) return;
     const std::string line = "listen = \"tcp://127.0.0.1:" + std::to_string(free_port()) + "\"";
     const auto at = text.find("# listen = ");
