@@ -155,17 +155,21 @@ Result<NodeConfig> parse_node_config(std::string_view text, std::string_view sou
                             std::string(e.description()));
   }
   Checker check(source);
-  check.only_keys(root, "", {"node", "storage", "sync", "hall"});
+  check.only_keys(root, "", {"node", "storage", "sync", "hall", "web"});
 
   const toml::table* node = check.table(root, "node", true);
   const toml::table* storage = check.table(root, "storage", false);
   const toml::table* sync = check.table(root, "sync", false);
   const toml::table* hall = check.table(root, "hall", false);
+  const toml::table* web = check.table(root, "web", false);
   if (node != nullptr) check.only_keys(*node, "node.", {"id", "name"});
   if (storage != nullptr)
     check.only_keys(*storage, "storage.", {"passphrase_env", "busy_timeout_ms"});
   if (sync != nullptr) check.only_keys(*sync, "sync.", {"listen", "advertise", "parent"});
   if (hall != nullptr) check.only_keys(*hall, "hall.", {"yellow_card_working_days"});
+  if (web != nullptr) {
+    check.only_keys(*web, "web.", {"listen", "tls_certificate", "tls_key", "threads"});
+  }
   if (check.failed()) return check.status();
 
   const auto id_text = check.string(node, "node", "id", true);
@@ -180,7 +184,7 @@ Result<NodeConfig> parse_node_config(std::string_view text, std::string_view sou
     check.fail(check.node(node, "name"), "node.name", "expected 1 to 200 bytes of text");
     return check.status();
   }
-  NodeConfig config{*id, *name, {}, {}, {}};
+  NodeConfig config{*id, *name, {}, {}, {}, {}};
 
   config.storage.passphrase_env = check.string(storage, "storage", "passphrase_env", false);
   if (config.storage.passphrase_env) {
@@ -226,8 +230,61 @@ Result<NodeConfig> parse_node_config(std::string_view text, std::string_view sou
       config.hall.yellow_card_working_days = static_cast<int>(*yellow);
     }
   }
+  config.web.listen = check.string(web, "web", "listen", false);
+  if (config.web.listen && !parse_web_address(*config.web.listen)) {
+    check.fail(check.node(web, "listen"), "web.listen",
+               "expected HOST:PORT with an IP address, e.g. 127.0.0.1:8080");
+  }
+  config.web.tls_certificate = check.string(web, "web", "tls_certificate", false);
+  config.web.tls_key = check.string(web, "web", "tls_key", false);
+  if (config.web.tls_certificate.has_value() != config.web.tls_key.has_value()) {
+    check.fail(check.node(web, config.web.tls_key ? "tls_key" : "tls_certificate"),
+               config.web.tls_key ? "web.tls_key" : "web.tls_certificate",
+               "tls_certificate and tls_key go together");
+  }
+  if (auto threads = check.integer(web, "web", "threads")) {
+    if (*threads < 1 || *threads > 16) {
+      check.fail(check.node(web, "threads"), "web.threads", "expected 1 to 16");
+    } else {
+      config.web.threads = static_cast<int>(*threads);
+    }
+  }
   if (check.failed()) return check.status();
   return config;
+}
+
+std::optional<WebAddress> parse_web_address(std::string_view text) {
+  const auto colon = text.rfind(':');
+  if (colon == std::string_view::npos || colon == 0) return std::nullopt;
+  std::string_view host = text.substr(0, colon);
+  const std::string_view port = text.substr(colon + 1);
+  if (port.empty() || port.size() > 5 || port.find_first_not_of("0123456789") != port.npos) {
+    return std::nullopt;
+  }
+  const int p = std::stoi(std::string(port));
+  if (p < 1 || p > 65535) return std::nullopt;
+  if (host.front() == '[') {
+    if (host.back() != ']' || host.size() < 3) return std::nullopt;
+    host = host.substr(1, host.size() - 2);
+    if (host.find_first_not_of("0123456789abcdefABCDEF:.") != host.npos) return std::nullopt;
+  } else {
+    // Dotted IPv4: four numbers 0..255.
+    int parts = 0;
+    size_t start = 0;
+    for (;;) {
+      const auto dot = host.find('.', start);
+      const auto part = host.substr(start, dot == host.npos ? host.npos : dot - start);
+      if (part.empty() || part.size() > 3 || part.find_first_not_of("0123456789") != part.npos ||
+          std::stoi(std::string(part)) > 255) {
+        return std::nullopt;
+      }
+      ++parts;
+      if (dot == host.npos) break;
+      start = dot + 1;
+    }
+    if (parts != 4) return std::nullopt;
+  }
+  return WebAddress{std::string(host), static_cast<std::uint16_t>(p)};
 }
 
 Result<NodeConfig> load_node_config(const std::filesystem::path& path) {
@@ -269,7 +326,21 @@ std::string render_node_config(const NodeConfig& c) {
   endpoint("parent", c.sync.parent, "The parent's address, set by `yimen enrol install`.");
   out << "\n[hall]\n"
       << "# A case's card turns yellow when at most this many working days are left.\n"
-      << "yellow_card_working_days = " << c.hall.yellow_card_working_days << "\n";
+      << "yellow_card_working_days = " << c.hall.yellow_card_working_days << "\n"
+      << "\n[web]\n"
+      << "# Where the web hall listens (HOST:PORT, an IP address). Unset: only with\n"
+      << "# `yimen run --web HOST:PORT`. Keep it on 127.0.0.1 unless the office's\n"
+      << "# network is protected; use tls_certificate and tls_key (PEM) beyond it.\n";
+  if (c.web.listen) {
+    out << "listen = " << toml_string(*c.web.listen) << "\n";
+  } else {
+    out << "# listen = \"127.0.0.1:8080\"\n";
+  }
+  if (c.web.tls_certificate && c.web.tls_key) {
+    out << "tls_certificate = " << toml_string(*c.web.tls_certificate) << "\n"
+        << "tls_key = " << toml_string(*c.web.tls_key) << "\n";
+  }
+  out << "threads = " << c.web.threads << "\n";
   return out.str();
 }
 

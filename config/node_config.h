@@ -7,6 +7,7 @@
 //   node.toml:7: sync.parent: expected tcp://HOST:PORT
 // Unknown keys and tables are errors, so a typo never passes silently.
 
+#include <cstdint>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -44,12 +45,25 @@ struct HallConfig {
   int yellow_card_working_days = 1;
 };
 
+struct WebConfig {
+  // HOST:PORT the web hall listens on (HOST an IP address; 127.0.0.1 unless
+  // the office decides otherwise). Unset: no web server unless `yimen run
+  // --web HOST:PORT` asks for one.
+  std::optional<std::string> listen;
+  // PEM files for HTTPS; both or neither.
+  std::optional<std::string> tls_certificate;
+  std::optional<std::string> tls_key;
+  // Threads serving requests, 1..16.
+  int threads = 2;
+};
+
 struct NodeConfig {
   RegionCode id;     // [node] id: the office's 12-digit region code
   std::string name;  // [node] name: the office's name, 1..200 bytes
   StorageConfig storage;
   SyncConfig sync;
   HallConfig hall;
+  WebConfig web;
 };
 
 // Parses TOML `text`; `source` names it in error messages ("node.toml").
@@ -66,5 +80,13 @@ std::string render_node_config(const NodeConfig& config);
 // Validates a ZeroMQ TCP endpoint "tcp://HOST:PORT" (HOST an IPv4 address, a
 // DNS name or a bracketed IPv6 address; `*` too when `allow_wildcard`).
 bool is_valid_endpoint(std::string_view endpoint, bool allow_wildcard);
+
+// Validates a web listen address "HOST:PORT": an IPv4 address or a bracketed
+// IPv6 address, and a port 1..65535. Splits it when valid.
+struct WebAddress {
+  std::string host;  // without brackets
+  std::uint16_t port = 0;
+};
+std::optional<WebAddress> parse_web_address(std::string_view text);
 
 }  // namespace yimen::config

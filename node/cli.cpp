@@ -87,10 +87,10 @@ const std::vector<Command>& commands() {
        0,
        run_user_list},
       {"run",
-       "yimen run --data DIR",
-       "run the node: sync with its parent and children (and the web hall when it lands) until "
-       "SIGTERM or Ctrl-C; holds the data directory's lock",
-       {"--data"},
+       "yimen run --data DIR [--web HOST:PORT]",
+       "run the node: sync with its parent and children and serve the web hall ([web] listen in "
+       "node.toml, or --web) until SIGTERM or Ctrl-C; holds the data directory's lock",
+       {"--data", "--web"},
        {},
        0,
        run_run},
@@ -201,6 +201,23 @@ const std::vector<Command>& commands() {
        {},
        0,
        run_log_list},
+      {"audit verify",
+       "yimen audit verify --data DIR",
+       "check the audit log: every row's hash and link from row 1 on, and the rows the node's "
+       "anchors (signed events sent to its parent) name; exit 0 intact, 1 with the first "
+       "problem found",
+       {"--data"},
+       {},
+       0,
+       run_audit_verify},
+      {"audit list",
+       "yimen audit list --data DIR [--limit N]",
+       "print the newest N rows of the audit log (20 unless given): seq, time, actor, action, "
+       "target, outcome, client address",
+       {"--data", "--limit"},
+       {},
+       0,
+       run_audit_list},
       {"check-id",
        "yimen check-id NUMBER",
        "say what an 18-character resident ID number or unified social credit code is, or what "

@@ -3,6 +3,7 @@
 #include "common/log.h"
 #include "node/cli.h"
 #include "node/node_store.h"
+#include "node/web_backend.h"
 
 namespace yimen::node {
 namespace {
@@ -37,7 +38,8 @@ NodeRuntime::NodeRuntime(DataLock lock, OpenNode node)
 
 NodeRuntime::~NodeRuntime() { stop(); }
 
-Result<std::unique_ptr<NodeRuntime>> NodeRuntime::start(const std::filesystem::path& dir) {
+Result<std::unique_ptr<NodeRuntime>> NodeRuntime::start(const std::filesystem::path& dir,
+                                                        const RunOptions& options) {
   YIMEN_ASSIGN_OR_RETURN(auto lock, NodeDirectory(dir).lock());
   YIMEN_ASSIGN_OR_RETURN(auto node, open_node(dir));
   std::unique_ptr<NodeRuntime> runtime(new NodeRuntime(std::move(lock), std::move(node)));
@@ -52,6 +54,8 @@ Result<std::unique_ptr<NodeRuntime>> NodeRuntime::start(const std::filesystem::p
                                                           const std::string& input) {
                            return run_forwarded_command(words, input, *self);
                          }));
+  YIMEN_TRY(runtime->start_web(options));
+  runtime->anchor_thread_ = std::thread([self] { self->anchor_audit_periodically(); });
   return runtime;
 }
 
@@ -97,8 +101,67 @@ Status NodeRuntime::start_sync() {
   return sync_->start();
 }
 
+Status NodeRuntime::start_web(const RunOptions& run) {
+  const auto& config = node_.config.web;
+  const auto listen = run.web_listen ? run.web_listen : config.listen;
+  if (!listen) return {};
+  const auto address = config::parse_web_address(*listen);
+  if (!address) {
+    return invalid_argument("--web: expected HOST:PORT with an IP address, e.g. 127.0.0.1:8080");
+  }
+  web::ServerOptions options;
+  options.address = address->host;
+  options.port = address->port;
+  options.threads = config.threads;
+  if (config.tls_certificate && config.tls_key) {
+    options.tls =
+        web::TlsFiles{node_.dir.dir() / *config.tls_certificate, node_.dir.dir() / *config.tls_key};
+  }
+  web_backend_ = std::make_unique<RuntimeBackend>(*this);
+  web_api_ = std::make_unique<web::WebApi>(*web_backend_, web::WebOptions{options.tls.has_value()});
+  YIMEN_ASSIGN_OR_RETURN(
+      web_, web::HttpServer::start(options, [api = web_api_.get()](const web::HttpRequest& r) {
+        return api->handle(r);
+      }));
+  const bool v6 = address->host.find(':') != std::string::npos;
+  web_url_ = std::string(options.tls ? "https://" : "http://") + (v6 ? "[" : "") + address->host +
+             (v6 ? "]" : "") + ":" + std::to_string(web_->port()) + "/";
+  return {};
+}
+
+std::uint16_t NodeRuntime::web_port() const { return web_ ? web_->port() : 0; }
+
+void NodeRuntime::anchor_audit_now() {
+  if (!node_.config.sync.parent && node_.identity.id.level() != RegionLevel::kCity) return;
+  if (sync_ && sync_->recovering()) return;
+  const Status s =
+      write([this](NodeAccess& access) { return access.hall.anchor_audit().status(); });
+  if (!s.ok()) log::warn("audit", "audit log not anchored: " + s.message());
+}
+
+void NodeRuntime::anchor_audit_periodically() {
+  std::unique_lock lock(anchor_mutex_);
+  while (!stopping_) {
+    if (anchor_wake_.wait_for(lock, kAuditAnchorInterval, [this] { return stopping_; })) break;
+    lock.unlock();
+    anchor_audit_now();
+    lock.lock();
+  }
+}
+
 void NodeRuntime::stop() {
+  if (web_) web_->stop();
   if (control_) control_->stop();
+  if (anchor_thread_.joinable()) {
+    {
+      std::lock_guard lock(anchor_mutex_);
+      stopping_ = true;
+    }
+    anchor_wake_.notify_all();
+    anchor_thread_.join();
+    // The last state changes are anchored too; the links may still carry it up.
+    if (writer_) anchor_audit_now();
+  }
   if (sync_) sync_->stop();
   if (writer_) writer_->stop();
 }
@@ -121,6 +184,7 @@ std::string NodeRuntime::describe() const {
   std::string out = "node " + node_.identity.id.str();
   if (node_.config.sync.listen) out += ", listening for children on " + *node_.config.sync.listen;
   if (node_.config.sync.parent) out += ", parent " + *node_.config.sync.parent;
+  if (!web_url_.empty()) out += ", web hall at " + web_url_;
   return out;
 }
 

@@ -5,11 +5,15 @@
 // and runs the sync links on their own thread. Every write is a job for the
 // writer; whatever it adds to the log is forwarded at once.
 
+#include <chrono>
+#include <condition_variable>
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
+#include <thread>
 
 #include "common/status.h"
 #include "node/commands/command.h"
@@ -19,19 +23,31 @@
 #include "node/node_directory.h"
 #include "storage/writer.h"
 #include "sync/sync_service.h"
+#include "web/http_server.h"
+#include "web/web_api.h"
 
 namespace yimen::node {
 
+// How often a running node anchors its audit log's head at its parent.
+inline constexpr std::chrono::seconds kAuditAnchorInterval{60};
+
+struct RunOptions {
+  // HOST:PORT for the web hall, overriding [web] listen in node.toml.
+  std::optional<std::string> web_listen;
+};
+
 class NodeRuntime {
  public:
-  // Locks `dir`, opens the node and starts the writer and the sync links.
-  static Result<std::unique_ptr<NodeRuntime>> start(const std::filesystem::path& dir);
+  // Locks `dir`, opens the node and starts the writer, the sync links and,
+  // when configured, the web hall.
+  static Result<std::unique_ptr<NodeRuntime>> start(const std::filesystem::path& dir,
+                                                    const RunOptions& options = {});
   ~NodeRuntime();  // stops
 
   NodeRuntime(const NodeRuntime&) = delete;
   NodeRuntime& operator=(const NodeRuntime&) = delete;
 
-  // Stops the sync links, then finishes the queued writes.
+  // Stops the web hall and the sync links, then finishes the queued writes.
   void stop();
 
   // Runs `command` on the writer thread and waits until it is durable.
@@ -42,10 +58,17 @@ class NodeRuntime {
   const sync::SyncService& sync() const { return *sync_; }
   // What the node listens on and connects to, for the start-up message.
   std::string describe() const;
+  // The web hall's port, 0 when it does not run.
+  std::uint16_t web_port() const;
 
  private:
   NodeRuntime(DataLock lock, OpenNode node);
   Status start_sync();
+  Status start_web(const RunOptions& options);
+  // Anchors the audit log's head upward every kAuditAnchorInterval, and once
+  // more when the node stops (DESIGN.md section 7).
+  void anchor_audit_periodically();
+  void anchor_audit_now();
 
   DataLock lock_;
   OpenNode node_;
@@ -53,6 +76,14 @@ class NodeRuntime {
   std::unique_ptr<storage::Writer> writer_;
   std::unique_ptr<sync::SyncService> sync_;
   std::unique_ptr<ControlServer> control_;
+  std::unique_ptr<web::HallBackend> web_backend_;
+  std::unique_ptr<web::WebApi> web_api_;
+  std::unique_ptr<web::HttpServer> web_;
+  std::string web_url_;
+  std::mutex anchor_mutex_;
+  std::condition_variable anchor_wake_;
+  bool stopping_ = false;
+  std::thread anchor_thread_;
 };
 
 }  // namespace yimen::node

@@ -448,6 +448,12 @@ Database::Database(std::unique_ptr<sqlite3, detail::ConnectionCloser> db,
       path_(std::move(path)),
       cache_(std::make_shared<detail::StatementCache>()) {}
 
+Result<Database> Database::open_reader(int busy_timeout_ms) const {
+  const std::span<const std::uint8_t, kKeyBytes> key(key_.get(), kKeyBytes);
+  return open(path_, key,
+              OpenOptions{.create = false, .read_only = true, .busy_timeout_ms = busy_timeout_ms});
+}
+
 Database::Database(Database&&) noexcept = default;
 Database& Database::operator=(Database&&) noexcept = default;
 Database::~Database() = default;

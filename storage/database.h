@@ -127,6 +127,10 @@ class Database {
   // transaction, kIOError and others for the target. On failure no target file is left.
   Status copy_to(const std::filesystem::path& target);
 
+  // Opens another, read-only connection to the same file with the same key (for readers that
+  // run beside the writer: WAL lets them read while it writes). Errors as open().
+  Result<Database> open_reader(int busy_timeout_ms = 5000) const;
+
   // The path given to open().
   const std::filesystem::path& path() const { return path_; }
 

@@ -42,7 +42,7 @@ DecodedEvent& DecodedEvent::operator=(DecodedEvent&&) noexcept = default;
 DecodedEvent::~DecodedEvent() = default;
 
 bool DecodedEvent::body_known() const {
-  return body_type_ <= static_cast<BodyType>(schema::Body::CASE_HANDLING);
+  return body_type_ <= static_cast<BodyType>(schema::Body::AUDIT_ANCHOR);
 }
 
 schema::Event::Reader DecodedEvent::reader() const { return message_->getRoot<schema::Event>(); }

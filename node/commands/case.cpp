@@ -121,13 +121,6 @@ Result<std::vector<AttachmentFile>> read_attachments(const std::string& text,
   return out;
 }
 
-// "110105194912310021" -> "110105********0021": enough for a clerk to tell
-// cases apart on a terminal, not enough to identify anyone.
-std::string masked(const std::string& id) {
-  if (id.size() < 10) return std::string(id.size(), '*');
-  return id.substr(0, 6) + std::string(id.size() - 10, '*') + id.substr(id.size() - 4);
-}
-
 }  // namespace
 
 Status run_case_submit(const CommandArgs& args, CommandContext& ctx) {
@@ -152,7 +145,7 @@ Status run_case_submit(const CommandArgs& args, CommandContext& ctx) {
   YIMEN_ASSIGN_OR_RETURN(auto files, read_attachments(args.option("--attach").value_or(""), ctx));
   std::optional<hall::SubmittedCase> taken;
   std::vector<std::string> stored;
-  YIMEN_TRY(write_to_node(args, ctx, [&](NodeAccess& node) -> Status {
+  YIMEN_TRY(write_to_node(args, ctx, [&](NodeAccess& node, CommandAudit& audit) -> Status {
     YIMEN_ASSIGN_OR_RETURN(auto actor, actor_of(node.node.db, login));
     stored.clear();
     for (const auto& f : files) {
@@ -171,6 +164,7 @@ Status run_case_submit(const CommandArgs& args, CommandContext& ctx) {
                        " " + std::to_string(ref.size) + " bytes");
     }
     YIMEN_ASSIGN_OR_RETURN(auto submitted, node.hall.submit(actor, app));
+    audit.changed("case.submit", submitted.case_no);
     taken = std::move(submitted);
     return {};
   }));
@@ -207,8 +201,10 @@ Status run_case_act(const CommandArgs& args, CommandContext& ctx) {
   YIMEN_ASSIGN_OR_RETURN(command.findings, parse_missing(args.option("--missing").value_or("")));
   YIMEN_ASSIGN_OR_RETURN(command.supplied,
                          parse_materials(args.option("--materials").value_or("")));
-  YIMEN_TRY(write_to_node(args, ctx, [&](NodeAccess& node) -> Status {
+  YIMEN_TRY(write_to_node(args, ctx, [&](NodeAccess& node, CommandAudit& audit) -> Status {
     YIMEN_ASSIGN_OR_RETURN(auto actor, actor_of(node.node.db, login));
+    // Recorded only when the whole write succeeds.
+    audit.changed("case.act." + std::string(hall::case_action_name(command.action)), case_no);
     return node.hall.act(actor, case_no, command);
   }));
   ctx.out << case_no << ": " << action_text << " recorded\n";
@@ -265,7 +261,7 @@ Status run_case_show(const CommandArgs& args, CommandContext& ctx) {
           << "item " << file->item_code << " version " << file->item_version << "\n"
           << "intake " << file->intake_node.str() << "\n"
           << "handling " << file->handling_node.str() << "\n"
-          << "applicant " << masked(file->applicant_id) << "\n"
+          << "applicant " << hall::masked_id_number(file->applicant_id) << "\n"
           << "responsible " << file->responsible_login << "\n";
   YIMEN_ASSIGN_OR_RETURN(auto transitions, hall::load_transitions(node.db, case_no));
   for (const auto& t : transitions) {

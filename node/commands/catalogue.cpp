@@ -18,7 +18,7 @@ Status run_catalogue_import(const CommandArgs& args, CommandContext& ctx) {
   YIMEN_ASSIGN_OR_RETURN(auto items, hall::load_catalogue_file(ctx.path(args.positionals[0])));
   std::vector<std::pair<std::string, int>> published;
   std::map<std::string, int> elsewhere;  // items other nodes publish, by region
-  YIMEN_TRY(write_to_node(args, ctx, [&](NodeAccess& node) -> Status {
+  YIMEN_TRY(write_to_node(args, ctx, [&](NodeAccess& node, CommandAudit& audit) -> Status {
     hall::UserDirectory users(node.node.db);
     YIMEN_ASSIGN_OR_RETURN(auto user, users.find(login));
     if (!user || !user->active) {
@@ -40,6 +40,7 @@ Status run_catalogue_import(const CommandArgs& args, CommandContext& ctx) {
       }
       const std::string code = hall::format_item_code(item.code);
       YIMEN_ASSIGN_OR_RETURN(int version, node.hall.publish_item(actor, std::move(item)));
+      audit.changed("catalogue.publish", code);
       published.emplace_back(code, version);
     }
     return {};

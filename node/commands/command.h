@@ -11,6 +11,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "common/status.h"
@@ -63,11 +64,27 @@ struct NodeAccess {
   hall::Hall& hall;
 };
 
+// What a writing command changed, for the node's audit log (node/hall/audit_log.h).
+struct CommandAudit {
+  // Records one change: `action` as "<area>.<verb>" ("case.submit"), `target`
+  // what it changed (a case number, an item code, a login; never personal data).
+  void changed(std::string action, std::string target) {
+    changes.emplace_back(std::move(action), std::move(target));
+  }
+
+  std::vector<std::pair<std::string, std::string>> changes;  // (action, target)
+};
+
 // Runs `write` against the node in --data in one durable transaction: on the
 // running node's writer thread when the command was forwarded to it, else
-// directly under the data directory's lock.
+// directly under the data directory's lock. `write` names each change it made
+// in the CommandAudit it is given; once it succeeds, every change becomes an
+// audit row in the same transaction, so a change and its row are durable
+// together: actor "cli", or "cli:<login>" for a command run --as LOGIN;
+// outcome "ok"; address "". A command that fails changed nothing and leaves
+// no row.
 Status write_to_node(const CommandArgs& args, CommandContext& ctx,
-                     const std::function<Status(NodeAccess&)>& write);
+                     const std::function<Status(NodeAccess&, CommandAudit&)>& write);
 
 Status run_init(const CommandArgs& args, CommandContext& ctx);
 Status run_enrol_request(const CommandArgs& args, CommandContext& ctx);
@@ -89,6 +106,8 @@ Status run_case_show(const CommandArgs& args, CommandContext& ctx);
 Status run_status(const CommandArgs& args, CommandContext& ctx);
 Status run_user_add(const CommandArgs& args, CommandContext& ctx);
 Status run_user_list(const CommandArgs& args, CommandContext& ctx);
+Status run_audit_verify(const CommandArgs& args, CommandContext& ctx);
+Status run_audit_list(const CommandArgs& args, CommandContext& ctx);
 Status run_backup(const CommandArgs& args, CommandContext& ctx);
 Status run_restore(const CommandArgs& args, CommandContext& ctx);
 Status run_recovery_status(const CommandArgs& args, CommandContext& ctx);

@@ -77,7 +77,7 @@ Status run_enrol_request(const CommandArgs& args, CommandContext& ctx) {
 Status run_enrol_approve(const CommandArgs& args, CommandContext& ctx) {
   YIMEN_ASSIGN_OR_RETURN(const auto request, decode_enrol_request(args.positionals[0]));
   std::string token_text;
-  YIMEN_TRY(write_to_node(args, ctx, [&](NodeAccess& access) -> Status {
+  YIMEN_TRY(write_to_node(args, ctx, [&](NodeAccess& access, CommandAudit& audit) -> Status {
     OpenNode& parent = access.node;
     YIMEN_ASSIGN_OR_RETURN(auto chain, load_chain(parent.db));
     if (chain.empty()) {
@@ -111,6 +111,7 @@ Status run_enrol_approve(const CommandArgs& args, CommandContext& ctx) {
     CertificateToken token{*endpoint, {leaf}};
     token.chain.insert(token.chain.end(), chain.begin(), chain.end());
     token_text = encode_certificate_token(token);
+    audit.changed("enrol.approve", request.id.str());
     return {};
   }));
   ctx.out << token_text << "\n";

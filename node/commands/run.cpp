@@ -20,7 +20,9 @@ Status run_run(const CommandArgs& args, CommandContext& ctx) {
   sigaddset(&stop_signals, SIGTERM);
   sigaddset(&stop_signals, SIGINT);
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
-  auto runtime = NodeRuntime::start(dir);
+  RunOptions options;
+  options.web_listen = args.option("--web");
+  auto runtime = NodeRuntime::start(dir, options);
   if (!runtime.ok()) {
     pthread_sigmask(SIG_UNBLOCK, &stop_signals, nullptr);
     return runtime.status();

@@ -77,9 +77,10 @@ Status run_user_add(const CommandArgs& args, CommandContext& ctx) {
   YIMEN_TRY(hall::check_password_policy(login, password));
 
   std::optional<hall::User> added;
-  YIMEN_TRY(write_to_node(args, ctx, [&](NodeAccess& node) -> Status {
+  YIMEN_TRY(write_to_node(args, ctx, [&](NodeAccess& node, CommandAudit& audit) -> Status {
     hall::UserDirectory users(node.node.db);
     YIMEN_ASSIGN_OR_RETURN(auto created, users.add(user, password, ctx.now()));
+    audit.changed("user.add", created.login);
     added = std::move(created);
     return {};
   }));

@@ -53,8 +53,8 @@ bool withdrawable(CaseState s) {
 }
 
 Status illegal(CaseState state, CaseAction action) {
-  return invalid_argument(std::string("cannot ") + case_action_name(action) + " a case that is " +
-                          case_state_name(state));
+  return failed_precondition(std::string("cannot ") + case_action_name(action) +
+                             " a case that is " + case_state_name(state));
 }
 
 }  // namespace

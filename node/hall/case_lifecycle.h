@@ -73,12 +73,12 @@ bool clock_paused(CaseState state);
 // True once nothing more will be decided.
 bool is_terminal(CaseState state);
 
-// The state after a HANDLING action, or InvalidArgument naming the state and
+// The state after a HANDLING action, or FailedPrecondition naming the state and
 // the action ("cannot approve a case that is awaiting_materials").
 Result<CaseState> next_state(CaseState state, CaseAction action);
 
 // Whether the INTAKE node may take `action` on a case in `state` (as the
-// intake node sees it). InvalidArgument naming both otherwise.
+// intake node sees it). FailedPrecondition naming both otherwise.
 Status check_intake_action(CaseState state, CaseAction action, bool returned);
 
 }  // namespace yimen::hall

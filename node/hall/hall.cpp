@@ -4,6 +4,7 @@
 #include <set>
 
 #include "common/text.h"
+#include "node/hall/audit_log.h"
 #include "node/hall/catalogue_codec.h"
 #include "node/hall/identity.h"
 #include "storage/blob_store.h"
@@ -118,6 +119,7 @@ Status Hall::set_yellow_card_working_days(int days) {
 Status Hall::migrate(storage::Database& db) {
   YIMEN_TRY(sync::EventLog::migrate(db));
   YIMEN_TRY(storage::migrate_blob_schema(db));
+  YIMEN_TRY(migrate_audit_schema(db));
   return HallProjection::migrate(db);
 }
 
@@ -392,6 +394,41 @@ Status Hall::act(const Actor& actor, const std::string& case_no, const CaseComma
   });
 }
 
+Result<bool> Hall::anchor_audit() {
+  bool emitted = false;
+  Status status = in_transaction([&]() -> Status {
+    YIMEN_ASSIGN_OR_RETURN(const AuditHead head, audit_head(db_));
+    if (head.seq == 0) return {};
+    YIMEN_ASSIGN_OR_RETURN(const auto anchors, received_audit_anchors(db_, node_));
+    if (!anchors.empty() && anchors.back().seq == head.seq && anchors.back().hash == head.hash) {
+      return {};
+    }
+    // The event log's table of certified keys (sync/event_log.cpp): an uncertified key's own
+    // events would wait for a certificate instead of being applied.
+    YIMEN_ASSIGN_OR_RETURN(auto certified,
+                           db_.prepare("SELECT 1 FROM certified_key WHERE public_key = ?"));
+    certified.bind_blob(1, key_.public_key());
+    YIMEN_ASSIGN_OR_RETURN(const bool enrolled, certified.step());
+    if (!enrolled) {
+      return failed_precondition(
+          "this node is not enrolled yet: its audit log is anchored once it is");
+    }
+    const RegionCode upward = node_.parent().value_or(node_);
+    YIMEN_ASSIGN_OR_RETURN(
+        auto r,
+        emit(Actor{}, {{sync::AudienceEntry::Kind::kNode, upward}}, [&](schema::Body::Builder b) {
+          auto anchor = b.initAuditAnchor();
+          anchor.setSeq(static_cast<std::uint64_t>(head.seq));
+          anchor.setHash(kj::arrayPtr(head.hash.data(), head.hash.size()));
+        }));
+    (void)r;
+    emitted = true;
+    return {};
+  });
+  if (!status.ok()) return status;
+  return emitted;
+}
+
 Status Hall::rebuild() {
   return in_transaction([&] { return log_.rebuild(); });
 }
@@ -405,13 +442,13 @@ Result<OneTimeNotice> Hall::one_time_notice(const std::string& case_no,
   return make_one_time_notice(*item, case_no, file->applicant_name, today(), findings);
 }
 
-Result<CaseDeadline> Hall::deadline(const CaseFile& file) {
+CaseDeadline case_deadline(const WorkingDayCalendar& calendar, const CaseFile& file, Date today,
+                           int yellow_card_working_days) {
   CaseDeadline out;
   if (!file.accepted_on) {
     out.unknown_reason = "not accepted yet";
     return out;
   }
-  YIMEN_ASSIGN_OR_RETURN(auto calendar, load_calendar(db_));
   auto due = calendar.deadline(*file.accepted_on, file.committed_limit.days,
                                file.committed_limit.kind, file.pauses);
   if (!due.ok()) {
@@ -420,7 +457,7 @@ Result<CaseDeadline> Hall::deadline(const CaseFile& file) {
   }
   out.due = *due;
   if (file.state == CaseState::kAccepted) {
-    auto card = calendar.card(today(), *due, yellow_card_working_days_);
+    auto card = calendar.card(today, *due, yellow_card_working_days);
     if (card.ok()) {
       out.card = *card;
     } else {
@@ -428,6 +465,11 @@ Result<CaseDeadline> Hall::deadline(const CaseFile& file) {
     }
   }
   return out;
+}
+
+Result<CaseDeadline> Hall::deadline(const CaseFile& file) {
+  YIMEN_ASSIGN_OR_RETURN(auto calendar, load_calendar(db_));
+  return case_deadline(calendar, file, today(), yellow_card_working_days_);
 }
 
 Result<std::vector<std::string>> Hall::cases_with_card(Card card) {

@@ -84,6 +84,11 @@ struct CaseDeadline {
   std::string unknown_reason;  // why due is unknown, when it is
 };
 
+// Due date and card of `file` on `today` under `calendar` (pure; any thread).
+// The card is set only while the case is accepted and its clock runs.
+CaseDeadline case_deadline(const WorkingDayCalendar& calendar, const CaseFile& file, Date today,
+                           int yellow_card_working_days);
+
 class Hall {
  public:
   using Clock = std::function<std::int64_t()>;  // Unix milliseconds; a seam for tests
@@ -120,6 +125,16 @@ class Hall {
   // intake action (this node must be its intake node). An illegal
   // transition is refused with a message naming the state and the action.
   Status act(const Actor& actor, const std::string& case_no, const CaseCommand& command);
+
+  // Anchors the audit log's head upward (node/hall/audit_log.h): when the newest audit row is
+  // not the one this node's newest anchor names, emits an auditAnchor event naming its seq and
+  // hash, audience `node <parent>` (`node <city>` at the city, which has no parent), author ""
+  // (the node itself); durable before it returns. Returns true when it emitted one, false when
+  // there was nothing to anchor (an empty log, or the head has not moved). FailedPrecondition
+  // when this node is not enrolled yet (its key is not certified, so its events would wait).
+  // Like every command it emits an event: never while the node recovers from a backup (the
+  // running node calls it through its writer, which refuses writes then).
+  Result<bool> anchor_audit();
 
   // Rebuilds every projection from the log.
   Status rebuild();

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <limits>
 #include <sstream>
 
 #include "node/hall/catalogue_codec.h"
@@ -12,7 +13,7 @@
 namespace yimen::hall {
 namespace {
 
-constexpr std::array<storage::Migration, 1> kMigrations = {{
+constexpr std::array<storage::Migration, 2> kMigrations = {{
     {1, "calendar, catalogue and cases", R"sql(
 CREATE TABLE calendar_year (
   year      INTEGER PRIMARY KEY,
@@ -77,6 +78,16 @@ CREATE TABLE case_pause (
   reason     TEXT NOT NULL
 );
 CREATE INDEX case_pause_case ON case_pause (case_no);
+)sql"},
+    {2, "audit anchors", R"sql(
+CREATE TABLE audit_anchor (
+  origin       TEXT NOT NULL,
+  event_seq    INTEGER NOT NULL,  -- the anchoring event's seq in its origin's log
+  audit_seq    INTEGER NOT NULL,  -- the anchored row of the origin's audit log
+  audit_hash   BLOB NOT NULL,     -- its hash
+  anchored_at  INTEGER NOT NULL,  -- Unix seconds, the event's time
+  PRIMARY KEY (origin, event_seq)
+);
 )sql"},
 }};
 
@@ -305,6 +316,18 @@ Result<Admission> HallProjection::admit_checked(const sync::DecodedEvent& event)
       }
       return Admission::accept();
     }
+    case Body::AUDIT_ANCHOR: {
+      // An origin anchors only its own log, and the event's origin is who signed it.
+      const auto anchor = body.getAuditAnchor();
+      if (anchor.getSeq() == 0 ||
+          anchor.getSeq() > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
+        return Admission::reject("an audit anchor names row 0 or a row beyond 2^63");
+      }
+      if (anchor.getHash().size() != crypto::kDigestSize) {
+        return Admission::reject("an audit anchor's hash must be 32 bytes");
+      }
+      return Admission::accept();
+    }
     case Body::CASE_HANDLING: {
       const auto handling = body.getCaseHandling();
       const std::string case_no = text(handling.getCaseNo());
@@ -373,6 +396,18 @@ Status HallProjection::apply(const sync::DecodedEvent& event) {
                              db_.prepare("UPDATE catalogue_item SET withdrawn = 1 WHERE code = ?"));
       upd.bind(1, text(body.getItemWithdrawn().getCode()));
       return upd.run();
+    }
+    case Body::AUDIT_ANCHOR: {
+      const auto anchor = body.getAuditAnchor();
+      YIMEN_ASSIGN_OR_RETURN(auto ins, db_.prepare("INSERT INTO audit_anchor (origin, event_seq, "
+                                                   "audit_seq, audit_hash, anchored_at) "
+                                                   "VALUES (?, ?, ?, ?, ?)"));
+      ins.bind(1, event.origin().str());
+      ins.bind(2, static_cast<std::int64_t>(event.seq()));
+      ins.bind(3, static_cast<std::int64_t>(anchor.getSeq()));
+      ins.bind_blob(4, ByteView(anchor.getHash().begin(), anchor.getHash().size()));
+      ins.bind(5, event.time());
+      return ins.run();
     }
     case Body::CASE_INTAKE:
       return apply_case_intake(event);
@@ -581,7 +616,7 @@ Status HallProjection::reset() {
   items_.clear();
   return db_.exec(
       "DELETE FROM case_pause; DELETE FROM case_transition; DELETE FROM case_file; "
-      "DELETE FROM catalogue_item; DELETE FROM calendar_year;");
+      "DELETE FROM catalogue_item; DELETE FROM calendar_year; DELETE FROM audit_anchor;");
 }
 
 // --- Queries ---

@@ -6,6 +6,9 @@
 //
 // Dependencies it names: "item:<code>:<version>" (a catalogue version) and
 // "case:<number>" (a submitted case).
+//
+// The audit anchors of this node and of its subtree (auditAnchor events) are
+// kept in audit_anchor; node/hall/audit_log.h has the format and the queries.
 
 #include <map>
 #include <optional>

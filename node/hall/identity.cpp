@@ -175,4 +175,10 @@ Result<ApplicantId> parse_applicant_id(std::string_view text, Date today) {
                           fields.status().message() + "; " + code.status().message());
 }
 
+std::string masked_id_number(std::string_view id) {
+  if (id.size() < 10) return std::string(id.size(), '*');
+  return std::string(id.substr(0, 6)) + std::string(id.size() - 10, '*') +
+         std::string(id.substr(id.size() - 4));
+}
+
 }  // namespace yimen::hall

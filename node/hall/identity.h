@@ -101,4 +101,9 @@ struct ApplicantId {
 // code reason>"; otherwise the credit code's error.
 Result<ApplicantId> parse_applicant_id(std::string_view text, Date today);
 
+// "110105194912310021" -> "110105********0021": enough for a clerk to tell
+// cases apart on a list or a terminal, not enough to identify anyone. Shorter
+// text is masked whole.
+std::string masked_id_number(std::string_view id);
+
 }  // namespace yimen::hall

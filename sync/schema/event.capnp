@@ -20,6 +20,7 @@ using Trust = import "trust.capnp";
 using Calendar = import "calendar.capnp";
 using Catalogue = import "catalogue.capnp";
 using Case = import "case.capnp";
+using Audit = import "audit.capnp";
 
 struct Envelope {
   event @0 :Data;      # the Event message, exactly as signed
@@ -54,5 +55,6 @@ struct Body {
     itemWithdrawn @4 :Catalogue.ItemWithdrawn;
     caseIntake @5 :Case.CaseIntake;
     caseHandling @6 :Case.CaseHandling;
+    auditAnchor @7 :Audit.AuditAnchor;
   }
 }

@@ -53,8 +53,8 @@ class NodeProcess {
   NodeProcess(const NodeProcess&) = delete;
   NodeProcess& operator=(const NodeProcess&) = delete;
 
-  // Starts `yimen run --data DIR` and waits until its control socket exists.
-  bool start() {
+  // Starts `yimen run --data DIR [extra...]` and waits until its control socket exists.
+  bool start(const std::vector<std::string>& extra = {}) {
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
     const std::string log = log_path().string();
@@ -62,6 +62,7 @@ class NodeProcess {
     posix_spawn_file_actions_addopen(&actions, 2, log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
     posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
     std::vector<std::string> argv_s = {YIMEN_BINARY, "run", "--data", dir_.string()};
+    argv_s.insert(argv_s.end(), extra.begin(), extra.end());
     std::vector<char*> argv;
     for (auto& a : argv_s) argv.push_back(a.data());
     argv.push_back(nullptr);

@@ -91,6 +91,28 @@ TEST(NodeConfig, OutOfRangeAndBadNames) {
             "node.toml:5: hall.yellow_card_working_days: expected 0 to 20 working days");
 }
 
+TEST(NodeConfig, WebSection) {
+  const std::string head = "[node]\nid = \"441802001001\"\nname = \"x\"\n[web]\n";
+  auto none = parse_node_config(head, "node.toml");
+  ASSERT_TRUE(none.ok());
+  EXPECT_FALSE(none->web.listen.has_value());  // no web server unless asked for
+  EXPECT_EQ(none->web.threads, 2);
+  auto v6 = parse_node_config(head + "listen = \"[::1]:8443\"\n", "node.toml");
+  ASSERT_TRUE(v6.ok()) << v6.status().message();
+  EXPECT_EQ(parse_web_address(*v6->web.listen)->host, "::1");
+  EXPECT_EQ(parse_web_address(*v6->web.listen)->port, 8443);
+  for (const char* bad : {"localhost:80", "127.0.0.1", "127.0.0.1:0", "127.0.0.1:70000", "1.2.3:80",
+                          "256.0.0.1:80", ":80", "tcp://127.0.0.1:80"}) {
+    EXPECT_EQ(error_of(head + "listen = \"" + bad + "\"\n"),
+              "node.toml:5: web.listen: expected HOST:PORT with an IP address, e.g. 127.0.0.1:8080")
+        << bad;
+  }
+  EXPECT_EQ(error_of(head + "tls_certificate = \"a.crt\"\n"),
+            "node.toml:5: web.tls_certificate: tls_certificate and tls_key go together");
+  EXPECT_EQ(error_of(head + "threads = 0\n"), "node.toml:5: web.threads: expected 1 to 16");
+  EXPECT_EQ(error_of(head + "port = 80\n"), "node.toml:5: web.port: unknown key");
+}
+
 TEST(NodeConfig, SyntaxErrorNamesLineAndColumn) {
   const std::string msg = error_of("[node]\nid = \"441802001001\nname = \"x\"\n");
   EXPECT_EQ(msg.rfind("node.toml:2:", 0), 0u) << msg;
@@ -111,6 +133,10 @@ TEST(NodeConfig, RenderReadsBackEqual) {
   c.sync.listen = "tcp://*:7400";
   c.name = "带\"引号\\的名字";
   c.hall.yellow_card_working_days = 3;
+  c.web.listen = "127.0.0.1:8080";
+  c.web.tls_certificate = "web.crt";
+  c.web.tls_key = "web.key";
+  c.web.threads = 4;
   auto back = parse_node_config(render_node_config(c), "node.toml");
   ASSERT_TRUE(back.ok()) << back.status().message();
   EXPECT_EQ(back->id, c.id);
@@ -120,6 +146,10 @@ TEST(NodeConfig, RenderReadsBackEqual) {
   EXPECT_EQ(back->sync.listen, c.sync.listen);
   EXPECT_EQ(back->sync.parent, c.sync.parent);
   EXPECT_EQ(back->hall.yellow_card_working_days, 3);
+  EXPECT_EQ(back->web.listen, c.web.listen);
+  EXPECT_EQ(back->web.tls_certificate, c.web.tls_certificate);
+  EXPECT_EQ(back->web.tls_key, c.web.tls_key);
+  EXPECT_EQ(back->web.threads, 4);
   EXPECT_FALSE(back->sync.advertise.has_value());
   EXPECT_FALSE(back->sync.endpoint_for_children().has_value());  // "*" is no address to give out
 }

@@ -31,6 +31,7 @@ struct Body {
     itemWithdrawn @4 :Data;
     caseIntake @5 :Data;
     caseHandling @6 :Data;
-    somethingNew @7 :Text;
+    auditAnchor @7 :Data;
+    somethingNew @8 :Text;
   }
 }

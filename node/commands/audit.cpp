@@ -1,0 +1,67 @@
+// yimen audit verify | list: the node's audit log (node/hall/audit_log.h).
+// Both only read, so they work while `yimen run` holds the data directory.
+
+#include <ostream>
+
+#include "node/commands/command.h"
+#include "node/hall/audit_log.h"
+#include "node/node_directory.h"
+
+namespace yimen::node {
+namespace {
+
+constexpr int kDefaultListRows = 20;
+constexpr int kMaxListRows = 10000;
+
+std::string or_dash(const std::string& field) { return field.empty() ? "-" : field; }
+
+}  // namespace
+
+Status run_audit_verify(const CommandArgs& args, CommandContext& ctx) {
+  YIMEN_ASSIGN_OR_RETURN(const std::string dir, args.required("--data", "DIR"));
+  YIMEN_ASSIGN_OR_RETURN(auto node, open_node(dir));
+  // The anchors first: rows appended meanwhile are then read too.
+  YIMEN_ASSIGN_OR_RETURN(const auto anchors, hall::own_audit_anchors(node.db, node.identity.id));
+  YIMEN_ASSIGN_OR_RETURN(const auto report, hall::verify_audit(node.db, anchors));
+  if (!report.ok) return corruption("audit log broken: " + report.problem);
+  ctx.out << "audit log ok: " << report.rows << (report.rows == 1 ? " row, " : " rows, ");
+  if (report.newest_anchor.seq == 0) {
+    ctx.out << "not anchored yet\n";
+  } else {
+    ctx.out << "newest anchored at seq " << report.newest_anchor.seq << " ("
+            << hall::cst_time_text(report.newest_anchor.at) << ")\n";
+  }
+  return {};
+}
+
+Status run_audit_list(const CommandArgs& args, CommandContext& ctx) {
+  YIMEN_ASSIGN_OR_RETURN(const std::string dir, args.required("--data", "DIR"));
+  int limit = kDefaultListRows;
+  if (const auto text = args.option("--limit")) {
+    if (text->empty() || text->size() > 5 ||
+        text->find_first_not_of("0123456789") != std::string::npos || std::stoi(*text) < 1 ||
+        std::stoi(*text) > kMaxListRows) {
+      return invalid_argument("--limit must be a number from 1 to 10000");
+    }
+    limit = std::stoi(*text);
+  }
+  YIMEN_ASSIGN_OR_RETURN(auto node, open_node(dir));
+  YIMEN_ASSIGN_OR_RETURN(const auto head, hall::audit_head(node.db));
+  if (head.seq == 0) {
+    ctx.out << "the audit log is empty\n";
+    return {};
+  }
+  YIMEN_ASSIGN_OR_RETURN(
+      const auto rows,
+      hall::load_audit(node.db, std::max<std::int64_t>(head.seq - limit, 0), limit));
+  // Fields are printable ASCII without spaces (append_audit checks it), so columns stay columns.
+  for (const auto& row : rows) {
+    const auto& e = row.entry;
+    ctx.out << row.seq << " " << hall::cst_time_text(e.at) << " " << or_dash(e.actor) << " "
+            << e.action << " " << or_dash(e.target) << " " << e.outcome << " " << or_dash(e.address)
+            << "\n";
+  }
+  return {};
+}
+
+}  // namespace yimen::node

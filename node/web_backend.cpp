@@ -1,0 +1,78 @@
+#include "node/web_backend.h"
+
+#include "node/node_runtime.h"
+#include "sync/link_store.h"
+#include "web/metrics.h"
+
+namespace yimen::node {
+
+RuntimeBackend::RuntimeBackend(NodeRuntime& runtime) : runtime_(runtime) {}
+
+const RegionCode& RuntimeBackend::node_id() const { return runtime_.node().identity.id; }
+
+const std::string& RuntimeBackend::node_name() const { return runtime_.node().config.name; }
+
+int RuntimeBackend::yellow_card_working_days() const {
+  return runtime_.node().config.hall.yellow_card_working_days;
+}
+
+Status RuntimeBackend::read(const std::function<Status(storage::Database&)>& read) {
+  std::unique_ptr<storage::Database> db;
+  {
+    std::lock_guard lock(mutex_);
+    if (!idle_.empty()) {
+      db = std::move(idle_.back());
+      idle_.pop_back();
+    }
+  }
+  if (!db) {
+    // The key and path never change once the node is open, so this is safe
+    // beside the writer thread.
+    YIMEN_ASSIGN_OR_RETURN(auto opened, runtime_.node().db.open_reader(
+                                            runtime_.node().config.storage.busy_timeout_ms));
+    db = std::make_unique<storage::Database>(std::move(opened));
+  }
+  const Status s = read(*db);
+  // A connection left inside a transaction by a failed read is not reused.
+  if (!db->in_transaction()) {
+    std::lock_guard lock(mutex_);
+    idle_.push_back(std::move(db));
+  }
+  return s;
+}
+
+Status RuntimeBackend::write(const std::function<Status(hall::Hall&, storage::Database&)>& write) {
+  return runtime_.write([&](NodeAccess& access) { return write(access.hall, access.node.db); });
+}
+
+bool RuntimeBackend::recovering() { return runtime_.sync().recovering(); }
+
+std::int64_t RuntimeBackend::now() const { return system_clock_ms() / 1000; }
+
+std::string RuntimeBackend::node_metrics() {
+  std::string out;
+  const Status s = read([&](storage::Database& db) -> Status {
+    YIMEN_ASSIGN_OR_RETURN(auto counts, sync::count_log(db));
+    YIMEN_ASSIGN_OR_RETURN(auto rows, sync::load_status(db));
+    out += "# HELP yimen_events_stored Events this node originated.\n";
+    out += "# TYPE yimen_events_stored gauge\n";
+    out += "yimen_events_stored " + std::to_string(counts.last_local_seq) + "\n";
+    out += "# HELP yimen_events_quarantined Received events refused as invalid.\n";
+    out += "# TYPE yimen_events_quarantined gauge\n";
+    out += "yimen_events_quarantined " + std::to_string(counts.quarantined) + "\n";
+    out += "# HELP yimen_events_pending Received events waiting for what they depend on.\n";
+    out += "# TYPE yimen_events_pending gauge\n";
+    out += "yimen_events_pending " + std::to_string(counts.pending) + "\n";
+    out += "# HELP yimen_sync_backlog Events waiting to be sent, as each node last reported.\n";
+    out += "# TYPE yimen_sync_backlog gauge\n";
+    for (const auto& row : rows) {
+      out += "yimen_sync_backlog{node=\"" + web::prometheus_label(row.status.node) + "\"} " +
+             std::to_string(row.status.backlog) + "\n";
+    }
+    return {};
+  });
+  if (!s.ok()) out += "# node metrics unavailable: " + s.message() + "\n";
+  return out;
+}
+
+}  // namespace yimen::node

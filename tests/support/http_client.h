@@ -1,0 +1,78 @@
+#pragma once
+
+// A minimal blocking HTTP/1.1 client over loopback for tests: one request per
+// connection (Connection: close), a bounded wait for the answer.
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <map>
+#include <string>
+
+namespace yimen::testing {
+
+struct HttpAnswer {
+  int status = 0;                              // 0: no answer
+  std::map<std::string, std::string> headers;  // lower-case names
+  std::string body;
+};
+
+inline HttpAnswer http_request(int port, const std::string& method, const std::string& target,
+                               const std::map<std::string, std::string>& headers = {},
+                               const std::string& body = "") {
+  HttpAnswer out;
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) return out;
+  timeval tv{10, 0};
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<std::uint16_t>(port));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+    ::close(fd);
+    return out;
+  }
+  std::string request =
+      method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n";
+  for (const auto& [name, value] : headers) request += name + ": " + value + "\r\n";
+  if (!body.empty() || method == "POST") {
+    request += "Content-Length: " + std::to_string(body.size()) + "\r\n";
+  }
+  request += "\r\n" + body;
+  size_t off = 0;
+  while (off < request.size()) {
+    const auto n = ::send(fd, request.data() + off, request.size() - off, MSG_NOSIGNAL);
+    if (n <= 0) break;
+    off += static_cast<size_t>(n);
+  }
+  std::string raw;
+  char buf[8192];
+  for (;;) {
+    const auto n = ::recv(fd, buf, sizeof buf, 0);
+    if (n <= 0) break;
+    raw.append(buf, static_cast<size_t>(n));
+  }
+  ::close(fd);
+  const auto head_end = raw.find("\r\n\r\n");
+  if (raw.rfind("HTTP/1.1 ", 0) != 0 || head_end == std::string::npos) return out;
+  out.status = std::stoi(raw.substr(9, 3));
+  size_t line = raw.find("\r\n") + 2;
+  while (line < head_end) {
+    const auto next = raw.find("\r\n", line);
+    const std::string field = raw.substr(line, next - line);
+    const auto colon = field.find(':');
+    if (colon != std::string::npos) {
+      std::string name = field.substr(0, colon);
+      for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      out.headers[name] = field.substr(field.find_first_not_of(' ', colon + 1));
+    }
+    line = next + 2;
+  }
+  out.body = raw.substr(head_end + 4);
+  return out;
+}
+
+}  // namespace yimen::testing

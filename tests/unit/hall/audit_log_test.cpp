@@ -1,0 +1,359 @@
+// The audit log: appended rows chain, verify names the row that was edited or
+// deleted, and the head's anchors (signed events to the parent) make deleting
+// the newest rows and rewriting the chain detectable too.
+
+#include "node/hall/audit_log.h"
+
+#include "hall_city.h"
+#include "support/status.h"
+
+namespace yimen::hall::testing {
+namespace {
+
+using yimen::testing::must;
+
+constexpr const char* kCity = "441800000000";
+constexpr const char* kTown = "441802001000";
+constexpr const char* kVillage = "441802001001";
+
+AuditEntry entry(std::int64_t at, const std::string& target, const std::string& outcome = "ok") {
+  return {at, "wang.clerk", "case.act.accept", target, outcome, "127.0.0.1"};
+}
+
+// Appends rows 1..n: targets "case-1" .. "case-n".
+void append_rows(storage::Database& db, int n, std::int64_t at = 1'770'000'000) {
+  for (int i = 1; i <= n; ++i) {
+    const std::int64_t seq = must(append_audit(db, entry(at + i, "case-" + std::to_string(i))));
+    ASSERT_GT(seq, 0);
+  }
+}
+
+void run_sql(storage::Database& db, const std::string& sql) { EXPECT_OK(db.exec(sql)); }
+
+AuditReport verify_own(TestNode& node) {
+  return must(verify_audit(node.db, must(own_audit_anchors(node.db, node.region))));
+}
+
+class AuditLog : public ::testing::Test {
+ protected:
+  AuditLog() : city(morning("2026-03-02")) {}
+
+  TestNode& village() { return city[kVillage]; }
+
+  HallCity city;
+};
+
+TEST_F(AuditLog, AppendedRowsChainAndVerify) {
+  auto& db = village().db;
+  EXPECT_EQ(must(audit_head(db)).seq, 0);
+  EXPECT_EQ(must(audit_head(db)).hash, Bytes(32, 0));
+  const AuditReport empty = must(verify_audit(db, {}));
+  EXPECT_TRUE(empty.ok);
+  EXPECT_EQ(empty.rows, 0);
+
+  EXPECT_EQ(must(append_audit(db, {100, "", "login", "li.officer", "wrong_password", "::1"})), 1);
+  EXPECT_EQ(must(append_audit(db, {101, "cli:li.officer", "case.submit",
+                                   "441802001001-20260302-000001", "ok", ""})),
+            2);
+  append_rows(db, 3);
+
+  const auto rows = must(load_audit(db, 0, 100));
+  ASSERT_EQ(rows.size(), 5u);
+  EXPECT_EQ(rows[0].seq, 1);
+  EXPECT_EQ(rows[0].entry, (AuditEntry{100, "", "login", "li.officer", "wrong_password", "::1"}));
+  EXPECT_EQ(rows[0].prev_hash, Bytes(32, 0));
+  for (std::size_t i = 1; i < rows.size(); ++i) {
+    EXPECT_EQ(rows[i].seq, static_cast<std::int64_t>(i + 1));
+    EXPECT_EQ(rows[i].prev_hash, rows[i - 1].hash);
+    EXPECT_EQ(rows[i].hash.size(), 32u);
+  }
+  const AuditHead head = must(audit_head(db));
+  EXPECT_EQ(head.seq, 5);
+  EXPECT_EQ(head.hash, rows[4].hash);
+  EXPECT_EQ(must(load_audit(db, 3, 1)).front().seq, 4);
+
+  const AuditReport report = must(verify_audit(db, {}));
+  EXPECT_TRUE(report.ok) << report.problem;
+  EXPECT_EQ(report.rows, 5);
+  EXPECT_EQ(report.broken_seq, 0);
+  EXPECT_EQ(report.problem, "");
+}
+
+TEST_F(AuditLog, AppendRollsBackWithTheCallersTransaction) {
+  auto& db = village().db;
+  append_rows(db, 1);
+  {
+    auto tx = must(db.begin());
+    EXPECT_EQ(must(append_audit(db, entry(5, "case-2"))), 2);
+    EXPECT_OK(tx.rollback());
+  }
+  EXPECT_EQ(must(audit_head(db)).seq, 1);
+  EXPECT_EQ(must(append_audit(db, entry(6, "case-2"))), 2);
+  EXPECT_TRUE(must(verify_audit(db, {})).ok);
+}
+
+TEST_F(AuditLog, FieldsAreIdentifiersNeverDisplayText) {
+  auto& db = village().db;
+  const auto refused = [&](const AuditEntry& e) {
+    auto r = append_audit(db, e);
+    EXPECT_FALSE(r.ok());
+    return r.ok() ? std::string() : r.status().message();
+  };
+  EXPECT_EQ(refused({1, "", "login", "张三", "ok", ""}),
+            "audit target must be at most 128 bytes of printable ASCII without spaces");
+  EXPECT_EQ(refused({1, "", "login", "a b", "ok", ""}),
+            "audit target must be at most 128 bytes of printable ASCII without spaces");
+  EXPECT_EQ(refused({1, "", "", "x", "ok", ""}),
+            "audit action must be 1 to 64 bytes of printable ASCII without spaces");
+  EXPECT_EQ(refused({1, "", "login", "x", "", ""}),
+            "audit outcome must be 1 to 64 bytes of printable ASCII without spaces");
+  EXPECT_EQ(refused({1, "a\nb", "login", "x", "ok", ""}),
+            "audit actor must be at most 64 bytes of printable ASCII without spaces");
+  EXPECT_EQ(refused({1, "", "login", std::string(129, 'x'), "ok", ""}),
+            "audit target must be at most 128 bytes of printable ASCII without spaces");
+  EXPECT_EQ(refused({-1, "", "login", "x", "ok", ""}), "audit time must not be before 1970");
+  EXPECT_EQ(must(audit_head(db)).seq, 0);
+}
+
+TEST_F(AuditLog, AnEditedRowIsNamed) {
+  auto& db = village().db;
+  append_rows(db, 5);
+  run_sql(db, "UPDATE audit_log SET target = 'case-x' WHERE seq = 3");
+  const AuditReport r = must(verify_audit(db, {}));
+  EXPECT_FALSE(r.ok);
+  EXPECT_EQ(r.broken_seq, 3);
+  EXPECT_EQ(r.problem, "row 3 was edited: its hash does not match its fields");
+
+  // Every field counts, the time and the outcome included.
+  TestNode other(kVillage, city.clock_ms);
+  append_rows(other.db, 4);
+  run_sql(other.db, "UPDATE audit_log SET at = at + 1 WHERE seq = 2");
+  EXPECT_EQ(must(verify_audit(other.db, {})).problem,
+            "row 2 was edited: its hash does not match its fields");
+  run_sql(other.db, "UPDATE audit_log SET at = at - 1 WHERE seq = 2");
+  EXPECT_TRUE(must(verify_audit(other.db, {})).ok);
+  run_sql(other.db, "UPDATE audit_log SET outcome = 'forbidden' WHERE seq = 4");
+  EXPECT_EQ(must(verify_audit(other.db, {})).broken_seq, 4);
+}
+
+TEST_F(AuditLog, ADeletedMiddleRowIsNamed) {
+  auto& db = village().db;
+  append_rows(db, 6);
+  run_sql(db, "DELETE FROM audit_log WHERE seq = 3");
+  AuditReport r = must(verify_audit(db, {}));
+  EXPECT_FALSE(r.ok);
+  EXPECT_EQ(r.broken_seq, 3);
+  EXPECT_EQ(r.rows, 2);
+  EXPECT_EQ(r.problem, "row 3 is missing");
+
+  run_sql(db, "DELETE FROM audit_log WHERE seq = 4");
+  EXPECT_EQ(must(verify_audit(db, {})).problem, "rows 3 to 4 are missing");
+  run_sql(db, "DELETE FROM audit_log WHERE seq = 1");
+  EXPECT_EQ(must(verify_audit(db, {})).problem, "row 1 is missing");
+}
+
+TEST_F(AuditLog, ARenumberedChainDoesNotLink) {
+  auto& db = village().db;
+  append_rows(db, 4);
+  // Row 3 removed and row 4 moved into its place with its own fields and hashes: its hash
+  // covers seq 4, so it no longer matches.
+  run_sql(db, "DELETE FROM audit_log WHERE seq = 3; UPDATE audit_log SET seq = 3 WHERE seq = 4");
+  const AuditReport r = must(verify_audit(db, {}));
+  EXPECT_FALSE(r.ok);
+  EXPECT_EQ(r.broken_seq, 3);
+  EXPECT_EQ(r.problem, "row 3 was edited: its hash does not match its fields");
+}
+
+TEST_F(AuditLog, ARowFromAnotherChainDoesNotLink) {
+  auto& db = village().db;
+  append_rows(db, 3);
+  // Row 2 replaced by a row that is consistent in itself (a row 2 of another log).
+  TestNode other(kVillage, city.clock_ms);
+  ASSERT_EQ(must(append_audit(other.db, entry(1, "elsewhere"))), 1);
+  ASSERT_EQ(must(append_audit(other.db, entry(2, "elsewhere"))), 2);
+  const AuditRow foreign = must(load_audit(other.db, 1, 1)).front();
+  run_sql(db, "DELETE FROM audit_log WHERE seq = 2");
+  auto ins =
+      must(db.prepare("INSERT INTO audit_log (seq, at, actor, action, target, outcome, "
+                      "address, prev_hash, hash) VALUES (2, ?, ?, ?, ?, ?, ?, ?, ?)"));
+  ins.bind(1, foreign.entry.at)
+      .bind(2, foreign.entry.actor)
+      .bind(3, foreign.entry.action)
+      .bind(4, foreign.entry.target)
+      .bind(5, foreign.entry.outcome)
+      .bind(6, foreign.entry.address)
+      .bind_blob(7, foreign.prev_hash)
+      .bind_blob(8, foreign.hash);
+  EXPECT_OK(ins.run());
+  const AuditReport r = must(verify_audit(db, {}));
+  EXPECT_FALSE(r.ok);
+  EXPECT_EQ(r.broken_seq, 2);
+  EXPECT_EQ(r.problem,
+            "row 2 does not link to row 1: a row there was replaced, or rows were removed and "
+            "renumbered");
+}
+
+TEST_F(AuditLog, AnchorIsAnEventToTheParentAndANoOpUntilTheHeadMoves) {
+  Hall& hall = village().hall;
+  auto& db = village().db;
+  // Nothing to anchor in an empty log.
+  EXPECT_FALSE(must(hall.anchor_audit()));
+  EXPECT_TRUE(must(hall.log().read_from(0, 100)).empty());
+
+  append_rows(db, 3);
+  EXPECT_TRUE(must(hall.anchor_audit()));
+  auto events = must(hall.log().read_from(0, 100));
+  ASSERT_EQ(events.size(), 1u);
+  const auto anchor_event = must(sync::decode_envelope(events[0].envelope));
+  EXPECT_EQ(anchor_event.origin(), code(kVillage));
+  EXPECT_EQ(anchor_event.body_type(), schema::Body::AUDIT_ANCHOR);
+  EXPECT_TRUE(anchor_event.body_known());
+  EXPECT_EQ(anchor_event.author(), "");
+  ASSERT_EQ(anchor_event.audience().size(), 1u);
+  EXPECT_EQ(anchor_event.audience()[0].kind, sync::AudienceEntry::Kind::kNode);
+  EXPECT_EQ(anchor_event.audience()[0].code, code(kTown));
+  const auto body = anchor_event.reader().getBody().getAuditAnchor();
+  const AuditHead head = must(audit_head(db));
+  EXPECT_EQ(body.getSeq(), 3u);
+  EXPECT_EQ(Bytes(body.getHash().begin(), body.getHash().end()), head.hash);
+
+  // The head has not moved: no second event.
+  EXPECT_FALSE(must(hall.anchor_audit()));
+  EXPECT_EQ(must(hall.log().read_from(0, 100)).size(), 1u);
+
+  append_rows(db, 2);
+  city.clock_ms += 60'000;
+  EXPECT_TRUE(must(hall.anchor_audit()));
+  const auto anchors = must(own_audit_anchors(db, village().region));
+  ASSERT_EQ(anchors.size(), 2u);
+  EXPECT_EQ(anchors[0].seq, 3);
+  EXPECT_EQ(anchors[0].event, 1);
+  EXPECT_EQ(anchors[1].seq, 5);
+  EXPECT_EQ(anchors[1].hash, must(audit_head(db)).hash);
+  EXPECT_EQ(anchors[1].at, city.clock_ms / 1000);
+
+  const AuditReport r = verify_own(village());
+  EXPECT_TRUE(r.ok) << r.problem;
+  EXPECT_EQ(r.rows, 5);
+  EXPECT_EQ(r.checked_anchors, 2);
+  EXPECT_EQ(r.newest_anchor.seq, 5);
+}
+
+TEST_F(AuditLog, TheCityAnchorsInItsOwnLog) {
+  auto& city_node = city[kCity];
+  append_rows(city_node.db, 1);
+  EXPECT_TRUE(must(city_node.hall.anchor_audit()));
+  const auto event =
+      must(sync::decode_envelope(must(city_node.hall.log().read_from(0, 100)).back().envelope));
+  ASSERT_EQ(event.audience().size(), 1u);
+  EXPECT_EQ(event.audience()[0].code, code(kCity));
+}
+
+TEST_F(AuditLog, AnUnenrolledNodeDoesNotAnchor) {
+  TestNode lone(kVillage, city.clock_ms);  // its key is certified nowhere
+  append_rows(lone.db, 1);
+  auto r = lone.hall.anchor_audit();
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), ErrorCode::kFailedPrecondition);
+  EXPECT_EQ(r.status().message(),
+            "this node is not enrolled yet: its audit log is anchored once it is");
+  EXPECT_TRUE(must(lone.hall.log().read_from(0, 100)).empty());
+}
+
+TEST_F(AuditLog, DeletingTheNewestRowsAfterAnAnchorIsDetected) {
+  auto& db = village().db;
+  append_rows(db, 4);
+  ASSERT_TRUE(must(village().hall.anchor_audit()));
+  run_sql(db, "DELETE FROM audit_log WHERE seq >= 3");
+  const AuditReport r = verify_own(village());
+  EXPECT_FALSE(r.ok);
+  EXPECT_EQ(r.rows, 2);
+  EXPECT_EQ(r.broken_seq, 3);
+  EXPECT_EQ(r.problem,
+            "rows after 2 were deleted: the anchor of 2026-03-02 09:00:00 CST names row 4");
+
+  run_sql(db, "DELETE FROM audit_log");
+  EXPECT_EQ(verify_own(village()).problem,
+            "every row was deleted: the anchor of 2026-03-02 09:00:00 CST names row 4");
+}
+
+TEST_F(AuditLog, RowsAfterTheNewestAnchorCanBeDeletedUnnoticedLocally) {
+  // The window the header admits: rows appended after the newest anchor and then deleted leave
+  // an intact chain behind.
+  auto& db = village().db;
+  append_rows(db, 2);
+  ASSERT_TRUE(must(village().hall.anchor_audit()));
+  append_rows(db, 2, 1'780'000'000);
+  run_sql(db, "DELETE FROM audit_log WHERE seq >= 3");
+  const AuditReport r = verify_own(village());
+  EXPECT_TRUE(r.ok);
+  EXPECT_EQ(r.rows, 2);
+}
+
+TEST_F(AuditLog, ARewrittenChainDiffersFromItsAnchor) {
+  auto& db = village().db;
+  append_rows(db, 5);
+  ASSERT_TRUE(must(village().hall.anchor_audit()));
+  // Rows 3..5 deleted and the chain continued with recomputed hashes: consistent in itself.
+  run_sql(db, "DELETE FROM audit_log WHERE seq >= 3");
+  append_rows(db, 3, 1'780'000'000);
+  ASSERT_TRUE(must(verify_audit(db, {})).ok);
+  const AuditReport r = verify_own(village());
+  EXPECT_FALSE(r.ok);
+  EXPECT_EQ(r.broken_seq, 5);
+  EXPECT_EQ(r.problem,
+            "row 5 differs from what the anchor of 2026-03-02 09:00:00 CST names: the rows up to "
+            "it were rewritten");
+}
+
+TEST_F(AuditLog, TheParentKeepsTheAnchorsOfItsSubtree) {
+  auto& db = village().db;
+  append_rows(db, 3);
+  ASSERT_TRUE(must(village().hall.anchor_audit()));
+  append_rows(db, 1);
+  city.clock_ms += 60'000;
+  ASSERT_TRUE(must(village().hall.anchor_audit()));
+  city.deliver(kVillage, kTown);
+
+  const auto at_town = must(received_audit_anchors(city[kTown].db, code(kVillage)));
+  ASSERT_EQ(at_town.size(), 2u);
+  EXPECT_EQ(at_town[1].seq, 4);
+  EXPECT_EQ(at_town[1].hash, must(audit_head(db)).hash);
+  EXPECT_EQ(at_town[1].event, 2);
+  EXPECT_EQ(audit_anchors_problem(at_town), "");
+  EXPECT_TRUE(must(received_audit_anchors(city[kTown].db, code(kTown))).empty());
+
+  // Someone at the village deletes the newest row and the anchor events from its own log: the
+  // village's own check cannot tell, the anchors the town holds can.
+  run_sql(db,
+          "DELETE FROM audit_log WHERE seq = 4; DELETE FROM audit_anchor; DELETE FROM event WHERE "
+          "body_type = 7");
+  EXPECT_TRUE(verify_own(village()).ok);
+  const AuditReport r = must(verify_audit(db, at_town));
+  EXPECT_FALSE(r.ok);
+  EXPECT_EQ(r.problem,
+            "rows after 3 were deleted: the anchor of 2026-03-02 09:01:00 CST names row 4");
+
+  // The anchors survive a rebuild of the town's projections.
+  EXPECT_OK(city[kTown].hall.rebuild());
+  EXPECT_EQ(must(received_audit_anchors(city[kTown].db, code(kVillage))).size(), 2u);
+}
+
+TEST_F(AuditLog, AnchorsThatGoBackAreAProblem) {
+  const Bytes h1(32, 1), h2(32, 2);
+  EXPECT_EQ(audit_anchors_problem({{5, h1, 100, 1}, {7, h2, 200, 2}}), "");
+  EXPECT_EQ(audit_anchors_problem({{5, h1, 100, 1}, {3, h2, 1'772'413'200, 2}}),
+            "the anchor of 2026-03-02 09:00:00 CST names row 3, after one that named row 5: "
+            "rows were deleted");
+  EXPECT_EQ(audit_anchors_problem({{5, h1, 100, 1}, {5, h2, 1'772'413'200, 2}}),
+            "the anchor of 2026-03-02 09:00:00 CST names row 5 with another hash than the one "
+            "before: rows were replaced");
+}
+
+TEST(AuditTime, IsChinaStandardTime) {
+  EXPECT_EQ(cst_time_text(0), "1970-01-01 08:00:00 CST");
+  EXPECT_EQ(cst_time_text(1'772'413'200), "2026-03-02 09:00:00 CST");
+}
+
+}  // namespace
+}  // namespace yimen::hall::testing

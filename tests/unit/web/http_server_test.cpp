@@ -1,0 +1,175 @@
+// The Beast server over real loopback sockets: limits, timeouts, keep-alive
+// and shutdown. The handler here is trivial; web_api_test covers the API.
+
+#include "web/http_server.h"
+
+#include <arpa/inet.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <string>
+#include <thread>
+
+namespace yimen::web {
+namespace {
+
+// A blocking loopback client with a receive timeout.
+class Client {
+ public:
+  explicit Client(std::uint16_t port) {
+    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    timeval tv{5, 0};
+    ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(port);
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    connected_ = ::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+  }
+  ~Client() { ::close(fd_); }
+  bool connected() const { return connected_; }
+  void send(const std::string& data) {
+    size_t off = 0;
+    while (off < data.size()) {
+      const auto n = ::send(fd_, data.data() + off, data.size() - off, MSG_NOSIGNAL);
+      if (n <= 0) return;
+      off += static_cast<size_t>(n);
+    }
+  }
+  // Reads until the peer closes or `until` appears (then a little more for the body).
+  std::string receive(const std::string& until = "") {
+    std::string out;
+    char buf[4096];
+    for (;;) {
+      const auto n = ::recv(fd_, buf, sizeof buf, 0);
+      if (n <= 0) break;
+      out.append(buf, static_cast<size_t>(n));
+      if (!until.empty() && out.find(until) != std::string::npos) break;
+    }
+    return out;
+  }
+  // True when the server closed the connection (recv returns 0).
+  bool closed_by_peer() {
+    char c;
+    return ::recv(fd_, &c, 1, 0) == 0;
+  }
+
+ private:
+  int fd_ = -1;
+  bool connected_ = false;
+};
+
+class HttpServerTest : public ::testing::Test {
+ protected:
+  void start(ServerOptions options = {}) {
+    options.address = "127.0.0.1";
+    options.port = 0;
+    auto s = HttpServer::start(options, [this](const HttpRequest& r) {
+      ++handled;
+      HttpResponse response;
+      response.content_type = "text/plain";
+      response.body = r.method + " " + r.path + " " + std::to_string(r.body.size()) + " " + r.peer;
+      if (r.path == "/slow") std::this_thread::sleep_for(std::chrono::milliseconds(300));
+      return response;
+    });
+    ASSERT_TRUE(s.ok()) << s.status().message();
+    server = std::move(*s);
+  }
+  std::unique_ptr<HttpServer> server;
+  std::atomic<int> handled{0};
+};
+
+TEST_F(HttpServerTest, AnswersAndKeepsTheConnectionAlive) {
+  start();
+  Client c(server->port());
+  ASSERT_TRUE(c.connected());
+  c.send("GET /a HTTP/1.1\r\nHost: x\r\n\r\n");
+  EXPECT_NE(c.receive("127.0.0.1").find("GET /a 0 127.0.0.1"), std::string::npos);
+  c.send("POST /b HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabc");
+  EXPECT_NE(c.receive("127.0.0.1").find("POST /b 3 127.0.0.1"), std::string::npos);
+  EXPECT_EQ(handled, 2);
+}
+
+TEST_F(HttpServerTest, RefusesOversizedBodiesAndHeaders) {
+  ServerOptions o;
+  o.body_limit = 100;
+  o.header_limit = 1024;
+  start(o);
+  {
+    Client c(server->port());
+    c.send("POST /x HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n" + std::string(1000, 'a'));
+    const std::string answer = c.receive();
+    EXPECT_EQ(answer.rfind("HTTP/1.1 413", 0), 0u) << answer;
+  }
+  {
+    Client c(server->port());
+    c.send("GET /x HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(4000, 'a') + "\r\n\r\n");
+    const std::string answer = c.receive();
+    EXPECT_EQ(answer.rfind("HTTP/1.1 431", 0), 0u) << answer;
+  }
+  {
+    Client c(server->port());
+    c.send("GARBAGE\r\n\r\n");
+    const std::string answer = c.receive();
+    EXPECT_EQ(answer.rfind("HTTP/1.1 400", 0), 0u) << answer;
+  }
+  {
+    Client c(server->port());
+    c.send("GET /../etc/passwd HTTP/1.1\r\nHost: x\r\n\r\n");
+    const std::string answer = c.receive();
+    EXPECT_EQ(answer.rfind("HTTP/1.1 400", 0), 0u) << answer;
+  }
+  EXPECT_EQ(handled, 0);
+}
+
+TEST_F(HttpServerTest, ClosesAConnectionThatSendsTooSlowly) {
+  ServerOptions o;
+  o.timeout = std::chrono::seconds(1);
+  start(o);
+  Client c(server->port());
+  c.send("GET /x HTTP/1.1\r\nHo");  // and nothing more
+  const auto started = std::chrono::steady_clock::now();
+  EXPECT_TRUE(c.closed_by_peer());
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(4));
+}
+
+TEST_F(HttpServerTest, StopFinishesTheRequestInHandAndClosesIdleConnections) {
+  start();
+  Client idle(server->port());
+  idle.send("GET /a HTTP/1.1\r\nHost: x\r\n\r\n");
+  idle.receive("127.0.0.1");
+  Client busy(server->port());
+  busy.send("GET /slow HTTP/1.1\r\nHost: x\r\n\r\n");
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));  // the handler is sleeping
+  const auto started = std::chrono::steady_clock::now();
+  server->stop();
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(3));
+  EXPECT_NE(busy.receive().find("GET /slow"), std::string::npos);
+  EXPECT_TRUE(idle.closed_by_peer());
+  Client late(server->port());
+  EXPECT_FALSE(late.connected());
+}
+
+TEST(HttpServerStart, RefusesABadAddressAndAPortInUse) {
+  ServerOptions o;
+  o.address = "not-an-address";
+  auto bad = HttpServer::start(o, [](const HttpRequest&) { return HttpResponse{}; });
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.status().code(), ErrorCode::kInvalidArgument);
+
+  ServerOptions first;
+  auto a = HttpServer::start(first, [](const HttpRequest&) { return HttpResponse{}; });
+  ASSERT_TRUE(a.ok());
+  ServerOptions second;
+  second.port = (*a)->port();
+  auto b = HttpServer::start(second, [](const HttpRequest&) { return HttpResponse{}; });
+  ASSERT_FALSE(b.ok());
+  EXPECT_EQ(b.status().code(), ErrorCode::kIOError);
+}
+
+}  // namespace
+}  // namespace yimen::web

@@ -1,0 +1,365 @@
+// /api/v1/cases: intake at the window, the staff's case lists and case pages,
+// handling and intake actions, and the one-time notification.
+
+#include "node/hall/hall_projection.h"
+#include "node/hall/one_time_notice.h"
+#include "web/api_support.h"
+
+namespace yimen::web {
+namespace {
+
+constexpr std::size_t kMaxMaterials = 100;
+
+const char* half_name(hall::CaseHalf half) {
+  return half == hall::CaseHalf::kIntake ? "intake" : "handling";
+}
+
+json::value date_or_null(const std::optional<hall::Date>& d) {
+  if (!d) return nullptr;
+  return json::value(d->to_string());
+}
+
+// What the list shows of a case.
+json::object case_summary_json(const hall::CaseFile& file, const std::string& item_name,
+                               const hall::CaseDeadline& deadline) {
+  return json::object{
+      {"case_no", file.case_no},
+      {"item_code", file.item_code},
+      {"item_name", item_name},
+      {"state", hall::case_state_name(file.state)},
+      {"state_label", hall::case_state_label_zh(file.state)},
+      {"applicant_name", file.applicant_name},
+      {"applicant_id_masked", hall::masked_id_number(file.applicant_id)},
+      {"intake_node", file.intake_node.str()},
+      {"handling_node", file.handling_node.str()},
+      {"submitted_on", file.submitted_on.to_string()},
+      {"due", date_or_null(deadline.due)},
+      {"card", deadline.card ? json::value(hall::card_name(*deadline.card)) : nullptr},
+      {"responsible_name", file.responsible_name},
+      {"channel", file.channel},
+  };
+}
+
+// The actions this node may take on the case now.
+json::array available_actions(const hall::CaseFile& file, const RegionCode& self) {
+  json::array out;
+  static constexpr hall::CaseAction kHandling[] = {
+      hall::CaseAction::kAccept,           hall::CaseAction::kRefuse,
+      hall::CaseAction::kRequestMaterials, hall::CaseAction::kAcceptSupplement,
+      hall::CaseAction::kStartNotice,      hall::CaseAction::kEndNotice,
+      hall::CaseAction::kApprove,          hall::CaseAction::kReject,
+      hall::CaseAction::kIssueResult,      hall::CaseAction::kClose,
+      hall::CaseAction::kWithdraw};
+  static constexpr hall::CaseAction kIntake[] = {
+      hall::CaseAction::kReturnIncomplete, hall::CaseAction::kSupplyMaterials,
+      hall::CaseAction::kRequestWithdrawal, hall::CaseAction::kDeliverResult};
+  if (file.handling_node == self) {
+    for (auto a : kHandling) {
+      if (hall::next_state(file.state, a).ok())
+        out.push_back(json::value(hall::case_action_name(a)));
+    }
+  }
+  if (file.intake_node == self) {
+    for (auto a : kIntake) {
+      if (hall::check_intake_action(file.state, a, file.returned).ok()) {
+        out.push_back(json::value(hall::case_action_name(a)));
+      }
+    }
+  }
+  return out;
+}
+
+struct Loaded {
+  hall::CaseFile file;
+  std::optional<hall::ServiceItem> item;
+  hall::CaseDeadline deadline;
+};
+
+// Loads a case with its item version and today's deadline; NotFound when absent.
+Result<Loaded> load(storage::Database& db, Call& call, const std::string& case_no,
+                    const hall::WorkingDayCalendar& calendar) {
+  YIMEN_ASSIGN_OR_RETURN(auto file, hall::load_case(db, case_no));
+  if (!file) return not_found("no case has this number here");
+  Loaded out{std::move(*file), std::nullopt, {}};
+  YIMEN_ASSIGN_OR_RETURN(out.item, hall::load_item(db, out.file.item_code, out.file.item_version));
+  out.deadline = hall::case_deadline(calendar, out.file, hall::cst_date(call.now),
+                                     call.backend().yellow_card_working_days());
+  return out;
+}
+
+Result<json::object> case_page_json(storage::Database& db, Call& call, const std::string& case_no) {
+  YIMEN_ASSIGN_OR_RETURN(auto calendar, hall::load_calendar(db));
+  YIMEN_ASSIGN_OR_RETURN(auto c, load(db, call, case_no, calendar));
+  json::object out = case_summary_json(c.file, c.item ? c.item->name : "", c.deadline);
+  out["applicant"] = json::object{{"id_number", c.file.applicant_id},
+                                  {"name", c.file.applicant_name},
+                                  {"phone", c.file.applicant_phone},
+                                  {"domicile", c.file.domicile.str()}};
+  out["item_version"] = c.file.item_version;
+  out["decision"] = c.file.decision;
+  out["result"] = c.file.result;
+  out["returned"] = c.file.returned;
+  out["withdrawal_requested"] = c.file.withdrawal_requested;
+  out["repeat_of"] = c.file.repeat_of;
+  out["committed_limit"] = time_limit_json(c.file.committed_limit);
+  out["accepted_on"] = date_or_null(c.file.accepted_on);
+  out["unknown_reason"] = c.deadline.unknown_reason;
+  YIMEN_ASSIGN_OR_RETURN(auto transitions, hall::load_transitions(db, case_no));
+  json::array history;
+  for (const auto& t : transitions) {
+    history.push_back(json::object{{"position", t.position},
+                                   {"half", half_name(t.half)},
+                                   {"action", hall::case_action_name(t.action)},
+                                   {"actor_name", t.actor_name},
+                                   {"actor_office", t.actor_office},
+                                   {"on", t.on.to_string()},
+                                   {"at", t.at},
+                                   {"note", t.note}});
+  }
+  out["history"] = std::move(history);
+  out["materials"] = c.item ? item_guide_json(*c.item)["materials"] : json::array();
+  out["actions"] = available_actions(c.file, call.backend().node_id());
+  return out;
+}
+
+HttpResponse case_page(Call& call, const std::string& case_no, int status) {
+  json::object page;
+  const Status s = call.backend().read([&](storage::Database& db) -> Status {
+    YIMEN_ASSIGN_OR_RETURN(page, case_page_json(db, call, case_no));
+    return {};
+  });
+  if (!s.ok()) return status_response(s);
+  return json_response(page, status);
+}
+
+// --- request bodies ---
+
+Result<std::vector<hall::SuppliedMaterial>> parse_supplied(const json::object& body) {
+  std::vector<hall::SuppliedMaterial> out;
+  YIMEN_ASSIGN_OR_RETURN(const json::array* list, optional_array(body, "materials", "materials"));
+  if (list == nullptr) return out;
+  if (list->size() > kMaxMaterials) return invalid_argument("materials: too many entries");
+  for (size_t i = 0; i < list->size(); ++i) {
+    const std::string where = "materials[" + std::to_string(i) + "]";
+    if (!(*list)[i].is_object()) return invalid_argument(where + ": expected an object");
+    const auto& m = (*list)[i].get_object();
+    YIMEN_ASSIGN_OR_RETURN(auto index,
+                           optional_integer(m, "material", where + ".material", 0, 999));
+    if (!index) return invalid_argument(where + ".material: required");
+    YIMEN_ASSIGN_OR_RETURN(auto how, optional_string(m, "how", where + ".how", 20));
+    YIMEN_ASSIGN_OR_RETURN(auto note, optional_string(m, "note", where + ".note", 1000));
+    out.push_back(
+        {static_cast<int>(*index), how.value_or("paper"), note.value_or(""), std::nullopt});
+  }
+  return out;
+}
+
+Result<std::vector<hall::MaterialFinding>> parse_findings(const json::object& body) {
+  std::vector<hall::MaterialFinding> out;
+  YIMEN_ASSIGN_OR_RETURN(const json::array* list, optional_array(body, "findings", "findings"));
+  if (list == nullptr) return out;
+  if (list->size() > kMaxMaterials) return invalid_argument("findings: too many entries");
+  for (size_t i = 0; i < list->size(); ++i) {
+    const std::string where = "findings[" + std::to_string(i) + "]";
+    if (!(*list)[i].is_object()) return invalid_argument(where + ": expected an object");
+    const auto& f = (*list)[i].get_object();
+    YIMEN_ASSIGN_OR_RETURN(auto index,
+                           optional_integer(f, "material", where + ".material", 0, 999));
+    if (!index) return invalid_argument(where + ".material: required");
+    YIMEN_ASSIGN_OR_RETURN(auto problem_name,
+                           optional_string(f, "problem", where + ".problem", 40));
+    const auto problem = hall::parse_material_problem(problem_name.value_or("missing"));
+    if (!problem) {
+      return invalid_argument(where +
+                              ".problem: missing, incomplete, wrong_copies or needs_original");
+    }
+    YIMEN_ASSIGN_OR_RETURN(auto note, optional_string(f, "note", where + ".note", 1000));
+    YIMEN_ASSIGN_OR_RETURN(
+        auto copies, optional_integer(f, "copies_received", where + ".copies_received", 0, 20));
+    out.push_back({static_cast<size_t>(*index), *problem, note.value_or(""),
+                   static_cast<int>(copies.value_or(0))});
+  }
+  return out;
+}
+
+Result<hall::Application> parse_application(const json::object& body, const RegionCode& self) {
+  hall::Application app;
+  YIMEN_ASSIGN_OR_RETURN(app.item_code, required_string(body, "item_code", "item_code", 64));
+  YIMEN_ASSIGN_OR_RETURN(const json::object* applicant,
+                         optional_object(body, "applicant", "applicant"));
+  if (applicant == nullptr) return invalid_argument("applicant: required");
+  YIMEN_ASSIGN_OR_RETURN(app.applicant.id_number,
+                         required_string(*applicant, "id_number", "applicant.id_number", 18));
+  YIMEN_ASSIGN_OR_RETURN(app.applicant.name,
+                         required_string(*applicant, "name", "applicant.name", 100));
+  YIMEN_ASSIGN_OR_RETURN(app.applicant.phone,
+                         required_string(*applicant, "phone", "applicant.phone", 20));
+  YIMEN_ASSIGN_OR_RETURN(auto domicile,
+                         optional_string(*applicant, "domicile", "applicant.domicile", 12));
+  app.applicant.domicile = domicile.value_or(self.str());
+  YIMEN_ASSIGN_OR_RETURN(auto channel, optional_string(body, "channel", "channel", 20));
+  app.channel = channel.value_or("window");
+  YIMEN_ASSIGN_OR_RETURN(app.materials, parse_supplied(body));
+  return app;
+}
+
+// --- handlers ---
+
+HttpResponse submit_case(Call& call) {
+  auto body = body_object(call);
+  if (!body.ok()) return status_response(body.status());
+  auto app = parse_application(*body, call.backend().node_id());
+  if (!app.ok()) return status_response(app.status());
+  if (call.backend().recovering()) {
+    return error_response(503, "unavailable", "the node is recovering from a backup");
+  }
+  std::optional<hall::SubmittedCase> submitted;
+  const Status s = call.backend().write([&](hall::Hall& hall, storage::Database& db) -> Status {
+    YIMEN_ASSIGN_OR_RETURN(auto result, hall.submit(call.actor(), *app));
+    submitted = std::move(result);
+    return audit(db, call, "case.submit", submitted->case_no, "ok");
+  });
+  if (!s.ok()) return status_response(s);
+  return json_response(json::object{{"case_no", submitted->case_no},
+                                    {"query_code", submitted->query_code},
+                                    {"handling_node", submitted->handling_node.str()},
+                                    {"repeat_of", submitted->repeat_of}},
+                       201);
+}
+
+HttpResponse list_cases(Call& call) {
+  std::optional<hall::CaseState> state;
+  if (auto name = call.request.query_value("state"); name && !name->empty()) {
+    state = hall::parse_case_state(*name);
+    if (!state) return error_response(400, "bad_request", "state: unknown case state");
+  }
+  std::optional<hall::Card> card;
+  if (auto name = call.request.query_value("card"); name && !name->empty()) {
+    if (*name == "green") card = hall::Card::kGreen;
+    if (*name == "yellow") card = hall::Card::kYellow;
+    if (*name == "red") card = hall::Card::kRed;
+    if (!card) return error_response(400, "bad_request", "card: green, yellow or red");
+  }
+  json::array cases;
+  std::int64_t counts[3] = {0, 0, 0};
+  const Status s = call.backend().read([&](storage::Database& db) -> Status {
+    YIMEN_ASSIGN_OR_RETURN(auto calendar, hall::load_calendar(db));
+    YIMEN_ASSIGN_OR_RETURN(auto numbers, hall::case_numbers(db, call.backend().node_id(), state));
+    // Newest first (case numbers sort by date and sequence).
+    std::map<std::pair<std::string, int>, std::string> item_names;
+    for (auto it = numbers.rbegin(); it != numbers.rend(); ++it) {
+      YIMEN_ASSIGN_OR_RETURN(auto c, load(db, call, *it, calendar));
+      if (c.deadline.card) ++counts[static_cast<int>(*c.deadline.card)];
+      if (card && c.deadline.card != card) continue;
+      if (cases.size() >= kMaxListedCases) continue;
+      cases.push_back(case_summary_json(c.file, c.item ? c.item->name : "", c.deadline));
+    }
+    return {};
+  });
+  if (!s.ok()) return status_response(s);
+  return json_response(json::object{
+      {"cases", std::move(cases)},
+      {"cards", json::object{{"green", counts[0]}, {"yellow", counts[1]}, {"red", counts[2]}}}});
+}
+
+HttpResponse show_case(Call& call) { return case_page(call, call.params.at("no"), 200); }
+
+HttpResponse act_on_case(Call& call) {
+  const std::string& case_no = call.params.at("no");
+  auto body = body_object(call);
+  if (!body.ok()) return status_response(body.status());
+  auto action_name = required_string(*body, "action", "action", 40);
+  if (!action_name.ok()) return status_response(action_name.status());
+  const auto action = hall::parse_case_action(*action_name);
+  if (!action || *action == hall::CaseAction::kSubmit) {
+    return error_response(400, "bad_request", "action: unknown action");
+  }
+  hall::CaseCommand command;
+  command.action = *action;
+  auto note = optional_string(*body, "note", "note", 2000);
+  if (!note.ok()) return status_response(note.status());
+  command.note = note->value_or("");
+  auto findings = parse_findings(*body);
+  if (!findings.ok()) return status_response(findings.status());
+  command.findings = std::move(*findings);
+  auto supplied = parse_supplied(*body);
+  if (!supplied.ok()) return status_response(supplied.status());
+  command.supplied = std::move(*supplied);
+  if (call.backend().recovering()) {
+    return error_response(503, "unavailable", "the node is recovering from a backup");
+  }
+  const Status s = call.backend().write([&](hall::Hall& hall, storage::Database& db) -> Status {
+    YIMEN_TRY(hall.act(call.actor(), case_no, command));
+    return audit(db, call, std::string("case.act.") + *action_name, case_no, "ok");
+  });
+  if (!s.ok()) return status_response(s);
+  return case_page(call, case_no, 200);
+}
+
+json::object notice_json(const hall::OneTimeNotice& n) {
+  json::array lines;
+  for (const auto& l : n.lines) {
+    json::array mistakes(l.common_mistakes.begin(), l.common_mistakes.end());
+    lines.push_back(json::object{{"material_name", l.material_name},
+                                 {"form", hall::material_form_name(l.form)},
+                                 {"form_label", hall::material_form_label_zh(l.form)},
+                                 {"copies_required", l.copies_required},
+                                 {"problem", hall::material_problem_name(l.problem)},
+                                 {"problem_label", hall::material_problem_label_zh(l.problem)},
+                                 {"note", l.note},
+                                 {"copies_received", l.copies_received},
+                                 {"commitment_allowed", l.commitment_allowed},
+                                 {"common_mistakes", std::move(mistakes)},
+                                 {"sample_text", l.sample_text}});
+  }
+  return json::object{{"title", n.title},
+                      {"case_number", n.case_number},
+                      {"applicant_name", n.applicant_name},
+                      {"item_name", n.item_name},
+                      {"item_code", n.item_code},
+                      {"item_version", n.item_version},
+                      {"date", n.date.to_string()},
+                      {"accepting_unit", n.accepting_unit},
+                      {"lines", std::move(lines)},
+                      {"consultation_phone", n.consultation_phone},
+                      {"office_address", n.office_address},
+                      {"office_hours", n.office_hours},
+                      {"closing", n.closing},
+                      {"text", hall::render_text(n)}};
+}
+
+HttpResponse one_time_notice(Call& call) {
+  const std::string& case_no = call.params.at("no");
+  auto body = body_object(call);
+  if (!body.ok()) return status_response(body.status());
+  auto findings = parse_findings(*body);
+  if (!findings.ok()) return status_response(findings.status());
+  json::object out;
+  const Status s = call.backend().read([&](storage::Database& db) -> Status {
+    YIMEN_ASSIGN_OR_RETURN(auto file, hall::load_case(db, case_no));
+    if (!file) return not_found("no case has this number here");
+    YIMEN_ASSIGN_OR_RETURN(auto item, hall::load_item(db, file->item_code, file->item_version));
+    if (!item) return not_found("the case's item version is not held here");
+    YIMEN_ASSIGN_OR_RETURN(auto notice,
+                           hall::make_one_time_notice(*item, case_no, file->applicant_name,
+                                                      hall::cst_date(call.now), *findings));
+    out = notice_json(notice);
+    return {};
+  });
+  if (!s.ok()) return status_response(s);
+  return json_response(out);
+}
+
+}  // namespace
+
+void add_case_routes(std::vector<Route>& routes) {
+  using hall::Role;
+  routes.push_back({"POST", "/api/v1/cases", roles({Role::kClerk, Role::kAdmin}), submit_case});
+  routes.push_back({"GET", "/api/v1/cases", staff(), list_cases});
+  routes.push_back({"GET", "/api/v1/cases/{no}", staff(), show_case});
+  routes.push_back({"POST", "/api/v1/cases/{no}/actions",
+                    roles({Role::kClerk, Role::kOfficer, Role::kAdmin}), act_on_case});
+  routes.push_back({"POST", "/api/v1/cases/{no}/notice", staff(), one_time_notice});
+}
+
+}  // namespace yimen::web

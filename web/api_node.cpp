@@ -1,0 +1,123 @@
+// /api/v1/node, /api/v1/sync and /api/v1/users: what this node is, the sync
+// status of its subtree, and its accounts.
+
+#include "node/hall/hall_projection.h"
+#include "sync/link_store.h"
+#include "web/api_support.h"
+
+namespace yimen::web {
+namespace {
+
+// A report older than this is stale: the node or a link on the way is down
+// (the same threshold as `yimen status`).
+constexpr std::int64_t kStaleAfterMs = 30'000;
+
+HttpResponse node_info(Call& call) {
+  const auto& id = call.backend().node_id();
+  const auto parent = id.parent();
+  return json_response(json::object{
+      {"id", id.str()},
+      {"name", call.backend().node_name()},
+      {"level", region_level_name(id.level())},
+      {"parent", parent ? json::value(parent->str()) : nullptr},
+      {"version", YIMEN_VERSION},
+      {"today", hall::cst_date(call.now).to_string()},
+      {"recovering", call.backend().recovering()},
+  });
+}
+
+HttpResponse sync_status(Call& call) {
+  json::array nodes;
+  const Status s = call.backend().read([&](storage::Database& db) -> Status {
+    YIMEN_ASSIGN_OR_RETURN(auto rows, sync::load_status(db));
+    const std::int64_t now_ms = call.now * 1000;
+    const std::string self = call.backend().node_id().str();
+    for (const auto& row : rows) {
+      const auto& st = row.status;
+      auto code = RegionCode::parse(st.node);
+      const bool is_self = st.node == self;
+      const std::int64_t last = is_self ? row.received_ms : st.last_contact_ms;
+      nodes.push_back(json::object{
+          {"id", st.node},
+          {"name", is_self ? call.backend().node_name() : std::string()},
+          {"level", code.ok() ? region_level_name(code->level()) : ""},
+          {"self", is_self},
+          {"link", is_self ? "self" : (st.link_up ? "up" : (last > 0 ? "down" : "never"))},
+          {"last_contact", last > 0 ? json::value(last / 1000) : nullptr},
+          {"reported_at", st.reported_at_ms / 1000},
+          {"backlog", st.backlog},
+          {"quarantined", st.quarantined},
+          {"refused", st.refused},
+          {"pending", st.pending},
+          {"forks", st.forks},
+          {"clock_offset_ms", st.clock_offset_ms},
+          {"software", st.software},
+          {"stale", !is_self && now_ms - row.received_ms > kStaleAfterMs},
+      });
+    }
+    return {};
+  });
+  if (!s.ok()) return status_response(s);
+  return json_response(json::object{{"nodes", std::move(nodes)}});
+}
+
+json::object user_json(const hall::User& u) {
+  return json::object{{"login", u.login},
+                      {"name", u.display_name},
+                      {"role", hall::role_name(u.role)},
+                      {"department", u.department},
+                      {"office_phone", u.office_phone},
+                      {"active", u.active},
+                      {"created_at", u.created_at}};
+}
+
+HttpResponse list_users(Call& call) {
+  json::array users;
+  const Status s = call.backend().read([&](storage::Database& db) -> Status {
+    YIMEN_ASSIGN_OR_RETURN(auto list, hall::UserDirectory(db).list());
+    for (const auto& u : list) users.push_back(user_json(u));
+    return {};
+  });
+  if (!s.ok()) return status_response(s);
+  return json_response(json::object{{"users", std::move(users)}});
+}
+
+HttpResponse add_user(Call& call) {
+  auto body = body_object(call);
+  if (!body.ok()) return status_response(body.status());
+  hall::NewUser user;
+  const Status parsed = [&]() -> Status {
+    YIMEN_ASSIGN_OR_RETURN(user.login, required_string(*body, "login", "login", 64));
+    YIMEN_ASSIGN_OR_RETURN(user.display_name, required_string(*body, "name", "name", 200));
+    YIMEN_ASSIGN_OR_RETURN(auto role, required_string(*body, "role", "role", 20));
+    YIMEN_ASSIGN_OR_RETURN(user.role, hall::parse_role(role));
+    YIMEN_ASSIGN_OR_RETURN(auto department,
+                           optional_string(*body, "department", "department", 200));
+    user.department = department.value_or("");
+    YIMEN_ASSIGN_OR_RETURN(auto phone, optional_string(*body, "office_phone", "office_phone", 40));
+    user.office_phone = phone.value_or("");
+    return {};
+  }();
+  if (!parsed.ok()) return status_response(parsed);
+  auto password = required_string(*body, "password", "password", hall::kMaxPasswordBytes);
+  if (!password.ok()) return status_response(password.status());
+  hall::User added;
+  const Status s = call.backend().write([&](hall::Hall&, storage::Database& db) -> Status {
+    YIMEN_ASSIGN_OR_RETURN(added, hall::UserDirectory(db).add(user, *password, call.now));
+    return audit(db, call, "user.add", added.login, "ok");
+  });
+  if (!s.ok()) return status_response(s);
+  return json_response(user_json(added), 201);
+}
+
+}  // namespace
+
+void add_node_routes(std::vector<Route>& routes) {
+  using hall::Role;
+  routes.push_back({"GET", "/api/v1/node", anyone(), node_info});
+  routes.push_back({"GET", "/api/v1/sync", roles({Role::kSupervisor, Role::kAdmin}), sync_status});
+  routes.push_back({"GET", "/api/v1/users", roles({Role::kAdmin}), list_users});
+  routes.push_back({"POST", "/api/v1/users", roles({Role::kAdmin}), add_user});
+}
+
+}  // namespace yimen::web

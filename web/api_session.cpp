@@ -1,0 +1,116 @@
+// /api/v1/session: every visitor's session (anonymous until a login), log in
+// and log out. Logins are limited per account and per address, and every
+// attempt is audited.
+
+#include "web/api_support.h"
+
+namespace yimen::web {
+namespace {
+
+constexpr const char* kSessionCookie = "yimen_session";
+
+std::string session_cookie(const Call& call, const std::string& token, bool clear) {
+  std::string c = std::string(kSessionCookie) + "=" + token + "; Path=/; HttpOnly; SameSite=Strict";
+  if (call.state.options.tls) c += "; Secure";
+  if (clear) c += "; Max-Age=0";
+  return c;
+}
+
+json::value user_json(const std::optional<hall::User>& user) {
+  if (!user) return nullptr;
+  return json::object{{"login", user->login},
+                      {"name", user->display_name},
+                      {"role", hall::role_name(user->role)},
+                      {"department", user->department},
+                      {"office_phone", user->office_phone}};
+}
+
+HttpResponse session_answer(const Call& call, const Session& session, bool set_cookie) {
+  HttpResponse r =
+      json_response(json::object{{"user", user_json(session.user)}, {"csrf", session.csrf}});
+  if (set_cookie) r.add_header("Set-Cookie", session_cookie(call, session.token, false));
+  return r;
+}
+
+HttpResponse get_session(Call& call) {
+  if (call.session) return session_answer(call, *call.session, false);
+  return session_answer(call, call.state.sessions.create_anonymous(call.now), true);
+}
+
+HttpResponse rate_limited(std::int64_t seconds, const std::string& message) {
+  HttpResponse r = error_response(429, "rate_limited", message);
+  r.add_header("Retry-After", std::to_string(std::max<std::int64_t>(seconds, 1)));
+  return r;
+}
+
+HttpResponse log_in(Call& call) {
+  auto body = body_object(call);
+  if (!body.ok()) return status_response(body.status());
+  auto login = required_string(*body, "login", "login", 64);
+  if (!login.ok()) return status_response(login.status());
+  auto password = required_string(*body, "password", "password", hall::kMaxPasswordBytes);
+  if (!password.ok()) return status_response(password.status());
+
+  // Limits are keyed by the normalised login, so "Clerk" and "clerk" count together.
+  const auto normalised = hall::normalise_login(*login);
+  const std::string account_key = normalised.ok() ? *normalised : std::string("?");
+  const std::string address_key = call.request.peer;
+  auto& backend = call.backend();
+  const auto blocked = std::max(call.state.login_by_account.blocked_for(account_key, call.now),
+                                call.state.login_by_address.blocked_for(address_key, call.now));
+  if (blocked > 0) {
+    // Audited too, so an attack shows in the log — once per account and address a
+    // minute, so refused attempts cannot make the node fsync at the attacker's pace.
+    const std::string noted = account_key + '\x1f' + address_key;
+    if (call.state.refusals_noted.blocked_for(noted, call.now) == 0) {
+      call.state.refusals_noted.record_failure(noted, call.now);
+      audit_or_warn(call, "login", account_key, "rate_limited");
+    }
+    return rate_limited(blocked, "too many failed logins; try again later");
+  }
+
+  std::optional<hall::User> user;
+  Status outcome = backend.read([&](storage::Database& db) -> Status {
+    hall::UserDirectory users(db);
+    YIMEN_ASSIGN_OR_RETURN(auto u, users.authenticate(*login, *password));
+    user = std::move(u);
+    return {};
+  });
+  const bool ok = outcome.ok();
+  const Status audited = backend.write([&](hall::Hall&, storage::Database& db) {
+    return audit(
+        db, call, "login", account_key,
+        ok ? "ok" : (outcome.code() == ErrorCode::kPermissionDenied ? "wrong_password" : "error"));
+  });
+  if (!ok && outcome.code() != ErrorCode::kPermissionDenied) return status_response(outcome);
+  if (!audited.ok() && audited.code() != ErrorCode::kFailedPrecondition) {
+    return status_response(audited);  // no login that could not be audited
+  }
+  if (!ok) {
+    call.state.login_by_account.record_failure(account_key, call.now);
+    call.state.login_by_address.record_failure(address_key, call.now);
+    return error_response(401, "unauthenticated", outcome.message());
+  }
+  call.state.login_by_account.clear(account_key);
+  const Session session = call.state.sessions.log_in(
+      call.session ? call.session->token : std::string(), *user, call.now);
+  return session_answer(call, session, true);
+}
+
+HttpResponse log_out(Call& call) {
+  call.state.sessions.end(call.session->token);
+  audit_or_warn(call, "logout", call.user().login, "ok");
+  HttpResponse r = json_response(json::object{{"user", nullptr}});
+  r.add_header("Set-Cookie", session_cookie(call, "", true));
+  return r;
+}
+
+}  // namespace
+
+void add_session_routes(std::vector<Route>& routes) {
+  routes.push_back({"GET", "/api/v1/session", anyone(), get_session});
+  routes.push_back({"POST", "/api/v1/session", anyone(), log_in});
+  routes.push_back({"DELETE", "/api/v1/session", staff(), log_out});
+}
+
+}  // namespace yimen::web

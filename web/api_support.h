@@ -1,0 +1,127 @@
+#pragma once
+
+// What the API handlers share (private to web/): the per-request Call, the
+// route table entry, error responses and the mapping of Status to HTTP.
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "node/hall/catalogue_index.h"
+#include "node/hall/users.h"
+#include "web/failure_limiter.h"
+#include "web/json.h"
+#include "web/metrics.h"
+#include "web/session_store.h"
+#include "web/web_api.h"
+
+namespace yimen::web {
+
+// Limits of the API.
+inline constexpr int kLoginFailuresPerMinute = 5;
+inline constexpr int kTrackFailuresPerCase = 5;
+inline constexpr int kTrackFailuresPerAddress = 20;
+inline constexpr std::int64_t kTrackWindowSeconds = 10 * 60;
+inline constexpr std::size_t kMaxListedCases = 500;
+
+// The newest catalogue, searchable, and the list answers already rendered,
+// kept until the catalogue changes (every handler checks the generation).
+struct CatalogueCache {
+  std::mutex mutex;
+  std::string generation;  // "" until loaded
+  std::shared_ptr<const hall::CatalogueIndex> index;
+  std::map<std::string, std::shared_ptr<const std::string>> answers;  // by query key
+};
+
+struct WebApi::State {
+  State(HallBackend& b, WebOptions o)
+      : backend(b),
+        options(o),
+        login_by_account(kLoginFailuresPerMinute, 60),
+        login_by_address(kLoginFailuresPerMinute, 60),
+        track_by_case(kTrackFailuresPerCase, kTrackWindowSeconds),
+        track_by_address(kTrackFailuresPerAddress, kTrackWindowSeconds),
+        refusals_noted(1, 60) {}
+  HallBackend& backend;
+  WebOptions options;
+  SessionStore sessions;
+  FailureLimiter login_by_account;
+  FailureLimiter login_by_address;
+  FailureLimiter track_by_case;
+  FailureLimiter track_by_address;
+  FailureLimiter refusals_noted;  // one audit row a minute per refused login key
+  RequestMetrics metrics;
+  CatalogueCache catalogue;
+};
+
+// One request as a handler sees it.
+struct Call {
+  const HttpRequest& request;
+  WebApi::State& state;
+  std::optional<Session> session;             // nullopt: the visitor sent no live session
+  std::map<std::string, std::string> params;  // from the route pattern: "{no}" -> "…"
+  std::int64_t now = 0;                       // Unix seconds
+
+  HallBackend& backend() const { return state.backend; }
+  // The logged-in user; handlers of staff routes may rely on it.
+  const hall::User& user() const { return *session->user; }
+  hall::Actor actor() const {
+    const auto& u = user();
+    return hall::Actor{u.login, u.display_name, u.department, u.office_phone};
+  }
+};
+
+using Handler = HttpResponse (*)(Call&);
+
+// Who may call a route: anyone, or a logged-in user with one of the roles.
+struct Access {
+  bool anyone = false;
+  std::vector<hall::Role> roles;  // empty with anyone=false: any logged-in user
+};
+inline Access anyone() { return {true, {}}; }
+inline Access staff() { return {false, {}}; }
+inline Access roles(std::initializer_list<hall::Role> r) { return {false, r}; }
+
+struct Route {
+  std::string method;
+  std::string pattern;  // "/api/v1/cases/{no}/actions"
+  Access access;
+  Handler handler;
+};
+
+// Route tables of each resource (api_*.cpp).
+void add_node_routes(std::vector<Route>& routes);
+void add_catalogue_routes(std::vector<Route>& routes);
+void add_session_routes(std::vector<Route>& routes);
+void add_case_routes(std::vector<Route>& routes);
+void add_track_routes(std::vector<Route>& routes);
+
+// --- responses ---
+HttpResponse json_response(const json::value& body, int status = 200);
+HttpResponse error_response(int status, const std::string& code, const std::string& message);
+// A Status as an error response: InvalidArgument 400, NotFound 404,
+// PermissionDenied 403, AlreadyExists/FailedPrecondition 409, others 500
+// (logged without the message's details reaching the client).
+HttpResponse status_response(const Status& status);
+
+// The request body as a JSON object, or the 400/415 to answer.
+Result<json::object> body_object(const Call& call);
+
+// A service item as the API shows it: the list entry, or the whole guide.
+json::object item_summary_json(const hall::ServiceItem& item);
+json::object item_guide_json(const hall::ServiceItem& item);
+json::object time_limit_json(const hall::TimeLimit& limit);
+
+// Appends an audit entry for this call in the caller's open transaction.
+Status audit(storage::Database& db, const Call& call, const std::string& action,
+             const std::string& target, const std::string& outcome);
+// Appends an audit entry in a write of its own; a failure (the node is
+// recovering, the disk is full) is logged as a warning, not answered.
+void audit_or_warn(Call& call, const std::string& action, const std::string& target,
+                   const std::string& outcome);
+
+}  // namespace yimen::web

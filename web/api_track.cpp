@@ -1,0 +1,122 @@
+// /api/v1/track: a resident follows a case with its number and query code.
+// The code is a secret: it comes in the body, never in a URL, and failed
+// lookups are limited per case number and per address.
+
+#include <array>
+
+#include "crypto/crypto.h"
+#include "node/hall/hall_projection.h"
+#include "web/api_support.h"
+
+namespace yimen::web {
+namespace {
+
+// What the applicant is told the case is waiting for.
+const char* step_of(hall::CaseState state) {
+  switch (state) {
+    case hall::CaseState::kSubmitted:
+      return "awaiting_acceptance";
+    case hall::CaseState::kAccepted:
+      return "under_review";
+    case hall::CaseState::kAwaitingMaterials:
+      return "awaiting_your_materials";
+    case hall::CaseState::kInNotice:
+      return "public_notice";
+    case hall::CaseState::kApproved:
+    case hall::CaseState::kRejected:
+      return "awaiting_result";
+    case hall::CaseState::kRefused:
+    case hall::CaseState::kResultIssued:
+    case hall::CaseState::kWithdrawn:
+    case hall::CaseState::kClosed:
+      return "finished";
+  }
+  return "finished";
+}
+
+// A hash at the query codes' cost of a random secret nobody knows, so that an
+// unknown case number costs what a wrong code costs.
+const std::string& unknown_case_hash() {
+  static const std::string hash = [] {
+    std::array<std::uint8_t, 16> secret{};
+    crypto::random_fill(secret);
+    auto h = crypto::hash_secret_code(crypto::to_hex(secret));
+    return h.ok() ? *h : std::string();
+  }();
+  return hash;
+}
+
+HttpResponse track(Call& call) {
+  auto body = body_object(call);
+  if (!body.ok()) return status_response(body.status());
+  auto case_no = required_string(*body, "case_no", "case_no", hall::kMaxCaseNumberBytes);
+  if (!case_no.ok()) return status_response(case_no.status());
+  auto code = required_string(*body, "code", "code", 16);
+  if (!code.ok()) return status_response(code.status());
+
+  const std::string address = call.request.peer;
+  const auto blocked = std::max(call.state.track_by_case.blocked_for(*case_no, call.now),
+                                call.state.track_by_address.blocked_for(address, call.now));
+  if (blocked > 0) {
+    HttpResponse r = error_response(429, "rate_limited", "too many failed lookups; try later");
+    r.add_header("Retry-After", std::to_string(blocked));
+    return r;
+  }
+
+  json::object out;
+  bool found = false;
+  const Status s = call.backend().read([&](storage::Database& db) -> Status {
+    YIMEN_ASSIGN_OR_RETURN(auto file, hall::load_case(db, *case_no));
+    // A wrong number costs the same Argon2id verification as a wrong code.
+    const std::string hash = file ? file->query_code_hash : unknown_case_hash();
+    if (!crypto::verify_password(hash, *code) || !file) return {};
+    found = true;
+    YIMEN_ASSIGN_OR_RETURN(auto item, hall::load_item(db, file->item_code, file->item_version));
+    YIMEN_ASSIGN_OR_RETURN(auto calendar, hall::load_calendar(db));
+    const auto deadline = hall::case_deadline(calendar, *file, hall::cst_date(call.now),
+                                              call.backend().yellow_card_working_days());
+    YIMEN_ASSIGN_OR_RETURN(auto transitions, hall::load_transitions(db, *case_no));
+    json::array history;
+    const hall::CaseTransition* handler = nullptr;
+    for (const auto& t : transitions) {
+      history.push_back(json::object{{"action", hall::case_action_name(t.action)},
+                                     {"on", t.on.to_string()},
+                                     {"actor_office", t.actor_office}});
+      if (t.half == hall::CaseHalf::kHandling || handler == nullptr) handler = &t;
+    }
+    out = json::object{
+        {"case_no", file->case_no},
+        {"item_name", item ? item->name : ""},
+        {"state", hall::case_state_name(file->state)},
+        {"state_label", hall::case_state_label_zh(file->state)},
+        {"step", step_of(file->state)},
+        {"handler", handler == nullptr
+                        ? json::value(nullptr)
+                        : json::value(json::object{{"name", handler->actor_name},
+                                                   {"office", handler->actor_office},
+                                                   {"phone", handler->actor_phone}})},
+        {"submitted_on", file->submitted_on.to_string()},
+        {"due", deadline.due ? json::value(deadline.due->to_string()) : nullptr},
+        {"card", deadline.card ? json::value(hall::card_name(*deadline.card)) : nullptr},
+        {"decision", file->decision},
+        {"result", file->result},
+        {"history", std::move(history)},
+    };
+    return {};
+  });
+  if (!s.ok()) return status_response(s);
+  if (!found) {
+    call.state.track_by_case.record_failure(*case_no, call.now);
+    call.state.track_by_address.record_failure(address, call.now);
+    return error_response(404, "not_found", "no case has this number and query code");
+  }
+  return json_response(out);
+}
+
+}  // namespace
+
+void add_track_routes(std::vector<Route>& routes) {
+  routes.push_back({"POST", "/api/v1/track", anyone(), track});
+}
+
+}  // namespace yimen::web

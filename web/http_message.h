@@ -1,0 +1,73 @@
+#pragma once
+
+// HTTP requests and responses as plain values (STYLE.md section 7): the server
+// (http_server.cpp, the one translation unit that includes Beast) turns bytes
+// into an HttpRequest and an HttpResponse back into bytes; everything between
+// is a pure function that tests drive without sockets.
+
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace yimen::web {
+
+struct HttpRequest {
+  std::string method;                        // "GET", "POST", ... as sent
+  std::string path;                          // percent-decoded path, without the query
+  std::map<std::string, std::string> query;  // decoded; a repeated key keeps its last value
+  // Header fields with lower-case names; a repeated field keeps its last value.
+  std::map<std::string, std::string> headers;
+  std::string body;
+  std::string peer;  // the client's address, "127.0.0.1"
+  bool tls = false;  // whether the connection is TLS (cookies get Secure)
+
+  // The header's value, or empty.
+  std::string header(const std::string& lower_case_name) const {
+    auto it = headers.find(lower_case_name);
+    return it == headers.end() ? std::string() : it->second;
+  }
+  std::optional<std::string> query_value(const std::string& key) const {
+    auto it = query.find(key);
+    if (it == query.end()) return std::nullopt;
+    return it->second;
+  }
+};
+
+struct HttpResponse {
+  int status = 200;
+  std::string content_type = "application/json; charset=utf-8";
+  std::vector<std::pair<std::string, std::string>> headers;  // besides Content-Type
+  std::string body;
+
+  void add_header(std::string name, std::string value) {
+    headers.emplace_back(std::move(name), std::move(value));
+  }
+  // The first header of that name (exact case), or empty.
+  std::string header(std::string_view name) const {
+    for (const auto& [n, v] : headers) {
+      if (n == name) return v;
+    }
+    return {};
+  }
+};
+
+// Splits a request target ("/a%20b?x=1&y=%E4%B8%AD") into a decoded path and
+// query. Returns nullopt for a target that is not origin-form, has a bad
+// percent escape, or decodes to a path with a NUL or "..".
+struct Target {
+  std::string path;
+  std::map<std::string, std::string> query;
+};
+std::optional<Target> parse_target(std::string_view target);
+
+// Percent-decodes `text` ('+' as a space when `plus_is_space`); nullopt for a
+// malformed escape.
+std::optional<std::string> percent_decode(std::string_view text, bool plus_is_space);
+
+// The value of cookie `name` in a Cookie header, or empty.
+std::string cookie_value(std::string_view cookie_header, std::string_view name);
+
+}  // namespace yimen::web

@@ -1,0 +1,352 @@
+#include "web/http_server.h"
+
+#include <mutex>
+#include <set>
+#include <thread>
+#include <vector>
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+
+#include "common/log.h"
+
+namespace yimen::web {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+using error_code = boost::system::error_code;
+
+// Live connections, so that stop() can close the idle ones.
+class ConnectionSet {
+ public:
+  void add(const std::shared_ptr<void>& c, std::function<void()> close) {
+    std::lock_guard lock(mutex_);
+    if (stopping_) {
+      close();
+      return;
+    }
+    closers_[c.get()] = std::move(close);
+  }
+  void remove(const void* c) {
+    std::lock_guard lock(mutex_);
+    closers_.erase(c);
+  }
+  void close_all() {
+    std::vector<std::function<void()>> closers;
+    {
+      std::lock_guard lock(mutex_);
+      stopping_ = true;
+      for (auto& [_, close] : closers_) closers.push_back(close);
+    }
+    for (auto& close : closers) close();
+  }
+
+ private:
+  std::mutex mutex_;
+  bool stopping_ = false;
+  std::map<const void*, std::function<void()>> closers_;
+};
+
+HttpRequest to_request(const http::request<http::string_body>& req, const std::string& peer,
+                       bool tls, const Target& target) {
+  HttpRequest out;
+  out.method = std::string(req.method_string());
+  out.path = target.path;
+  out.query = target.query;
+  for (const auto& field : req) {
+    std::string name(field.name_string());
+    for (auto& ch : name) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    out.headers[name] = std::string(field.value());
+  }
+  out.body = req.body();
+  out.peer = peer;
+  out.tls = tls;
+  return out;
+}
+
+http::response<http::string_body> to_beast(HttpResponse response, unsigned version, bool keep_alive,
+                                           bool head) {
+  http::response<http::string_body> res{static_cast<http::status>(response.status), version};
+  res.set(http::field::content_type, response.content_type);
+  for (auto& [name, value] : response.headers) res.insert(name, value);
+  res.keep_alive(keep_alive);
+  if (head) {
+    res.content_length(response.body.size());
+  } else {
+    res.body() = std::move(response.body);
+    res.prepare_payload();
+  }
+  return res;
+}
+
+HttpResponse plain_error(int status, const char* code, const char* message) {
+  HttpResponse r;
+  r.status = status;
+  r.body = std::string("{\"error\":{\"code\":\"") + code + "\",\"message\":\"" + message + "\"}}";
+  return r;
+}
+
+// One connection: read a request with a fresh parser, answer it, repeat.
+// Every handler runs on the connection's strand.
+template <class Stream>
+class Connection : public std::enable_shared_from_this<Connection<Stream>> {
+ public:
+  Connection(Stream stream, std::string peer, const ServerOptions& options,
+             const HttpServer::Handler& handler, ConnectionSet& connections)
+      : stream_(std::move(stream)),
+        peer_(std::move(peer)),
+        options_(options),
+        handler_(handler),
+        connections_(connections) {}
+
+  ~Connection() { connections_.remove(this); }
+
+  void run() {
+    auto self = this->shared_from_this();
+    connections_.add(self, [weak = std::weak_ptr<Connection>(self)] {
+      if (auto c = weak.lock()) {
+        asio::post(c->stream_.get_executor(), [c] { c->stop(); });
+      }
+    });
+    asio::dispatch(stream_.get_executor(), [self] { self->start(); });
+  }
+
+ private:
+  static constexpr bool kTls = !std::is_same_v<Stream, beast::tcp_stream>;
+
+  beast::tcp_stream& lowest() { return beast::get_lowest_layer(stream_); }
+
+  void start() {
+    if constexpr (kTls) {
+      lowest().expires_after(options_.timeout);
+      stream_.async_handshake(asio::ssl::stream_base::server,
+                              [self = this->shared_from_this()](error_code ec) {
+                                if (ec) return;  // a failed handshake just ends the connection
+                                self->read();
+                              });
+    } else {
+      read();
+    }
+  }
+
+  // On server shutdown: an idle connection closes now, a busy one after its answer.
+  void stop() {
+    closing_ = true;
+    if (reading_) close();
+  }
+
+  void read() {
+    if (closing_) return close();
+    reading_ = true;
+    parser_.emplace();
+    parser_->header_limit(static_cast<std::uint32_t>(options_.header_limit));
+    parser_->body_limit(options_.body_limit);
+    lowest().expires_after(options_.timeout);
+    http::async_read(
+        stream_, buffer_, *parser_,
+        [self = this->shared_from_this()](error_code ec, std::size_t) { self->on_read(ec); });
+  }
+
+  void on_read(error_code ec) {
+    reading_ = false;
+    if (ec == http::error::end_of_stream || ec == beast::error::timeout ||
+        ec == asio::error::operation_aborted || closing_) {
+      return close();
+    }
+    if (ec == http::error::body_limit) {
+      return reply_and_close(plain_error(413, "too_large", "the request body is too large"));
+    }
+    if (ec == http::error::header_limit) {
+      return reply_and_close(plain_error(431, "bad_request", "the request headers are too large"));
+    }
+    if (ec) return reply_and_close(plain_error(400, "bad_request", "malformed HTTP request"));
+
+    auto req = parser_->release();
+    const auto target = parse_target(req.target());
+    HttpResponse response = target ? handler_(to_request(req, peer_, kTls, *target))
+                                   : plain_error(400, "bad_request", "malformed request target");
+    const bool keep_alive = req.keep_alive() && target.has_value();
+    write(
+        to_beast(std::move(response), req.version(), keep_alive, req.method() == http::verb::head));
+  }
+
+  void write(http::response<http::string_body> res) {
+    auto message = std::make_shared<http::response<http::string_body>>(std::move(res));
+    lowest().expires_after(options_.timeout);
+    http::async_write(stream_, *message,
+                      [self = this->shared_from_this(), message](error_code ec, std::size_t) {
+                        if (ec || !message->keep_alive() || self->closing_) return self->close();
+                        self->read();
+                      });
+  }
+
+  void reply_and_close(HttpResponse response) {
+    write(to_beast(std::move(response), 11, false, false));
+  }
+
+  void close() {
+    if (closed_) return;
+    closed_ = true;
+    closing_ = true;
+    error_code ignored;
+    if constexpr (kTls) {
+      lowest().expires_after(std::chrono::seconds(2));
+      stream_.async_shutdown([self = this->shared_from_this()](error_code) {
+        error_code e;
+        self->lowest().socket().close(e);
+      });
+    } else {
+      lowest().socket().shutdown(tcp::socket::shutdown_send, ignored);
+      lowest().socket().close(ignored);
+    }
+  }
+
+  Stream stream_;
+  std::string peer_;
+  const ServerOptions& options_;
+  const HttpServer::Handler& handler_;
+  ConnectionSet& connections_;
+  beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  bool reading_ = false;  // waiting for a request: nothing is lost by closing
+  bool closing_ = false;
+  bool closed_ = false;
+};
+
+}  // namespace
+
+struct HttpServer::Impl {
+  Impl(const ServerOptions& o, Handler h)
+      : options(o), handler(std::move(h)), ioc(o.threads), acceptor(asio::make_strand(ioc)) {}
+
+  void accept() {
+    acceptor.async_accept(asio::make_strand(ioc), [this](error_code ec, tcp::socket socket) {
+      if (ec == asio::error::operation_aborted || !acceptor.is_open()) return;
+      if (!ec) {
+        error_code e;
+        const auto endpoint = socket.remote_endpoint(e);
+        const std::string peer = e ? std::string("?") : endpoint.address().to_string();
+        if (tls_context) {
+          std::make_shared<Connection<beast::ssl_stream<beast::tcp_stream>>>(
+              beast::ssl_stream<beast::tcp_stream>(beast::tcp_stream(std::move(socket)),
+                                                   *tls_context),
+              peer, options, handler, connections)
+              ->run();
+        } else {
+          std::make_shared<Connection<beast::tcp_stream>>(beast::tcp_stream(std::move(socket)),
+                                                          peer, options, handler, connections)
+              ->run();
+        }
+      } else {
+        log::warn("web", "accept failed: " + ec.message());
+      }
+      accept();
+    });
+  }
+
+  ServerOptions options;
+  Handler handler;
+  asio::io_context ioc;
+  std::optional<asio::ssl::context> tls_context;
+  tcp::acceptor acceptor;
+  ConnectionSet connections;
+  std::vector<std::thread> threads;
+  std::uint16_t port = 0;
+  bool stopped = false;
+};
+
+HttpServer::HttpServer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+HttpServer::~HttpServer() { stop(); }
+
+std::uint16_t HttpServer::port() const { return impl_->port; }
+
+Result<std::unique_ptr<HttpServer>> HttpServer::start(const ServerOptions& options,
+                                                      Handler handler) {
+  if (options.threads < 1 || options.threads > 64) {
+    return invalid_argument("web threads must be 1 to 64");
+  }
+  error_code ec;
+  const auto address = asio::ip::make_address(options.address, ec);
+  if (ec)
+    return invalid_argument("web listen address " + options.address + " is not an IP address");
+  auto impl = std::make_unique<Impl>(options, std::move(handler));
+  if (options.tls) {
+    impl->tls_context.emplace(asio::ssl::context::tls_server);
+    auto& ctx = *impl->tls_context;
+    ctx.set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
+                    asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 |
+                    asio::ssl::context::no_tlsv1_1 | asio::ssl::context::single_dh_use);
+    ctx.use_certificate_chain_file(options.tls->certificate.string(), ec);
+    if (ec) {
+      return invalid_argument("web TLS certificate " + options.tls->certificate.string() + ": " +
+                              ec.message());
+    }
+    ctx.use_private_key_file(options.tls->private_key.string(), asio::ssl::context::pem, ec);
+    if (ec) {
+      return invalid_argument("web TLS key " + options.tls->private_key.string() + ": " +
+                              ec.message());
+    }
+  }
+  const tcp::endpoint endpoint(address, options.port);
+  auto& acceptor = impl->acceptor;
+  if (acceptor.open(endpoint.protocol(), ec); ec) return io_error("web: " + ec.message());
+  if (acceptor.set_option(asio::socket_base::reuse_address(true), ec); ec) {
+    return io_error("web: " + ec.message());
+  }
+  if (acceptor.bind(endpoint, ec); ec) {
+    return io_error("web: cannot listen on " + options.address + ":" +
+                    std::to_string(options.port) + ": " + ec.message());
+  }
+  if (acceptor.listen(asio::socket_base::max_listen_connections, ec); ec) {
+    return io_error("web: " + ec.message());
+  }
+  impl->port = acceptor.local_endpoint().port();
+  impl->accept();
+  for (int i = 0; i < options.threads; ++i) {
+    impl->threads.emplace_back([ioc = &impl->ioc] {
+      for (;;) {
+        try {
+          ioc->run();
+          return;
+        } catch (const std::exception& e) {
+          // A handler threw past WebApi's own guard: log it and keep serving.
+          log::error("web", std::string("server thread: ") + e.what());
+        }
+      }
+    });
+  }
+  return std::unique_ptr<HttpServer>(new HttpServer(std::move(impl)));
+}
+
+void HttpServer::stop() {
+  if (!impl_ || impl_->stopped) return;
+  impl_->stopped = true;
+  asio::post(impl_->acceptor.get_executor(), [impl = impl_.get()] {
+    error_code ignored;
+    impl->acceptor.close(ignored);
+  });
+  impl_->connections.close_all();
+  // Connections finish the request they are handling, then end; the threads
+  // return when nothing is left. A stuck peer cannot hold shutdown past this.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  std::thread watchdog([impl = impl_.get(), deadline] {
+    while (std::chrono::steady_clock::now() < deadline) {
+      if (impl->ioc.stopped()) return;
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    impl->ioc.stop();
+  });
+  for (auto& t : impl_->threads) t.join();
+  impl_->ioc.stop();
+  watchdog.join();
+}
+
+}  // namespace yimen::web

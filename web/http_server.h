@@ -1,0 +1,68 @@
+#pragma once
+
+// The web server (DESIGN.md sections 7 and 9): Boost.Beast over one
+// io_context with a small fixed number of threads, one strand per
+// connection. Every request gets a fresh parser with header and body limits
+// and a read timeout; a connection answers one request at a time (at most one
+// response queued), so a client cannot pile up work. Optional TLS from a
+// certificate and key in PEM files. This is the one translation unit that
+// includes Beast; everything it calls is a pure handler (web_api.h).
+//
+// Thread-safe: start() and stop() from one owning thread; the handler runs on
+// the server's threads, concurrently for different connections.
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "common/status.h"
+#include "web/http_message.h"
+
+namespace yimen::web {
+
+struct TlsFiles {
+  std::filesystem::path certificate;  // PEM chain, leaf first
+  std::filesystem::path private_key;  // PEM
+};
+
+struct ServerOptions {
+  std::string address = "127.0.0.1";  // an IPv4 or IPv6 literal
+  std::uint16_t port = 0;             // 0: any free port (see HttpServer::port())
+  int threads = 2;
+  std::size_t header_limit = 16 * 1024;
+  std::size_t body_limit = 1024 * 1024;
+  // A request must arrive whole, and a response be taken, within this time;
+  // an idle keep-alive connection is closed after it too.
+  std::chrono::seconds timeout{30};
+  std::optional<TlsFiles> tls;
+};
+
+class HttpServer {
+ public:
+  using Handler = std::function<HttpResponse(const HttpRequest&)>;
+
+  // Binds and starts serving. InvalidArgument for a bad address or unreadable
+  // TLS files, IOError when the port cannot be bound.
+  static Result<std::unique_ptr<HttpServer>> start(const ServerOptions& options, Handler handler);
+  ~HttpServer();  // stops
+  HttpServer(const HttpServer&) = delete;
+  HttpServer& operator=(const HttpServer&) = delete;
+
+  // The bound port.
+  std::uint16_t port() const;
+
+  // Stops accepting, lets requests being handled finish and closes every
+  // connection; returns when the threads have ended (at most a few seconds).
+  void stop();
+
+ private:
+  struct Impl;
+  explicit HttpServer(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace yimen::web

@@ -1,0 +1,57 @@
+#include "web/metrics.h"
+
+#include <cstdio>
+
+namespace yimen::web {
+
+std::string prometheus_label(const std::string& value) {
+  std::string out;
+  for (char c : value) {
+    if (c == '\\' || c == '"') {
+      out.push_back('\\');
+      out.push_back(c);
+    } else if (c == '\n') {
+      out += "\\n";
+    } else {
+      out.push_back(c);
+    }
+  }
+  return out;
+}
+
+void RequestMetrics::record(const std::string& route, int status, double seconds) {
+  std::lock_guard lock(mutex_);
+  ++requests_[{route, status}];
+  ++count_;
+  sum_ += seconds;
+  for (size_t i = 0; i < kBuckets.size(); ++i) {
+    if (seconds <= kBuckets[i]) ++bucket_counts_[i];
+  }
+}
+
+std::string RequestMetrics::render() const {
+  std::lock_guard lock(mutex_);
+  std::string out;
+  out += "# HELP yimen_http_requests_total HTTP requests by route and status.\n";
+  out += "# TYPE yimen_http_requests_total counter\n";
+  for (const auto& [key, n] : requests_) {
+    out += "yimen_http_requests_total{route=\"" + prometheus_label(key.first) + "\",status=\"" +
+           std::to_string(key.second) + "\"} " + std::to_string(n) + "\n";
+  }
+  out += "# HELP yimen_http_request_seconds Time to answer an HTTP request.\n";
+  out += "# TYPE yimen_http_request_seconds histogram\n";
+  char le[32];
+  for (size_t i = 0; i < kBuckets.size(); ++i) {
+    std::snprintf(le, sizeof le, "%g", kBuckets[i]);
+    out += std::string("yimen_http_request_seconds_bucket{le=\"") + le + "\"} " +
+           std::to_string(bucket_counts_[i]) + "\n";
+  }
+  out += "yimen_http_request_seconds_bucket{le=\"+Inf\"} " + std::to_string(count_) + "\n";
+  char sum[64];
+  std::snprintf(sum, sizeof sum, "%.6f", sum_);
+  out += std::string("yimen_http_request_seconds_sum ") + sum + "\n";
+  out += "yimen_http_request_seconds_count " + std::to_string(count_) + "\n";
+  return out;
+}
+
+}  // namespace yimen::web

@@ -1,0 +1,294 @@
+// Yimen web hall: shared helpers (ES2017, no modules). Everything hangs off
+// the global Y: translation, DOM building, the API client, the alert region
+// and the ID-number check. The views (public.js, staff.js) and the router
+// (app.js) are loaded after this file.
+'use strict';
+
+var Y = window.Y || {};
+window.Y = Y;
+
+Y.state = {
+  lang: 'zh',
+  session: null, // {user, csrf}
+  node: null, // GET /api/v1/node
+};
+
+// ---- translation -------------------------------------------------------
+
+// The UI string for `key` in the current language, with {name} replaced from
+// `vars`. A missing key shows itself, so a gap is visible rather than blank.
+Y.t = function (key, vars) {
+  var dict = Y.I18N[Y.state.lang] || Y.I18N.zh;
+  var s = dict[key];
+  if (s === undefined) s = Y.I18N.zh[key];
+  if (s === undefined) return key;
+  if (vars) {
+    s = s.replace(/\{(\w+)\}/g, function (m, name) {
+      return vars[name] === undefined || vars[name] === null ? '' : String(vars[name]);
+    });
+  }
+  return s;
+};
+
+// A domain label: the API's Chinese label in Chinese; in English the
+// dictionary's word for the ASCII name (`kind` is e.g. "state", "theme").
+Y.label = function (kind, name, zhLabel) {
+  if (name === undefined || name === null || name === '') return zhLabel || '';
+  var key = kind + '.' + name;
+  if (Y.state.lang === 'zh') {
+    if (zhLabel) return zhLabel;
+    return Y.I18N.zh[key] !== undefined ? Y.I18N.zh[key] : name;
+  }
+  var en = Y.I18N.en[key];
+  return en !== undefined ? en : zhLabel || name;
+};
+
+Y.setLang = function (lang) {
+  Y.state.lang = lang === 'en' ? 'en' : 'zh';
+  try {
+    localStorage.setItem('yimen.lang', Y.state.lang);
+  } catch (e) {
+    /* private mode: the choice lasts for this page only */
+  }
+  document.documentElement.lang = Y.state.lang === 'en' ? 'en' : 'zh-CN';
+};
+
+Y.loadLang = function () {
+  var lang = 'zh';
+  try {
+    lang = localStorage.getItem('yimen.lang') || 'zh';
+  } catch (e) {
+    lang = 'zh';
+  }
+  Y.setLang(lang);
+};
+
+// A limit {days, kind} as text: "20 个工作日" / "20 working days".
+Y.limitText = function (limit) {
+  if (!limit) return Y.t('none');
+  if (limit.days === 0) return Y.t('limit.same_day');
+  return Y.t('limit.' + (limit.kind === 'calendar' ? 'calendar' : 'working'), { n: limit.days });
+};
+
+// An instant (Unix seconds) relative to now: "3 分钟前" / "3 min ago".
+Y.relativeTime = function (seconds) {
+  if (seconds === null || seconds === undefined) return Y.t('never');
+  var diff = Math.round(Date.now() / 1000 - seconds);
+  if (diff < 0) diff = 0;
+  if (diff < 60) return Y.t('ago.seconds', { n: diff });
+  if (diff < 3600) return Y.t('ago.minutes', { n: Math.floor(diff / 60) });
+  if (diff < 86400) return Y.t('ago.hours', { n: Math.floor(diff / 3600) });
+  return Y.t('ago.days', { n: Math.floor(diff / 86400) });
+};
+
+Y.absoluteTime = function (seconds) {
+  if (seconds === null || seconds === undefined) return '';
+  var d = new Date(seconds * 1000);
+  function two(n) {
+    return n < 10 ? '0' + n : String(n);
+  }
+  return d.getFullYear() + '-' + two(d.getMonth() + 1) + '-' + two(d.getDate()) + ' ' +
+    two(d.getHours()) + ':' + two(d.getMinutes()) + ':' + two(d.getSeconds());
+};
+
+// ---- DOM ---------------------------------------------------------------
+
+// h('div', {class: 'x', 'data-test': 'y', onclick: fn}, [child, 'text'])
+// builds an element. Attributes whose name starts with "on" and whose value
+// is a function become listeners; `text` sets the text; false/null/undefined
+// attributes and children are skipped. Never sets style (the CSP forbids it).
+Y.h = function (tag, attrs, children) {
+  var el = document.createElement(tag);
+  Y.applyAttrs(el, attrs);
+  Y.append(el, children);
+  return el;
+};
+
+var SVG_NS = 'http://www.w3.org/2000/svg';
+Y.svg = function (tag, attrs, children) {
+  var el = document.createElementNS(SVG_NS, tag);
+  Y.applyAttrs(el, attrs);
+  Y.append(el, children);
+  return el;
+};
+
+Y.applyAttrs = function (el, attrs) {
+  if (!attrs) return;
+  Object.keys(attrs).forEach(function (name) {
+    var v = attrs[name];
+    if (v === undefined || v === null || v === false) return;
+    if (name.slice(0, 2) === 'on' && typeof v === 'function') {
+      el.addEventListener(name.slice(2), v);
+    } else if (name === 'text') {
+      el.textContent = String(v);
+    } else if (name === 'value' && 'value' in el) {
+      el.value = v;
+    } else if (name === 'checked' || name === 'disabled' || name === 'selected') {
+      el[name] = !!v;
+      if (v) el.setAttribute(name, '');
+    } else {
+      el.setAttribute(name, v === true ? '' : String(v));
+    }
+  });
+};
+
+Y.append = function (el, children) {
+  if (children === undefined || children === null || children === false) return;
+  if (!Array.isArray(children)) children = [children];
+  children.forEach(function (c) {
+    if (c === undefined || c === null || c === false) return;
+    if (Array.isArray(c)) {
+      Y.append(el, c);
+    } else if (typeof c === 'string' || typeof c === 'number') {
+      el.appendChild(document.createTextNode(String(c)));
+    } else {
+      el.appendChild(c);
+    }
+  });
+};
+
+Y.clear = function (el) {
+  while (el.firstChild) el.removeChild(el.firstChild);
+  return el;
+};
+
+Y.$ = function (sel, root) {
+  return (root || document).querySelector(sel);
+};
+
+// A labelled form field: <label>text <input ...></label>.
+Y.field = function (labelText, control, extra) {
+  return Y.h('label', { class: 'field' }, [Y.h('span', { class: 'field-label', text: labelText }), control, extra]);
+};
+
+// A definition row for detail pages.
+Y.row = function (term, value, attrs) {
+  var a = attrs || {};
+  var dt = Y.h('dt', { text: term });
+  if (a.unverified) {
+    dt.appendChild(Y.h('span', { class: 'unverified', 'data-test': 'unverified', title: Y.t('unverified.title'), text: Y.t('unverified') }));
+  }
+  return [dt, Y.h('dd', { 'data-field': a.field }, value === '' || value === null || value === undefined ? Y.t('none') : value)];
+};
+
+// A deadline card badge: colour class and a word, never colour alone.
+Y.cardBadge = function (card, due) {
+  if (!card) return Y.h('span', { class: 'badge badge-none', text: due ? Y.t('due', { date: due }) : Y.t('card.none') });
+  var text = Y.t('card.' + card) + (due ? ' · ' + Y.t('due', { date: due }) : '');
+  return Y.h('span', { class: 'badge badge-' + card, 'data-test': 'card-badge', 'data-card': card, text: text });
+};
+
+Y.stateBadge = function (state, label) {
+  return Y.h('span', { class: 'state state-' + state, 'data-test': 'state', 'data-state': state, text: Y.label('state', state, label) });
+};
+
+// ---- alerts ------------------------------------------------------------
+
+// Shows `message` in the page's alert region (role="alert"); kind is
+// "error" (default) or "ok".
+Y.alert = function (message, kind) {
+  var box = document.getElementById('alert');
+  if (!box) return;
+  Y.clear(box);
+  if (!message) {
+    box.className = 'alert hidden';
+    return;
+  }
+  box.className = 'alert alert-' + (kind || 'error');
+  box.appendChild(Y.h('span', { 'data-test': 'alert-text', text: message }));
+  box.appendChild(Y.h('button', { type: 'button', class: 'link alert-close', 'aria-label': Y.t('close'), text: '×', onclick: function () { Y.alert(''); } }));
+  if (box.scrollIntoView && kind !== 'ok') box.scrollIntoView({ block: 'nearest' });
+};
+
+Y.showError = function (err) {
+  Y.alert(err && err.message ? err.message : String(err), 'error');
+};
+
+// ---- API ---------------------------------------------------------------
+
+// Calls /api/v1 + path. Resolves with the parsed JSON body; rejects with an
+// Error carrying status, code and the API's error.message.
+Y.api = async function (method, path, body) {
+  var headers = { Accept: 'application/json' };
+  var opts = { method: method, credentials: 'same-origin', headers: headers };
+  if (body !== undefined) {
+    headers['Content-Type'] = 'application/json';
+    opts.body = JSON.stringify(body);
+  }
+  if (method !== 'GET' && method !== 'HEAD' && Y.state.session) {
+    headers['X-CSRF-Token'] = Y.state.session.csrf;
+  }
+  var res;
+  try {
+    res = await fetch('/api/v1' + path, opts);
+  } catch (e) {
+    var netErr = new Error(Y.t('error.network'));
+    netErr.status = 0;
+    netErr.code = 'network';
+    throw netErr;
+  }
+  var text = await res.text();
+  var data = null;
+  try {
+    data = text ? JSON.parse(text) : null;
+  } catch (e) {
+    data = null;
+  }
+  if (!res.ok) {
+    var e2 = data && data.error ? data.error : {};
+    var err = new Error(e2.message || res.status + ' ' + res.statusText);
+    err.status = res.status;
+    err.code = e2.code || 'http_' + res.status;
+    if (res.status === 401 && path !== '/session') {
+      // The session ended (logged out elsewhere, expired): forget the user.
+      Y.refreshSession().then(Y.renderChrome);
+    }
+    throw err;
+  }
+  return data;
+};
+
+Y.refreshSession = async function () {
+  Y.state.session = await Y.api('GET', '/session');
+  return Y.state.session;
+};
+
+Y.user = function () {
+  return Y.state.session && Y.state.session.user ? Y.state.session.user : null;
+};
+
+Y.role = function () {
+  var u = Y.user();
+  return u ? u.role : 'public';
+};
+
+Y.hasRole = function (roles) {
+  return roles.indexOf(Y.role()) >= 0;
+};
+
+// ---- identity ----------------------------------------------------------
+
+// Checks an 18-character resident ID number (GB 11643): 17 digits and the
+// check character. Returns {valid, reason, expected}.
+Y.checkId = function (raw) {
+  var s = String(raw || '').trim().toUpperCase();
+  if (s.length === 0) return { valid: false, reason: 'empty' };
+  if (!/^[0-9]*[0-9X]?$/.test(s) || s.slice(0, 17).indexOf('X') >= 0) return { valid: false, reason: 'chars' };
+  if (s.length < 18) return { valid: false, reason: 'short', n: s.length };
+  if (s.length > 18) return { valid: false, reason: 'long', n: s.length };
+  var weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+  var sum = 0;
+  for (var i = 0; i < 17; i++) sum += (s.charCodeAt(i) - 48) * weights[i];
+  var expected = '10X98765432'.charAt(sum % 11);
+  if (s.charAt(17) !== expected) return { valid: false, reason: 'checksum', expected: expected };
+  var y = +s.slice(6, 10), m = +s.slice(10, 12), d = +s.slice(12, 14);
+  var date = new Date(Date.UTC(y, m - 1, d));
+  if (y < 1900 || date.getUTCFullYear() !== y || date.getUTCMonth() !== m - 1 || date.getUTCDate() !== d) {
+    return { valid: false, reason: 'birth' };
+  }
+  return { valid: true };
+};
+
+Y.printPage = function () {
+  window.print();
+};

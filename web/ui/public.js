@@ -1,0 +1,333 @@
+// Yimen web hall: the public pages — the catalogue, the service guide with
+// its flowchart, and case tracking.
+'use strict';
+
+Y.views = Y.views || {};
+
+// ---- catalogue ---------------------------------------------------------
+
+function catalogueQuery(params) {
+  var parts = [];
+  ['q', 'theme', 'target'].forEach(function (k) {
+    if (params[k]) parts.push(k + '=' + encodeURIComponent(params[k]));
+  });
+  return parts.length ? '?' + parts.join('&') : '';
+}
+
+// The search form and the list of items; `onPick(item)` (optional) turns
+// each entry into a choice button instead of a link (the intake wizard).
+Y.catalogueBrowser = function (params, onPick, onSearch) {
+  var wrap = Y.h('div', { class: 'catalogue' });
+  var q = Y.h('input', { type: 'search', name: 'q', 'data-test': 'catalogue-q', value: params.q || '', placeholder: Y.t('catalogue.q_placeholder') });
+  var theme = Y.h('select', { name: 'theme', 'data-test': 'catalogue-theme' }, [Y.h('option', { value: '', text: Y.t('catalogue.all_themes') })]);
+  var target = Y.h('select', { name: 'target', 'data-test': 'catalogue-target' }, [
+    Y.h('option', { value: '', text: Y.t('catalogue.all_targets') }),
+    Y.h('option', { value: 'natural_person', text: Y.label('target', 'natural_person') }),
+    Y.h('option', { value: 'legal_person', text: Y.label('target', 'legal_person') }),
+  ]);
+  target.value = params.target || '';
+  var form = Y.h('form', { class: 'search', role: 'search', 'data-test': 'catalogue-form' }, [
+    Y.field(Y.t('catalogue.q'), q),
+    Y.field(Y.t('catalogue.theme'), theme),
+    Y.field(Y.t('catalogue.target'), target),
+    Y.h('button', { type: 'submit', class: 'primary', 'data-test': 'catalogue-search', text: Y.t('search') }),
+  ]);
+  var list = Y.h('div', { class: 'item-list', 'data-test': 'item-list', 'aria-live': 'polite' });
+  wrap.appendChild(form);
+  wrap.appendChild(list);
+
+  async function load(p) {
+    Y.clear(list).appendChild(Y.h('p', { class: 'muted', text: Y.t('loading') }));
+    var data;
+    try {
+      data = await Y.api('GET', '/catalogue' + catalogueQuery(p));
+    } catch (e) {
+      Y.clear(list);
+      Y.showError(e);
+      return;
+    }
+    if (theme.options.length === 1) {
+      (data.themes || []).forEach(function (th) {
+        theme.appendChild(Y.h('option', { value: th.name, text: Y.label('theme', th.name, th.label) }));
+      });
+    }
+    theme.value = p.theme || '';
+    Y.clear(list);
+    var items = data.items || [];
+    list.appendChild(Y.h('p', { class: 'muted', 'data-test': 'item-count', text: Y.t('catalogue.count', { n: items.length }) }));
+    items.forEach(function (it) {
+      list.appendChild(itemCard(it, onPick));
+    });
+  }
+
+  form.addEventListener('submit', function (ev) {
+    ev.preventDefault();
+    var p = { q: q.value.trim(), theme: theme.value, target: target.value };
+    if (onSearch) onSearch(p);
+    load(p);
+  });
+  load(params);
+  return wrap;
+};
+
+function itemFlags(it) {
+  var flags = [];
+  if (it.online_capable) flags.push(Y.h('span', { class: 'flag', text: Y.t('item.online_capable') }));
+  if (it.same_city_handling) flags.push(Y.h('span', { class: 'flag', text: Y.t('item.same_city') }));
+  if (it.on_the_spot) flags.push(Y.h('span', { class: 'flag', text: Y.t('item.on_the_spot') }));
+  if (it.visits_required !== undefined) flags.push(Y.h('span', { class: 'flag', text: Y.t('item.visits', { n: it.visits_required }) }));
+  return flags;
+}
+
+function itemCard(it, onPick) {
+  var title = onPick
+    ? Y.h('h3', { text: it.name })
+    : Y.h('h3', {}, Y.h('a', { href: '#/item/' + encodeURIComponent(it.code), 'data-test': 'item-link', 'data-code': it.code, text: it.name }));
+  return Y.h('article', { class: 'card item', 'data-test': 'item', 'data-code': it.code }, [
+    title,
+    Y.h('p', { class: 'meta' }, [
+      Y.h('span', { class: 'code', text: it.code }), ' · ',
+      Y.label('type', it.type, it.type_label), ' · ',
+      Y.label('theme', it.theme, it.theme_label), ' · ',
+      Y.label('target', it.target, it.target_label),
+    ]),
+    Y.h('p', { class: 'meta' }, [it.provider, ' · ', Y.t('item.committed_limit'), ': ', Y.limitText(it.committed_limit)]),
+    Y.h('p', { class: 'flags' }, itemFlags(it)),
+    onPick ? Y.h('button', { type: 'button', class: 'primary', 'data-test': 'intake-choose', 'data-code': it.code, text: Y.t('intake.choose'), onclick: function () { onPick(it); } }) : null,
+  ]);
+}
+
+Y.views.catalogue = function (main, params) {
+  main.appendChild(Y.h('h1', { text: Y.t('catalogue.title') }));
+  main.appendChild(Y.catalogueBrowser(params, null, function (p) {
+    var hash = '#/catalogue' + catalogueQuery(p);
+    if (location.hash !== hash) history.replaceState(null, '', hash);
+  }));
+};
+
+// ---- flowchart ---------------------------------------------------------
+
+// Splits text into lines of at most `width` units (a CJK character is one
+// unit, other characters about half), for SVG text that cannot wrap itself.
+function wrapText(text, width) {
+  var lines = [];
+  var line = '';
+  var used = 0;
+  for (var i = 0; i < text.length; i++) {
+    var ch = text.charAt(i);
+    var w = ch.charCodeAt(0) > 0x2e80 ? 1 : 0.55;
+    if (used + w > width && line) {
+      lines.push(line);
+      line = '';
+      used = 0;
+    }
+    line += ch;
+    used += w;
+  }
+  if (line) lines.push(line);
+  return lines;
+}
+
+// The process as an SVG flowchart: one box per step (number, name,
+// department, time limit) joined by arrows, top to bottom so it fits a
+// phone's width.
+Y.flowchart = function (steps) {
+  var W = 340, boxW = 300, x = 20, gap = 34, pad = 10, lineH = 18;
+  var parts = [];
+  var y = 10;
+  var defs = Y.svg('defs', {}, Y.svg('marker', { id: 'arrowhead', viewBox: '0 0 10 10', refX: '9', refY: '5', markerWidth: '8', markerHeight: '8', orient: 'auto-start-reverse' },
+    Y.svg('path', { d: 'M 0 0 L 10 5 L 0 10 z', class: 'flow-arrowhead' })));
+  parts.push(defs);
+  steps.forEach(function (st, i) {
+    var nameLines = wrapText((i + 1) + '. ' + st.name, 17);
+    var deptLines = wrapText(st.department || '', 20);
+    var limitLine = Y.t('flow.limit', { limit: Y.limitText(st.limit) });
+    var n = nameLines.length + deptLines.length + 1;
+    var h = pad * 2 + n * lineH;
+    var g = Y.svg('g', { class: 'flow-step', 'data-test': 'flow-step' });
+    g.appendChild(Y.svg('rect', { x: x, y: y, width: boxW, height: h, rx: 8, ry: 8, class: 'flow-box' }));
+    var ty = y + pad + 14;
+    nameLines.forEach(function (l) {
+      g.appendChild(Y.svg('text', { x: x + 12, y: ty, class: 'flow-name', text: l }));
+      ty += lineH;
+    });
+    deptLines.forEach(function (l) {
+      g.appendChild(Y.svg('text', { x: x + 12, y: ty, class: 'flow-dept', text: l }));
+      ty += lineH;
+    });
+    g.appendChild(Y.svg('text', { x: x + 12, y: ty, class: 'flow-limit', text: limitLine }));
+    parts.push(g);
+    y += h;
+    if (i < steps.length - 1) {
+      parts.push(Y.svg('line', { x1: x + boxW / 2, y1: y + 2, x2: x + boxW / 2, y2: y + gap - 4, class: 'flow-arrow', 'marker-end': 'url(#arrowhead)' }));
+      y += gap;
+    }
+  });
+  var total = y + 10;
+  var svg = Y.svg('svg', { class: 'flowchart', 'data-test': 'flowchart', viewBox: '0 0 ' + W + ' ' + total, width: W, height: total, role: 'img', 'aria-label': Y.t('guide.flowchart') });
+  parts.forEach(function (p) {
+    svg.appendChild(p);
+  });
+  return svg;
+};
+
+// ---- guide ---------------------------------------------------------------
+
+Y.views.item = async function (main, params) {
+  var code = params.code;
+  var it = await Y.api('GET', '/catalogue/' + encodeURIComponent(code));
+  var unv = it.unverified || [];
+  function mark(field) {
+    return { field: field, unverified: unv.indexOf(field) >= 0 };
+  }
+  function bool(v) {
+    return v ? Y.t('yes') : Y.t('no');
+  }
+  main.appendChild(Y.h('p', { class: 'no-print' }, Y.h('a', { href: '#/catalogue', text: '← ' + Y.t('catalogue.back') })));
+  var head = Y.h('div', { class: 'guide-head' }, [
+    Y.h('h1', { 'data-test': 'guide-name' }, [it.name, unv.indexOf('name') >= 0 ? Y.h('span', { class: 'unverified', text: Y.t('unverified') }) : null]),
+    Y.h('p', { class: 'meta' }, [Y.h('span', { class: 'code', text: it.code }), ' · ', Y.t('guide.version', { n: it.version })]),
+    Y.h('p', { class: 'flags' }, itemFlags(it)),
+    Y.h('div', { class: 'actions no-print' }, [
+      Y.h('button', { type: 'button', 'data-test': 'guide-print', onclick: Y.printPage, text: Y.t('print') }),
+      Y.hasRole(['clerk', 'admin']) ? Y.h('a', { class: 'button primary', href: '#/intake?item=' + encodeURIComponent(it.code), 'data-test': 'guide-intake', text: Y.t('intake.take_this') }) : null,
+    ]),
+  ]);
+  main.appendChild(head);
+  if (unv.length) {
+    main.appendChild(Y.h('p', { class: 'note', 'data-test': 'unverified-note' }, [Y.h('span', { class: 'unverified', text: Y.t('unverified') }), ' ', Y.t('unverified.explain')]));
+  }
+
+  var basic = Y.h('dl', { class: 'facts' }, [
+    Y.row(Y.t('guide.type'), Y.label('type', it.type, it.type_label), mark('type')),
+    Y.row(Y.t('guide.theme'), Y.label('theme', it.theme, it.theme_label), mark('theme')),
+    Y.row(Y.t('guide.target'), Y.label('target', it.target, it.target_label), mark('target')),
+    Y.row(Y.t('guide.provider'), it.provider, mark('provider')),
+    Y.row(Y.t('guide.handling_level'), Y.label('level', it.handling_level), mark('handling_level')),
+    Y.row(Y.t('guide.territorial_rule'), Y.label('territorial', it.territorial_rule, it.territorial_rule_label), mark('territorial_rule')),
+    Y.row(Y.t('guide.same_city'), bool(it.same_city_handling), mark('same_city_handling')),
+    Y.row(Y.t('guide.online_capable'), bool(it.online_capable), mark('online_capable')),
+    Y.row(Y.t('guide.visits'), String(it.visits_required), mark('visits_required')),
+    Y.row(Y.t('guide.on_the_spot'), bool(it.on_the_spot), mark('on_the_spot')),
+    Y.row(Y.t('guide.accepting_unit'), it.accepting_unit, mark('accepting_unit')),
+    Y.row(Y.t('guide.keywords'), (it.keywords || []).join('、'), mark('keywords')),
+  ]);
+  main.appendChild(section('guide.basic', basic));
+
+  var basis = Y.h('ul', { class: 'plain' }, (it.legal_basis || []).map(function (b) {
+    return Y.h('li', { text: b.document + (b.article ? ' ' + b.article : '') });
+  }));
+  main.appendChild(section('guide.legal_basis', basis, mark('legal_basis')));
+
+  var steps = it.steps || [];
+  var stepTable = Y.h('table', { class: 'table' }, [
+    Y.h('thead', {}, Y.h('tr', {}, [Y.h('th', { text: '#' }), Y.h('th', { text: Y.t('guide.step') }), Y.h('th', { text: Y.t('guide.department') }), Y.h('th', { text: Y.t('guide.limit') })])),
+    Y.h('tbody', {}, steps.map(function (st, i) {
+      return Y.h('tr', {}, [Y.h('td', { text: String(i + 1) }), Y.h('td', { text: st.name }), Y.h('td', { text: st.department }), Y.h('td', { text: Y.limitText(st.limit) })]);
+    })),
+  ]);
+  main.appendChild(section('guide.steps', Y.h('div', { class: 'flow-layout' }, [Y.h('div', { class: 'flow-wrap' }, Y.flowchart(steps)), stepTable]), mark('steps')));
+
+  var mats;
+  if (it.no_materials) {
+    mats = Y.h('p', { text: Y.t('guide.no_materials') });
+  } else {
+    mats = Y.h('ol', { class: 'materials', 'data-test': 'materials' }, (it.materials || []).map(function (m) {
+      return Y.h('li', { class: 'material' }, [
+        Y.h('strong', { text: m.name }),
+        Y.h('p', { class: 'meta' }, [
+          Y.label('form', m.form, m.form_label), ' · ', Y.t('guide.copies', { n: m.copies }), ' · ', Y.label('kind', m.kind, m.kind_label),
+        ]),
+        m.sharing_source ? Y.h('p', {}, [Y.t('guide.sharing_source'), ': ', m.sharing_source]) : null,
+        m.notes ? Y.h('p', {}, [Y.t('guide.notes'), ': ', m.notes]) : null,
+        m.sample_text ? Y.h('div', { class: 'sample-box' }, [Y.h('p', { class: 'sample-title', text: Y.t('guide.sample') }), Y.h('p', { class: 'sample', text: m.sample_text })]) : null,
+        m.common_mistakes && m.common_mistakes.length ? Y.h('div', { class: 'mistakes', 'data-test': 'mistakes' }, [
+          Y.h('p', { class: 'mistakes-title', text: Y.t('guide.common_mistakes') }),
+          Y.h('ul', {}, m.common_mistakes.map(function (c) { return Y.h('li', { text: c }); })),
+        ]) : null,
+      ]);
+    }));
+  }
+  main.appendChild(section('guide.materials', mats, mark('materials')));
+
+  if (it.forms && it.forms.length) {
+    main.appendChild(section('guide.forms', Y.h('ul', { class: 'plain' }, it.forms.map(function (f) {
+      return Y.h('li', {}, [f.name, ' ', Y.h('span', { class: 'code', text: (f.content_hash || '').slice(0, 12) })]);
+    })), mark('forms')));
+  }
+
+  var fee = it.fee || {};
+  var feeText = fee.free ? Y.t('guide.free') : Y.t('guide.fee_amount', { yuan: ((fee.amount_fen || 0) / 100).toFixed(2) });
+  if (fee.basis) feeText += ' (' + fee.basis + ')';
+  var cons = it.consultation || {};
+  var more = Y.h('dl', { class: 'facts' }, [
+    Y.row(Y.t('guide.fee'), feeText, mark('fee')),
+    Y.row(Y.t('guide.legal_limit'), it.legal_limit ? Y.limitText(it.legal_limit) : Y.t('guide.no_legal_limit'), mark('legal_limit')),
+    Y.row(Y.t('guide.committed_limit'), Y.limitText(it.committed_limit), mark('committed_limit')),
+    Y.row(Y.t('guide.public_notice'), it.public_notice ? Y.limitText(it.public_notice) : Y.t('none'), mark('public_notice')),
+    Y.row(Y.t('guide.accountability'), it.accountability, mark('accountability')),
+    Y.row(Y.t('guide.consultation'), [cons.phone || '', cons.channels ? ' · ' + cons.channels : ''].join(''), mark('consultation')),
+    Y.row(Y.t('guide.office_hours'), it.office_hours, mark('office_hours')),
+    Y.row(Y.t('guide.office_address'), it.office_address, mark('office_address')),
+    Y.row(Y.t('guide.transport'), it.transport, mark('transport')),
+    Y.row(Y.t('guide.status_query'), it.status_query, mark('status_query')),
+  ]);
+  main.appendChild(section('guide.more', more));
+  main.classList.add('printable-guide');
+};
+
+function section(titleKey, content, markInfo) {
+  var h = Y.h('h2', { text: Y.t(titleKey) });
+  if (markInfo && markInfo.unverified) h.appendChild(Y.h('span', { class: 'unverified', 'data-test': 'unverified', text: Y.t('unverified') }));
+  return Y.h('section', { class: 'section', 'data-field': markInfo ? markInfo.field : null }, [h, content]);
+}
+Y.section = section;
+
+// ---- tracking ------------------------------------------------------------
+
+Y.views.track = function (main) {
+  main.appendChild(Y.h('h1', { text: Y.t('track.title') }));
+  main.appendChild(Y.h('p', { class: 'muted', text: Y.t('track.explain') }));
+  var no = Y.h('input', { name: 'case_no', 'data-test': 'track-case-no', required: true, autocomplete: 'off', spellcheck: 'false' });
+  var code = Y.h('input', { name: 'code', 'data-test': 'track-code', required: true, autocomplete: 'off', inputmode: 'numeric' });
+  var out = Y.h('div', { 'data-test': 'track-out', 'aria-live': 'polite' });
+  var form = Y.h('form', { class: 'card form', method: 'post', 'data-test': 'track-form' }, [
+    Y.field(Y.t('track.case_no'), no),
+    Y.field(Y.t('track.code'), code),
+    Y.h('button', { type: 'submit', class: 'primary', 'data-test': 'track-submit', text: Y.t('track.submit') }),
+  ]);
+  form.addEventListener('submit', async function (ev) {
+    ev.preventDefault();
+    Y.alert('');
+    Y.clear(out);
+    try {
+      var r = await Y.api('POST', '/track', { case_no: no.value.trim(), code: code.value.trim() });
+      out.appendChild(trackResult(r));
+    } catch (e) {
+      Y.showError(e);
+    }
+  });
+  main.appendChild(form);
+  main.appendChild(out);
+};
+
+function trackResult(r) {
+  var hd = r.handler || {};
+  return Y.h('section', { class: 'card', 'data-test': 'track-result', 'data-state': r.state }, [
+    Y.h('h2', {}, [r.item_name, ' ', Y.stateBadge(r.state, r.state_label)]),
+    Y.h('dl', { class: 'facts' }, [
+      Y.row(Y.t('case.no'), r.case_no),
+      Y.row(Y.t('track.step'), Y.h('span', { 'data-test': 'track-step', 'data-step': r.step, text: Y.label('step', r.step) })),
+      Y.row(Y.t('track.handler'), [hd.name, hd.office, hd.phone].filter(Boolean).join(' · ')),
+      Y.row(Y.t('case.submitted_on'), r.submitted_on),
+      Y.row(Y.t('case.deadline'), Y.cardBadge(r.card, r.due)),
+      r.decision ? Y.row(Y.t('case.decision'), r.decision) : null,
+      r.result ? Y.row(Y.t('case.result'), r.result) : null,
+    ]),
+    Y.h('h3', { text: Y.t('case.history') }),
+    Y.h('ol', { class: 'timeline' }, (r.history || []).map(function (ev) {
+      return Y.h('li', {}, [Y.h('span', { class: 'when', text: ev.on }), ' ', Y.label('action', ev.action), ev.actor_office ? ' · ' + ev.actor_office : '']);
+    })),
+    Y.h('p', { class: 'muted', text: Y.t('track.rating_later') }),
+  ]);
+}
