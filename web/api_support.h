@@ -99,6 +99,7 @@ void add_catalogue_routes(std::vector<Route>& routes);
 void add_session_routes(std::vector<Route>& routes);
 void add_case_routes(std::vector<Route>& routes);
 void add_track_routes(std::vector<Route>& routes);
+void add_calendar_routes(std::vector<Route>& routes);
 
 // --- responses ---
 HttpResponse json_response(const json::value& body, int status = 200);

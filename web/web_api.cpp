@@ -72,6 +72,7 @@ std::vector<CompiledRoute> all_routes() {
   add_session_routes(routes);
   add_case_routes(routes);
   add_track_routes(routes);
+  add_calendar_routes(routes);
   std::vector<CompiledRoute> out;
   for (auto& r : routes) {
     std::vector<std::string> parts;

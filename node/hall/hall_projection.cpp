@@ -660,16 +660,30 @@ Result<CatalogueIndex> load_catalogue_index(storage::Database& db) {
   return index;
 }
 
-Result<WorkingDayCalendar> load_calendar(storage::Database& db) {
-  YIMEN_ASSIGN_OR_RETURN(auto stmt, db.prepare("SELECT year, holidays, makeup FROM calendar_year"));
-  WorkingDayCalendar calendar;
+Result<std::vector<CalendarYear>> load_calendar_years(storage::Database& db) {
+  YIMEN_ASSIGN_OR_RETURN(
+      auto stmt,
+      db.prepare("SELECT year, holidays, makeup, notice FROM calendar_year ORDER BY year"));
+  std::vector<CalendarYear> out;
   for (;;) {
     YIMEN_ASSIGN_OR_RETURN(bool row, stmt.step());
     if (!row) break;
-    YIMEN_ASSIGN_OR_RETURN(auto holidays, split_dates(stmt.column_text(1)));
-    YIMEN_ASSIGN_OR_RETURN(auto makeup, split_dates(stmt.column_text(2)));
-    YIMEN_TRY(calendar.publish_year(static_cast<int>(stmt.column_int64(0)), std::move(holidays),
-                                    std::move(makeup)));
+    CalendarYear y;
+    y.year = static_cast<int>(stmt.column_int64(0));
+    YIMEN_ASSIGN_OR_RETURN(y.holidays, split_dates(stmt.column_text(1)));
+    YIMEN_ASSIGN_OR_RETURN(y.makeup_working_days, split_dates(stmt.column_text(2)));
+    y.notice = stmt.column_text(3);
+    out.push_back(std::move(y));
+  }
+  return out;
+}
+
+Result<WorkingDayCalendar> load_calendar(storage::Database& db) {
+  YIMEN_ASSIGN_OR_RETURN(auto years, load_calendar_years(db));
+  WorkingDayCalendar calendar;
+  for (auto& y : years) {
+    YIMEN_TRY(
+        calendar.publish_year(y.year, std::move(y.holidays), std::move(y.makeup_working_days)));
   }
   return calendar;
 }

@@ -120,6 +120,16 @@ Result<std::vector<std::string>> current_item_codes(storage::Database& db);
 // search (rebuilt on demand: a city's catalogue is hundreds of items).
 Result<CatalogueIndex> load_catalogue_index(storage::Database& db);
 
+// One published year of the working-day calendar as the city published it.
+struct CalendarYear {
+  int year = 0;
+  std::vector<Date> holidays;
+  std::vector<Date> makeup_working_days;  // 调休: weekend days that are working days
+  std::string notice;                     // the State Council notice it follows
+};
+// Every published year, oldest first.
+Result<std::vector<CalendarYear>> load_calendar_years(storage::Database& db);
+
 // The published calendar years.
 Result<WorkingDayCalendar> load_calendar(storage::Database& db);
 

@@ -515,5 +515,57 @@ TEST_F(WebApiTest, AdminAddsAUser) {
   EXPECT_EQ(users.size(), 5u);
 }
 
+TEST_F(WebApiTest, TheCalendarIsPublicAndOnlyTheCityPublishesIt) {
+  Browser b;
+  auto calendar = body_of(send(b, "GET", "/api/v1/calendar"));
+  ASSERT_EQ(calendar["years"].as_array().size(), 1u);
+  auto year = calendar["years"].as_array()[0].as_object();
+  EXPECT_EQ(year["year"].as_int64(), 2026);
+  EXPECT_EQ(year["holidays"].as_array().size(), 33u);
+  EXPECT_EQ(year["makeup_working_days"].as_array()[0].as_string(), "2026-01-04");
+
+  ASSERT_TRUE(hall::UserDirectory(county().db)
+                  .add({"root1", "管理员", hall::Role::kAdmin, "", ""}, kPassword, 0)
+                  .ok());
+  Browser admin = logged_in("root1");
+  auto refused = send(admin, "POST", "/api/v1/calendar",
+                      R"({"year":2027,"holidays":["2027-01-01"],"notice":"x"})");
+  EXPECT_EQ(refused.status, 403);
+  EXPECT_EQ(
+      send(admin, "POST", "/api/v1/calendar", R"({"year":2027,"holidays":["2027-02-30"]})").status,
+      400);
+}
+
+TEST_F(WebApiTest, AnAdminPublishesANewVersionFromTheGuideItself) {
+  ASSERT_TRUE(hall::UserDirectory(county().db)
+                  .add({"root1", "管理员", hall::Role::kAdmin, "", ""}, kPassword, 0)
+                  .ok());
+  Browser admin = logged_in("root1");
+  auto guide = body_of(send(admin, "GET", std::string("/api/v1/catalogue/") + kItem));
+  guide["name"] = "最低生活保障金给付（修订）";
+  guide["committed_limit"].as_object()["days"] = 6;
+  auto published = send(admin, "POST", "/api/v1/catalogue", to_json(guide));
+  ASSERT_EQ(published.status, 201) << published.body;
+  EXPECT_EQ(body_of(published)["version"].as_int64(), 2);
+  EXPECT_EQ(body_of(published)["committed_limit"].as_object()["days"].as_int64(), 6);
+  // Everything round-trips: publishing the same guide again gives an equal version 3.
+  auto again = body_of(send(admin, "POST", "/api/v1/catalogue", published.body));
+  EXPECT_EQ(again["version"].as_int64(), 3);
+  again["version"] = 2;
+  EXPECT_EQ(again, body_of(published));
+
+  auto broken = guide;
+  broken["materials"].as_array()[1].as_object()["kind"] = "telepathy";
+  auto bad = send(admin, "POST", "/api/v1/catalogue", to_json(broken));
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_NE(bad.body.find("materials[1].kind"), std::string::npos) << bad.body;
+
+  auto elsewhere = guide;
+  elsewhere["code"] = "JF-00105-001-441803000000";
+  EXPECT_EQ(send(admin, "POST", "/api/v1/catalogue", to_json(elsewhere)).status, 403);
+  Browser clerk = logged_in("clerk");
+  EXPECT_EQ(send(clerk, "POST", "/api/v1/catalogue", to_json(guide)).status, 403);
+}
+
 }  // namespace
 }  // namespace yimen::web
