@@ -15,6 +15,8 @@ var ROUTES = {
   case: { view: 'case', arg: 'no', roles: STAFF },
   dashboard: { view: 'dashboard', roles: ['supervisor', 'admin'] },
   users: { view: 'users', roles: ['admin'] },
+  calendar: { view: 'calendar' },
+  edit: { view: 'edit', arg: 'code', roles: ['admin'] },
 };
 
 var NAV = [
@@ -24,6 +26,7 @@ var NAV = [
   { key: 'cases', href: '#/cases', roles: STAFF },
   { key: 'dashboard', href: '#/dashboard', roles: ['supervisor', 'admin'] },
   { key: 'users', href: '#/users', roles: ['admin'] },
+  { key: 'calendar', href: '#/calendar', roles: STAFF },
 ];
 
 // "#/case/NO?card=red" → {name: 'case', arg: 'NO', params: {card: 'red'}}

@@ -191,6 +191,7 @@ Y.views.item = async function (main, params) {
     Y.h('div', { class: 'actions no-print' }, [
       Y.h('button', { type: 'button', 'data-test': 'guide-print', onclick: Y.printPage, text: Y.t('print') }),
       Y.hasRole(['clerk', 'admin']) ? Y.h('a', { class: 'button primary', href: '#/intake?item=' + encodeURIComponent(it.code), 'data-test': 'guide-intake', text: Y.t('intake.take_this') }) : null,
+      Y.hasRole(['admin']) && Y.state.node && it.code.slice(-12) === Y.state.node.id ? Y.h('a', { class: 'button', href: '#/edit/' + encodeURIComponent(it.code), 'data-test': 'guide-edit', text: Y.t('edit.title') }) : null,
     ]),
   ]);
   main.appendChild(head);

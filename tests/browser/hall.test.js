@@ -1,0 +1,643 @@
+#!/usr/bin/env node
+// Browser test of the web hall (issue 6 §6): a small city of real `yimen run`
+// processes — city, county 441802000000, town 441802001000, village
+// 441802001001 — and Debian's chromium driven by playwright-core. Once with
+// the UI in Chinese and once in English:
+//
+//   1. a clerk at the village takes a 低保 case for a resident (intake wizard,
+//      live ID-number check) and gets the receipt with case number and query
+//      code;
+//   2. an officer at the county, once the case has replicated, accepts it and
+//      requests materials (findings, one-time notification preview);
+//   3. the clerk at the village records the supplied materials; the officer
+//      accepts the supplement and approves;
+//   4. the resident tracks the case at the village with the query code and
+//      sees it approved (rating is not served yet: issue 5);
+//   5. the supervisor at the county sees the case on the dashboard and the
+//      sync monitor.
+//
+// Screenshots of every main page go to --artifacts. Every wait is bounded and
+// every process is stopped at the end, also on failure.
+//
+//   node hall.test.js --yimen BUILD/bin/yimen [--artifacts DIR] [--work DIR]
+//   node hall.test.js --urls http://VILLAGE,http://COUNTY   (running nodes whose
+//       accounts are clerk/officer/supervisor/admin with --password)
+'use strict';
+
+const assert = require('node:assert/strict');
+const { spawn, spawnSync } = require('node:child_process');
+const fs = require('node:fs');
+const net = require('node:net');
+const os = require('node:os');
+const path = require('node:path');
+const { chromium } = require('playwright-core');
+
+const SOURCE_DIR = path.resolve(__dirname, '..', '..');
+const DIBAO = 'JF-00105-000-441802000000';
+const COUNTY = '441802000000';
+const VILLAGE = '441802001001';
+const WHOLE_TEST_MS = 200 * 1000;
+const REPLICATION_MS = 60 * 1000;
+
+function parseArgs(argv) {
+  const out = { password: 'correct horse battery 9', langs: ['zh', 'en'] };
+  for (let i = 2; i < argv.length; i++) {
+    const a = argv[i];
+    const v = () => {
+      if (i + 1 >= argv.length) throw new Error(a + ' needs a value');
+      return argv[++i];
+    };
+    if (a === '--yimen') out.yimen = path.resolve(v());
+    else if (a === '--artifacts') out.artifacts = path.resolve(v());
+    else if (a === '--work') out.work = path.resolve(v());
+    else if (a === '--urls') out.urls = v().split(',');
+    else if (a === '--password') out.password = v();
+    else if (a === '--lang') out.langs = v().split(',');
+    else if (a === '--chromium') out.chromium = v();
+    else throw new Error('unknown argument ' + a);
+  }
+  out.chromium = out.chromium || process.env.YIMEN_CHROMIUM || '/usr/bin/chromium';
+  out.artifacts = out.artifacts || path.join(SOURCE_DIR, 'tests', 'browser', 'artifacts');
+  if (!out.urls && !out.yimen) throw new Error('usage: hall.test.js --yimen PATH/TO/yimen [--artifacts DIR] [--work DIR]');
+  return out;
+}
+
+function log(...args) {
+  const t = ((Date.now() - started) / 1000).toFixed(1).padStart(6);
+  console.log('[' + t + 's]', ...args);
+}
+const started = Date.now();
+
+// A resident ID number (GB 11643) with its check character.
+function idNumber(first17) {
+  const w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+  let sum = 0;
+  for (let i = 0; i < 17; i++) sum += Number(first17[i]) * w[i];
+  return first17 + '10X98765432'[sum % 11];
+}
+
+function sleep(ms) {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+// Polls `check` (async, truthy = done) every `every` ms for at most `ms`.
+async function until(what, ms, check, every = 500) {
+  const deadline = Date.now() + ms;
+  let last;
+  for (;;) {
+    try {
+      last = await check();
+      if (last) return last;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() > deadline) throw new Error('timed out after ' + ms + ' ms waiting for ' + what + (last instanceof Error ? ': ' + last.message : ''));
+    await sleep(every);
+  }
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const port = srv.address().port;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+// ---- the city -------------------------------------------------------------
+
+class City {
+  constructor(yimen, root, password) {
+    this.yimen = yimen;
+    this.root = root;
+    this.password = password;
+    this.procs = [];
+    this.web = {};
+  }
+
+  run(args, input) {
+    const r = spawnSync(this.yimen, args, { input: input || '', encoding: 'utf8', timeout: 60000 });
+    if (r.status !== 0) {
+      throw new Error('yimen ' + args.join(' ') + ' failed (' + (r.error ? r.error.message : 'exit ' + r.status) + '):\n' + r.stderr + r.stdout);
+    }
+    return r.stdout.trim();
+  }
+
+  dir(name) {
+    return path.join(this.root, name);
+  }
+
+  async giveListenAddress(name) {
+    const file = path.join(this.dir(name), 'node.toml');
+    let text = fs.readFileSync(file, 'utf8');
+    if (/\nlisten = "tcp:/.test(text)) return;
+    const port = await freePort();
+    assert.match(text, /# listen = "tcp:[^\n]*/, 'node.toml of ' + name + ' has no [sync] listen line to fill in');
+    text = text.replace(/# listen = "tcp:[^\n]*/, 'listen = "tcp://127.0.0.1:' + port + '"');
+    fs.writeFileSync(file, text);
+  }
+
+  // Initialises a node; each is enrolled by its direct parent.
+  async add(name, id, displayName, parent) {
+    const args = ['init', '--data', this.dir(name), '--id', id, '--name', displayName];
+    if (!parent) args.push('--root');
+    this.run(args);
+    if (parent) {
+      await this.giveListenAddress(parent);
+      const req = this.run(['enrol', 'request', '--data', this.dir(name)]);
+      const cert = this.run(['enrol', 'approve', '--data', this.dir(parent), req]);
+      this.run(['enrol', 'install', '--data', this.dir(name), cert]);
+    }
+  }
+
+  user(name, role, login, display, extra) {
+    this.run(['user', 'add', '--data', this.dir(name), '--role', role, '--login', login, '--display', display].concat(extra || []), this.password + '\n');
+  }
+
+  async start(name, withWeb) {
+    const args = ['run', '--data', this.dir(name)];
+    if (withWeb) {
+      const port = await freePort();
+      args.push('--web', '127.0.0.1:' + port);
+      this.web[name] = 'http://127.0.0.1:' + port;
+    }
+    const out = fs.openSync(path.join(this.root, name + '.log'), 'a');
+    const p = spawn(this.yimen, args, { stdio: ['ignore', out, out] });
+    fs.closeSync(out);
+    p.name = name;
+    p.exited = new Promise((r) => p.on('exit', (code, sig) => r({ code, sig })));
+    p.on('exit', (code, sig) => {
+      p.done = true;
+      if (!this.stopping) log('node ' + name + ' exited early (' + (sig || code) + '); see ' + path.join(this.root, name + '.log'));
+    });
+    this.procs.push(p);
+  }
+
+  async waitHealthy(name) {
+    const url = this.web[name] + '/healthz';
+    await until(name + ' to serve ' + url, 30000, async () => {
+      const p = this.procs.find((x) => x.name === name);
+      if (p && p.done) throw new Error(name + ' exited; log:\n' + this.log(name));
+      const r = await fetch(url);
+      return r.ok;
+    }, 200);
+  }
+
+  log(name) {
+    try {
+      return fs.readFileSync(path.join(this.root, name + '.log'), 'utf8').slice(-4000);
+    } catch (e) {
+      return '';
+    }
+  }
+
+  // SIGTERM, then SIGKILL after 5 s.
+  async stop() {
+    this.stopping = true;
+    const alive = this.procs.filter((p) => !p.done);
+    alive.forEach((p) => p.kill('SIGTERM'));
+    await Promise.race([Promise.all(alive.map((p) => p.exited)), sleep(5000)]);
+    this.procs.filter((p) => !p.done).forEach((p) => {
+      log('node ' + p.name + ' ignored SIGTERM; killing it');
+      p.kill('SIGKILL');
+    });
+  }
+}
+
+async function buildCity(opts) {
+  const base = opts.work || os.tmpdir();
+  fs.mkdirSync(base, { recursive: true });
+  const root = fs.mkdtempSync(path.join(base, 'city-'));
+  const city = new City(opts.yimen, root, opts.password);
+  log('city in ' + root);
+  await city.add('city', '441800000000', '示范市政务服务中心', null);
+  await city.add('county', COUNTY, '清城区政务服务中心', 'city');
+  await city.add('town', '441802001000', '东城街道便民服务中心', 'county');
+  await city.add('village', VILLAGE, '东一村党群服务中心', 'town');
+  city.user('county', 'admin', 'admin', '区管理员');
+  city.user('county', 'officer', 'officer', '李审批', ['--department', '民政局', '--phone', '0763-3360002']);
+  city.user('county', 'supervisor', 'supervisor', '陈督查');
+  city.user('town', 'admin', 'admin', '街道管理员');
+  city.user('village', 'clerk', 'clerk', '王窗口', ['--phone', '0763-3360001']);
+  city.user('village', 'admin', 'admin', '村管理员');
+  const catalogue = path.join(SOURCE_DIR, 'config', 'catalogue.example.toml');
+  city.run(['catalogue', 'import', '--data', city.dir('county'), '--as', 'admin', catalogue]);
+  city.run(['catalogue', 'import', '--data', city.dir('town'), '--as', 'admin', catalogue]);
+  return city;
+}
+
+// ---- the browser ------------------------------------------------------------
+
+const T = {
+  zh: { approved: '准予', awaiting: '补正中', lang: 'zh-CN', nav: '办事指南' },
+  en: { approved: 'approved', awaiting: 'awaiting materials', lang: 'en', nav: 'Service guides' },
+};
+
+class Session {
+  // One browser context (one person at one node), its console watched for
+  // errors and CSP violations.
+  constructor(browser, base, lang, who, opts) {
+    this.browser = browser;
+    this.base = base;
+    this.lang = lang;
+    this.who = who;
+    this.opts = opts;
+    this.problems = [];
+  }
+
+  async open(viewport) {
+    this.context = await this.browser.newContext({ viewport: viewport || { width: 1280, height: 900 }, locale: this.lang === 'en' ? 'en-GB' : 'zh-CN' });
+    this.page = await this.context.newPage();
+    this.page.setDefaultTimeout(15000);
+    this.page.on('console', (m) => {
+      if (m.type() === 'error' && !/Failed to load resource: the server responded with a status of 4\d\d/.test(m.text())) {
+        this.problems.push(this.who + ' console: ' + m.text());
+      }
+    });
+    this.page.on('pageerror', (e) => this.problems.push(this.who + ' page error: ' + e.message));
+    return this;
+  }
+
+  // Goes to the page the hash names and makes sure the UI is in this run's
+  // language, switching with the header button (the choice persists).
+  async go(hash) {
+    await this.page.goto(this.base + '/' + hash);
+    await this.page.waitForSelector('body[data-ready="true"]');
+    const lang = await this.page.evaluate(() => document.documentElement.lang);
+    if (lang !== T[this.lang].lang) {
+      await this.page.click('[data-test="lang-switch"]');
+      await this.page.waitForFunction((l) => document.documentElement.lang === l, T[this.lang].lang);
+    }
+    await this.idle();
+  }
+
+  async idle() {
+    await this.page.waitForSelector('main[aria-busy="false"]');
+  }
+
+  // Does `action` (which changes the route) and waits for the new page.
+  async rerender(action) {
+    const before = await this.page.getAttribute('main', 'data-render');
+    await action();
+    await this.page.waitForFunction((b) => {
+      const m = document.querySelector('main');
+      return m.getAttribute('data-render') !== b && m.getAttribute('aria-busy') === 'false';
+    }, before);
+  }
+
+  async login(user) {
+    await this.go('#/login');
+    await this.page.fill('[data-test="login-user"]', user);
+    await this.page.fill('[data-test="login-password"]', this.opts.password);
+    await this.page.click('[data-test="login-submit"]');
+    await this.page.waitForSelector('[data-test="who"]').catch(async (e) => {
+      throw new Error(this.who + ' could not log in as ' + user + ': ' + (await this.alertText()) + ' ' + e.message);
+    });
+    await this.idle();
+  }
+
+  async shot(name) {
+    fs.mkdirSync(this.opts.artifacts, { recursive: true });
+    const file = path.join(this.opts.artifacts, this.lang + '-' + name + '.png');
+    await this.page.screenshot({ path: file, fullPage: true });
+  }
+
+  async alertText() {
+    return this.page.evaluate(() => {
+      const a = document.querySelector('#alert');
+      return a && !a.classList.contains('hidden') ? a.textContent : '';
+    });
+  }
+
+  // GET an API path from inside the page (its session cookie).
+  async apiGet(p) {
+    return this.page.evaluate(async (url) => {
+      const r = await fetch(url, { credentials: 'same-origin' });
+      return { status: r.status, body: r.ok ? await r.json() : null };
+    }, '/api/v1' + p);
+  }
+
+  async clickAction(action, expectState) {
+    await this.page.click('[data-test="case-actions"] [data-test="action-' + action + '"]');
+    await this.page.waitForSelector('h1 [data-test="state"][data-state="' + expectState + '"]').catch(async (e) => {
+      throw new Error(action + ' did not lead to ' + expectState + ': ' + (await this.alertText()) + ' ' + e.message);
+    });
+  }
+
+  async close() {
+    if (this.context) await this.context.close();
+  }
+}
+
+async function scenario(browser, urls, lang, opts) {
+  log('---- scenario in ' + lang);
+  const sessions = [];
+  const open = async (base, who, viewport) => {
+    const s = await new Session(browser, base, lang, who, opts).open(viewport);
+    sessions.push(s);
+    return s;
+  };
+  try {
+    // The public catalogue and the guide, at the village.
+    const resident = await open(urls.village, 'resident');
+    await resident.go('#/catalogue');
+    await resident.page.waitForSelector('[data-test="item"]');
+    assert.equal(await resident.page.textContent('[data-test="nav-catalogue"]'), T[lang].nav);
+    const nodeName = await resident.page.textContent('[data-test="node-name"]');
+    assert.equal(nodeName, '东一村党群服务中心');
+    await resident.page.fill('[data-test="catalogue-q"]', '低保');
+    await resident.page.click('[data-test="catalogue-search"]');
+    await resident.page.waitForSelector('[data-test="item-link"][data-code="' + DIBAO + '"]');
+    await resident.shot('catalogue');
+    await resident.page.click('[data-test="item-link"][data-code="' + DIBAO + '"]');
+    await resident.page.waitForSelector('[data-test="flowchart"]');
+    await resident.idle();
+    assert.equal(await resident.page.locator('[data-test="flow-step"]').count(), 5, 'one flowchart box per step');
+    assert.ok((await resident.page.locator('[data-test="unverified"]').count()) >= 3, 'unverified fields are marked');
+    assert.ok((await resident.page.locator('[data-test="mistakes"]').count()) >= 1, 'common mistakes are shown');
+    await resident.shot('guide');
+    log('catalogue and guide checked');
+    await resident.page.emulateMedia({ media: 'print' });
+    await resident.shot('guide-print');
+    await resident.page.emulateMedia({ media: 'screen' });
+
+    const phone = await open(urls.village, 'phone', { width: 360, height: 740 });
+    await phone.go('#/item/' + DIBAO);
+    await phone.page.waitForSelector('[data-test="flowchart"]');
+    const overflow = await phone.page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 1, 'the guide fits a 360 px phone (overflow ' + overflow + ' px)');
+    await phone.shot('guide-phone');
+    log('guide fits a phone');
+
+    // 1. Intake at the village.
+    const clerk = await open(urls.village, 'clerk');
+    await clerk.login('clerk');
+    await clerk.go('#/intake');
+    await clerk.page.fill('[data-test="catalogue-q"]', '低保');
+    await clerk.page.click('[data-test="catalogue-search"]');
+    await clerk.page.click('[data-test="intake-choose"][data-code="' + DIBAO + '"]');
+    await clerk.page.waitForSelector('[data-test="intake-id"]');
+    const id = idNumber(lang === 'zh' ? '44180219800101002' : '44180219750615003');
+    const wrong = id.slice(0, 17) + (id[17] === '0' ? '1' : '0');
+    await clerk.page.fill('[data-test="intake-id"]', wrong);
+    await clerk.page.waitForSelector('[data-test="intake-id-status"][data-valid="false"]');
+    await clerk.page.fill('[data-test="intake-id"]', id.slice(0, 10));
+    await clerk.page.waitForSelector('[data-test="intake-id-status"][data-valid="false"]');
+    await clerk.page.type('[data-test="intake-id"]', id.slice(10));
+    await clerk.page.waitForSelector('[data-test="intake-id-status"][data-valid="true"]');
+    assert.equal(await clerk.page.inputValue('[data-test="intake-domicile"]'), VILLAGE, 'the domicile defaults to the node');
+    const applicant = lang === 'zh' ? '张三' : '李四';
+    await clerk.page.fill('[data-test="intake-name"]', applicant);
+    await clerk.page.fill('[data-test="intake-phone"]', '13800138000');
+    await clerk.shot('intake-applicant');
+    log('applicant entered; the ID number is checked as it is typed');
+    await clerk.page.click('[data-test="intake-next"]');
+    await clerk.page.waitForSelector('[data-test="intake-materials"]');
+    // The data-sharing material offers "shared"; the commitment one "commitment".
+    assert.equal(await clerk.page.inputValue('[data-test="intake-how-1"]'), 'shared');
+    await clerk.page.selectOption('[data-test="intake-how-4"]', 'commitment');
+    await clerk.page.selectOption('[data-test="intake-how-5"]', '');
+    assert.equal(await clerk.page.locator('[data-test="intake-how-0"] option[value="shared"]').count(), 0, 'only data-sharing materials offer "shared"');
+    assert.equal(await clerk.page.locator('[data-test="intake-how-0"] option[value="commitment"]').count(), 0, 'only commitment materials offer "commitment"');
+    await clerk.shot('intake-materials');
+    await clerk.page.click('[data-test="intake-submit"]');
+    await clerk.page.waitForSelector('[data-test="receipt-case-no"]').catch(async (e) => {
+      throw new Error('no receipt: ' + (await clerk.alertText()) + ' ' + e.message);
+    });
+    const caseNo = (await clerk.page.textContent('[data-test="receipt-case-no"]')).trim();
+    const code = (await clerk.page.textContent('[data-test="receipt-query-code"]')).trim();
+    assert.ok(caseNo.length > 0, 'a case number');
+    assert.match(code, /^\S{6,}$/, 'a query code');
+    assert.ok(!clerk.page.url().includes(code), 'the query code is not in the URL');
+    log('case ' + caseNo + ' taken at the village');
+    await clerk.shot('receipt');
+    await clerk.page.emulateMedia({ media: 'print' });
+    await clerk.shot('receipt-print');
+    await clerk.page.emulateMedia({ media: 'screen' });
+
+    // 2. The officer at the county, once the case has replicated there.
+    const officer = await open(urls.county, 'officer');
+    await officer.login('officer');
+    await until('case ' + caseNo + ' to reach the county', REPLICATION_MS, async () => (await officer.apiGet('/cases/' + encodeURIComponent(caseNo))).status === 200, 500);
+    log('case reached the county');
+    await officer.go('#/cases');
+    await officer.page.waitForSelector('[data-test="case-row"][data-case="' + caseNo + '"]');
+    await officer.rerender(() => officer.page.selectOption('[data-test="cases-state"]', 'submitted'));
+    await officer.page.waitForSelector('[data-test="case-row"][data-case="' + caseNo + '"]');
+    assert.ok((await officer.page.locator('[data-test="case-row"][data-case="' + caseNo + '"] [data-test="card-badge"]').count()) <= 1);
+    await officer.shot('queue');
+    await officer.page.click('[data-test="case-link"][data-case="' + caseNo + '"]');
+    await officer.page.waitForSelector('[data-test="case-actions"]');
+    await officer.idle();
+    await officer.clickAction('accept', 'accepted');
+    await officer.page.click('[data-test="action-request_materials"]');
+    await officer.page.waitForSelector('[data-test="findings-form"]');
+    await officer.page.check('[data-test="finding-on-0"]');
+    await officer.page.selectOption('[data-test="finding-problem-0"]', 'incomplete');
+    await officer.page.fill('[data-test="finding-note-0"]', lang === 'zh' ? '未写明共同生活家庭成员' : 'household members not listed');
+    await officer.page.check('[data-test="finding-on-6"]');
+    await officer.page.selectOption('[data-test="finding-problem-6"]', 'missing');
+    await officer.page.click('[data-test="findings-preview"]');
+    await officer.page.waitForSelector('[data-test="notice"]').catch(async (e) => {
+      throw new Error('no notice preview: ' + (await officer.alertText()) + ' ' + e.message);
+    });
+    const noticeText = await officer.page.textContent('[data-test="notice"]');
+    assert.ok(noticeText.includes(applicant), 'the notification names the applicant');
+    await officer.shot('notice');
+    await officer.page.emulateMedia({ media: 'print' });
+    await officer.shot('notice-print');
+    await officer.page.emulateMedia({ media: 'screen' });
+    await officer.page.click('[data-test="findings-submit"]');
+    await officer.page.waitForSelector('h1 [data-test="state"][data-state="awaiting_materials"]').catch(async (e) => {
+      throw new Error('request_materials failed: ' + (await officer.alertText()) + ' ' + e.message);
+    });
+    log('materials requested');
+
+    // 3. The clerk records the supplied materials; the officer accepts them and approves.
+    await until('the request for materials to reach the village', REPLICATION_MS, async () => {
+      const r = await clerk.apiGet('/cases/' + encodeURIComponent(caseNo));
+      return r.status === 200 && r.body.actions.indexOf('supply_materials') >= 0;
+    });
+    await clerk.go('#/case/' + encodeURIComponent(caseNo));
+    await clerk.page.fill('[data-test="action-note"]', lang === 'zh' ? '已补齐申请书和银行账户复印件' : 'application form and bank account copy supplied');
+    await clerk.page.click('[data-test="action-supply_materials"]');
+    await clerk.page.selectOption('[data-test="supply-how-0"]', 'paper');
+    await clerk.page.selectOption('[data-test="supply-how-6"]', 'paper');
+    await clerk.page.click('[data-test="supply-submit"]');
+    await clerk.page.waitForSelector('[data-test="alert"].alert-ok').catch(async (e) => {
+      throw new Error('supply_materials failed: ' + (await clerk.alertText()) + ' ' + e.message);
+    });
+    await clerk.shot('case-village');
+    log('materials supplied at the village');
+    await until('the supplement to reach the county', REPLICATION_MS, async () => {
+      const r = await officer.apiGet('/cases/' + encodeURIComponent(caseNo));
+      return r.status === 200 && r.body.actions.indexOf('accept_supplement') >= 0;
+    });
+    await officer.go('#/case/' + encodeURIComponent(caseNo));
+    await officer.clickAction('accept_supplement', 'accepted');
+    await officer.page.fill('[data-test="action-note"]', lang === 'zh' ? '符合低保条件' : 'meets the conditions');
+    await officer.clickAction('approve', 'approved');
+    assert.equal(await officer.page.textContent('h1 [data-test="state"]'), T[lang].approved);
+    await officer.shot('case');
+    log('approved at the county');
+
+    // 4. The resident tracks the case at the village.
+    const tracker = await open(urls.village, 'tracker');
+    await tracker.go('#/track');
+    await tracker.page.fill('[data-test="track-case-no"]', caseNo);
+    await tracker.page.fill('[data-test="track-code"]', code);
+    await until('the approval to reach the village', REPLICATION_MS, async () => {
+      await tracker.page.click('[data-test="track-submit"]');
+      await tracker.page.waitForSelector('[data-test="track-result"], #alert.alert-error', { timeout: 5000 });
+      return (await tracker.page.locator('[data-test="track-result"][data-state="approved"]').count()) === 1;
+    }, 1000);
+    assert.ok(!tracker.page.url().includes(code), 'the query code is not in the URL');
+    assert.equal(await tracker.page.textContent('[data-test="track-result"] [data-test="state"]'), T[lang].approved);
+    await tracker.shot('track');
+    log('the resident sees the case approved (rating: not served yet, issue 5)');
+
+    // 5. The supervisor at the county.
+    const supervisor = await open(urls.county, 'supervisor');
+    await supervisor.login('supervisor');
+    await supervisor.go('#/dashboard');
+    await supervisor.page.waitForSelector('[data-test="dashboard-cases"] [data-test="case-row"][data-case="' + caseNo + '"]');
+    await supervisor.page.waitForSelector('[data-test="sync-table"] [data-test="sync-row"]');
+    const syncRows = await supervisor.page.locator('[data-test="sync-row"]').count();
+    assert.ok(syncRows >= 1, 'the sync monitor lists the subtree');
+    await supervisor.shot('dashboard');
+    const state = await supervisor.page.getAttribute('[data-test="case-row"][data-case="' + caseNo + '"]', 'data-state');
+    assert.equal(state, 'approved');
+    // The case list filtered by a card: only cases with that card remain.
+    const badge = supervisor.page.locator('[data-test="case-row"][data-case="' + caseNo + '"] [data-test="card-badge"]');
+    const card = (await badge.count()) ? await badge.getAttribute('data-card') : null;
+    if (card) {
+      await supervisor.rerender(() => supervisor.page.click('[data-test="tile-' + card + '"]'));
+      await supervisor.page.waitForSelector('[data-test="dashboard-cases"] [data-test="case-row"][data-case="' + caseNo + '"]');
+      const other = await supervisor.page.locator('[data-test="dashboard-cases"] [data-test="card-badge"]:not([data-card="' + card + '"])').count();
+      assert.equal(other, 0, 'the list filtered by the ' + card + ' card');
+    }
+    log('the supervisor sees it on the dashboard (' + syncRows + ' nodes in the sync monitor)');
+
+    // The administrator's users page, and the nav by role.
+    const admin = await open(urls.county, 'admin');
+    await admin.login('admin');
+    await admin.go('#/users');
+    await admin.page.waitForSelector('[data-test="user-row"][data-login="officer"]');
+    const newLogin = lang === 'zh' ? 'clerk2' : 'clerk3';
+    await admin.page.fill('[data-test="user-login"]', newLogin);
+    await admin.page.fill('[data-test="user-name"]', lang === 'zh' ? '赵窗口' : '钱窗口');
+    await admin.page.selectOption('[data-test="user-role"]', 'clerk');
+    await admin.page.fill('[data-test="user-phone"]', '0763-3360003');
+    await admin.page.fill('[data-test="user-password"]', opts.password);
+    await admin.page.click('[data-test="user-submit"]');
+    await admin.page.waitForSelector('[data-test="user-row"][data-login="' + newLogin + '"]').catch(async (e) => {
+      throw new Error('adding a user failed: ' + (await admin.alertText()) + ' ' + e.message);
+    });
+    await admin.shot('users');
+    await admin.go('#/calendar');
+    await admin.shot('calendar');
+    await admin.go('#/item/' + DIBAO);
+    await admin.page.click('[data-test="guide-edit"]');
+    await admin.page.waitForSelector('[data-test="edit-json"]');
+    await admin.idle();
+    await admin.shot('edit');
+    assert.equal(await clerk.page.locator('[data-test="nav-users"]').count(), 0, 'a clerk has no users page');
+    assert.equal(await officer.page.locator('[data-test="nav-dashboard"]').count(), 0, 'an officer has no dashboard');
+
+    await clerk.page.click('[data-test="logout"]');
+    await clerk.page.waitForSelector('[data-test="nav-login"]');
+    assert.equal(await clerk.page.locator('[data-test="nav-intake"]').count(), 0, 'logged out: no staff pages in the nav');
+
+    const problems = [].concat(...sessions.map((s) => s.problems));
+    assert.deepEqual(problems, [], 'no console errors or CSP violations');
+    return caseNo;
+  } finally {
+    for (const s of sessions) await s.close().catch(() => {});
+  }
+}
+
+// The UI's static rules: one dictionary per language with the same keys, and
+// nothing the Content-Security-Policy would block (inline scripts or styles).
+function checkUiFiles() {
+  const ui = path.join(SOURCE_DIR, 'web', 'ui');
+  const sandbox = { window: {} };
+  require('node:vm').runInNewContext(fs.readFileSync(path.join(ui, 'i18n.js'), 'utf8'), sandbox);
+  const { zh, en } = sandbox.window.Y.I18N;
+  const onlyZh = Object.keys(zh).filter((k) => !(k in en));
+  const onlyEn = Object.keys(en).filter((k) => !(k in zh) && !/^(theme|type|form|kind)\./.test(k));
+  assert.deepEqual([onlyZh, onlyEn], [[], []], 'every UI string in both languages');
+  let total = 0;
+  for (const f of fs.readdirSync(ui)) {
+    const text = fs.readFileSync(path.join(ui, f), 'utf8');
+    total += Buffer.byteLength(text);
+    if (f.endsWith('.html')) {
+      assert.doesNotMatch(text, /<script(?![^>]*\bsrc=)[^>]*>/i, f + ': inline script');
+      assert.doesNotMatch(text, /<style|\sstyle=|\son[a-z]+=/i, f + ': inline style or handler');
+    }
+    if (f.endsWith('.js')) assert.doesNotMatch(text, /\.style\b|\beval\(|new Function\(|innerHTML/, f + ': style, eval or innerHTML');
+  }
+  assert.ok(total < 250 * 1024, 'the UI stays under 250 KB (' + total + ' bytes)');
+}
+
+async function main() {
+  const opts = parseArgs(process.argv);
+  let city = null;
+  let browser = null;
+  const watchdog = setTimeout(() => {
+    console.error('hall.test.js: the whole test took over ' + WHOLE_TEST_MS / 1000 + ' s; stopping');
+    cleanup().finally(() => process.exit(1));
+  }, WHOLE_TEST_MS);
+  async function cleanup() {
+    if (browser) await browser.close().catch(() => {});
+    browser = null;
+    if (city) await city.stop();
+  }
+  process.on('uncaughtException', (e) => {
+    console.error('FAILED (uncaught): ' + (e && e.stack ? e.stack : e));
+    cleanup().finally(() => process.exit(1));
+  });
+  process.on('SIGINT', () => cleanup().finally(() => process.exit(130)));
+  process.on('SIGTERM', () => cleanup().finally(() => process.exit(143)));
+  let ok = false;
+  try {
+    checkUiFiles();
+    let urls;
+    if (opts.urls) {
+      urls = { village: opts.urls[0], county: opts.urls[1] };
+    } else {
+      city = await buildCity(opts);
+      await city.start('city', false);
+      await city.start('county', true);
+      await city.start('town', false);
+      await city.start('village', true);
+      await city.waitHealthy('county');
+      await city.waitHealthy('village');
+      urls = { village: city.web.village, county: city.web.county };
+      log('village web ' + urls.village + ', county web ' + urls.county);
+    }
+    fs.rmSync(opts.artifacts, { recursive: true, force: true });
+    fs.mkdirSync(opts.artifacts, { recursive: true });
+    browser = await chromium.launch({ executablePath: opts.chromium, args: ['--no-sandbox'] });
+    for (const lang of opts.langs) await scenario(browser, urls, lang, opts);
+    ok = true;
+    log('passed; screenshots in ' + opts.artifacts);
+  } catch (e) {
+    console.error('FAILED: ' + (e && e.stack ? e.stack : e));
+    if (city) {
+      for (const n of ['county', 'village']) console.error('---- ' + n + ' log (tail)\n' + city.log(n));
+    }
+  } finally {
+    clearTimeout(watchdog);
+    await cleanup();
+  }
+  // A failed run leaves the city (data and logs) for a look.
+  if (ok && city) fs.rmSync(city.root, { recursive: true, force: true });
+  process.exitCode = ok ? 0 : 1;
+}
+
+if (require.main === module) main();
+else module.exports = { City, buildCity, idNumber };
