@@ -245,14 +245,25 @@ HttpResponse list_cases(Call& call) {
   const Status s = call.backend().read([&](storage::Database& db) -> Status {
     YIMEN_ASSIGN_OR_RETURN(auto calendar, hall::load_calendar(db));
     YIMEN_ASSIGN_OR_RETURN(auto numbers, hall::case_numbers(db, call.backend().node_id(), state));
-    // Newest first (case numbers sort by date and sequence).
+    const hall::Date today = hall::cst_date(call.now);
+    // Each item version is decoded once, and only for the cases listed.
     std::map<std::pair<std::string, int>, std::string> item_names;
+    // Newest first (case numbers sort by date and sequence).
     for (auto it = numbers.rbegin(); it != numbers.rend(); ++it) {
-      YIMEN_ASSIGN_OR_RETURN(auto c, load(db, call, *it, calendar));
-      if (c.deadline.card) ++counts[static_cast<int>(*c.deadline.card)];
-      if (card && c.deadline.card != card) continue;
+      YIMEN_ASSIGN_OR_RETURN(auto file, hall::load_case(db, *it));
+      if (!file) continue;
+      const auto deadline =
+          hall::case_deadline(calendar, *file, today, call.backend().yellow_card_working_days());
+      if (deadline.card) ++counts[static_cast<int>(*deadline.card)];
+      if (card && deadline.card != card) continue;
       if (cases.size() >= kMaxListedCases) continue;
-      cases.push_back(case_summary_json(c.file, c.item ? c.item->name : "", c.deadline));
+      const auto key = std::make_pair(file->item_code, file->item_version);
+      auto name = item_names.find(key);
+      if (name == item_names.end()) {
+        YIMEN_ASSIGN_OR_RETURN(auto item, hall::load_item(db, key.first, key.second));
+        name = item_names.emplace(key, item ? item->name : std::string()).first;
+      }
+      cases.push_back(case_summary_json(*file, name->second, deadline));
     }
     return {};
   });

@@ -7,8 +7,6 @@
 namespace yimen::web {
 namespace {
 
-constexpr const char* kSessionCookie = "yimen_session";
-
 std::string session_cookie(const Call& call, const std::string& token, bool clear) {
   std::string c = std::string(kSessionCookie) + "=" + token + "; Path=/; HttpOnly; SameSite=Strict";
   if (call.state.options.tls) c += "; Secure";
@@ -35,12 +33,6 @@ HttpResponse session_answer(const Call& call, const Session& session, bool set_c
 HttpResponse get_session(Call& call) {
   if (call.session) return session_answer(call, *call.session, false);
   return session_answer(call, call.state.sessions.create_anonymous(call.now), true);
-}
-
-HttpResponse rate_limited(std::int64_t seconds, const std::string& message) {
-  HttpResponse r = error_response(429, "rate_limited", message);
-  r.add_header("Retry-After", std::to_string(std::max<std::int64_t>(seconds, 1)));
-  return r;
 }
 
 HttpResponse log_in(Call& call) {

@@ -101,9 +101,14 @@ void add_case_routes(std::vector<Route>& routes);
 void add_track_routes(std::vector<Route>& routes);
 void add_calendar_routes(std::vector<Route>& routes);
 
+// The session cookie's name.
+inline constexpr const char* kSessionCookie = "yimen_session";
+
 // --- responses ---
 HttpResponse json_response(const json::value& body, int status = 200);
 HttpResponse error_response(int status, const std::string& code, const std::string& message);
+// 429 rate_limited with Retry-After (at least 1 s).
+HttpResponse rate_limited(std::int64_t retry_after_seconds, const std::string& message);
 // A Status as an error response: InvalidArgument 400, NotFound 404,
 // PermissionDenied 403, AlreadyExists/FailedPrecondition 409, others 500
 // (logged without the message's details reaching the client).

@@ -58,9 +58,7 @@ HttpResponse track(Call& call) {
   const auto blocked = std::max(call.state.track_by_case.blocked_for(*case_no, call.now),
                                 call.state.track_by_address.blocked_for(address, call.now));
   if (blocked > 0) {
-    HttpResponse r = error_response(429, "rate_limited", "too many failed lookups; try later");
-    r.add_header("Retry-After", std::to_string(blocked));
-    return r;
+    return rate_limited(blocked, "too many failed lookups; try later");
   }
 
   json::object out;

@@ -11,8 +11,6 @@
 namespace yimen::web {
 namespace {
 
-constexpr const char* kSessionCookie = "yimen_session";
-
 // Every response carries these (DESIGN.md section 7).
 void add_security_headers(HttpResponse& response) {
   response.add_header("Content-Security-Policy",
@@ -199,6 +197,12 @@ HttpResponse json_response(const json::value& body, int status) {
 HttpResponse error_response(int status, const std::string& code, const std::string& message) {
   return json_response(json::object{{"error", json::object{{"code", code}, {"message", message}}}},
                        status);
+}
+
+HttpResponse rate_limited(std::int64_t retry_after_seconds, const std::string& message) {
+  HttpResponse r = error_response(429, "rate_limited", message);
+  r.add_header("Retry-After", std::to_string(std::max<std::int64_t>(retry_after_seconds, 1)));
+  return r;
 }
 
 HttpResponse status_response(const Status& status) {
