@@ -166,7 +166,8 @@ Result<NodeConfig> parse_node_config(std::string_view text, std::string_view sou
   if (storage != nullptr)
     check.only_keys(*storage, "storage.", {"passphrase_env", "busy_timeout_ms"});
   if (sync != nullptr) check.only_keys(*sync, "sync.", {"listen", "advertise", "parent"});
-  if (hall != nullptr) check.only_keys(*hall, "hall.", {"yellow_card_working_days"});
+  if (hall != nullptr)
+    check.only_keys(*hall, "hall.", {"yellow_card_working_days", "post_check_working_days"});
   if (web != nullptr) {
     check.only_keys(*web, "web.", {"listen", "tls_certificate", "tls_key", "threads"});
   }
@@ -228,6 +229,14 @@ Result<NodeConfig> parse_node_config(std::string_view text, std::string_view sou
                  "expected 0 to 20 working days");
     } else {
       config.hall.yellow_card_working_days = static_cast<int>(*yellow);
+    }
+  }
+  if (auto days = check.integer(hall, "hall", "post_check_working_days")) {
+    if (*days < 1 || *days > 250) {
+      check.fail(check.node(hall, "post_check_working_days"), "hall.post_check_working_days",
+                 "expected 1 to 250 working days");
+    } else {
+      config.hall.post_check_working_days = static_cast<int>(*days);
     }
   }
   config.web.listen = check.string(web, "web", "listen", false);
@@ -327,6 +336,9 @@ std::string render_node_config(const NodeConfig& c) {
   out << "\n[hall]\n"
       << "# A case's card turns yellow when at most this many working days are left.\n"
       << "yellow_card_working_days = " << c.hall.yellow_card_working_days << "\n"
+      << "# A case approved on a commitment (告知承诺) is checked within this many\n"
+      << "# working days of the approval.\n"
+      << "post_check_working_days = " << c.hall.post_check_working_days << "\n"
       << "\n[web]\n"
       << "# Where the web hall listens (HOST:PORT, an IP address). Unset: only with\n"
       << "# `yimen run --web HOST:PORT`. Keep it on 127.0.0.1 unless the office's\n"

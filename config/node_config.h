@@ -43,6 +43,9 @@ struct HallConfig {
   // A case's card turns yellow when at most this many working days are left,
   // the due day included, 0..20.
   int yellow_card_working_days = 1;
+  // A case approved on a commitment (告知承诺) is checked within this many
+  // working days of the approval, 1..250.
+  int post_check_working_days = 20;
 };
 
 struct WebConfig {

@@ -12,6 +12,10 @@ const RegionCode& RuntimeBackend::node_id() const { return runtime_.node().ident
 
 const std::string& RuntimeBackend::node_name() const { return runtime_.node().config.name; }
 
+int RuntimeBackend::post_check_working_days() const {
+  return runtime_.node().config.hall.post_check_working_days;
+}
+
 int RuntimeBackend::yellow_card_working_days() const {
   return runtime_.node().config.hall.yellow_card_working_days;
 }

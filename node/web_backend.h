@@ -24,6 +24,7 @@ class RuntimeBackend : public web::HallBackend {
   const RegionCode& node_id() const override;
   const std::string& node_name() const override;
   int yellow_card_working_days() const override;
+  int post_check_working_days() const override;
   Status read(const std::function<Status(storage::Database&)>& read) override;
   Status write(const std::function<Status(hall::Hall&, storage::Database&)>& write) override;
   bool recovering() override;

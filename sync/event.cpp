@@ -42,7 +42,7 @@ DecodedEvent& DecodedEvent::operator=(DecodedEvent&&) noexcept = default;
 DecodedEvent::~DecodedEvent() = default;
 
 bool DecodedEvent::body_known() const {
-  return body_type_ <= static_cast<BodyType>(schema::Body::AUDIT_ANCHOR);
+  return body_type_ <= static_cast<BodyType>(schema::Body::NOTICE_WITHDRAWN);
 }
 
 schema::Event::Reader DecodedEvent::reader() const { return message_->getRoot<schema::Event>(); }

@@ -1,8 +1,10 @@
 // /api/v1/cases: intake at the window, the staff's case lists and case pages,
 // handling and intake actions, and the one-time notification.
 
+#include "node/hall/feedback.h"
 #include "node/hall/hall_projection.h"
 #include "node/hall/one_time_notice.h"
+#include "node/hall/supervision.h"
 #include "web/api_support.h"
 
 namespace yimen::web {
@@ -57,6 +59,10 @@ json::array available_actions(const hall::CaseFile& file, const RegionCode& self
     for (auto a : kHandling) {
       if (hall::next_state(file.state, a).ok())
         out.push_back(json::value(hall::case_action_name(a)));
+    }
+    if (file.commitment && file.post_check.empty() && hall::decided_in_favour(file.state)) {
+      out.push_back(json::value(hall::case_action_name(hall::CaseAction::kConfirmCommitment)));
+      out.push_back(json::value(hall::case_action_name(hall::CaseAction::kFalseCommitment)));
     }
   }
   if (file.intake_node == self) {
@@ -119,6 +125,41 @@ Result<json::object> case_page_json(storage::Database& db, Call& call, const std
   out["history"] = std::move(history);
   out["materials"] = c.item ? item_guide_json(*c.item)["materials"] : json::array();
   out["actions"] = available_actions(c.file, call.backend().node_id());
+  out["visits"] = c.file.visits;
+  out["agent"] = c.file.agent.name.empty()
+                     ? json::value(nullptr)
+                     : json::value(json::object{
+                           {"name", c.file.agent.name},
+                           {"id_number_masked", hall::masked_id_number(c.file.agent.id_number)},
+                           {"authorisation", c.file.agent.authorisation}});
+  out["commitment"] = c.file.commitment;
+  out["post_check"] = c.file.post_check;
+  out["approved_on"] = date_or_null(c.file.approved_on);
+  out["finished_on"] = date_or_null(c.file.finished_on);
+  YIMEN_ASSIGN_OR_RETURN(auto flagged, hall::false_commitment_of(db, c.file.applicant_id));
+  out["applicant_false_commitment"] = flagged;
+  YIMEN_ASSIGN_OR_RETURN(auto rating, hall::load_rating(db, case_no, calendar));
+  if (rating) {
+    out["rating"] = json::object{{"score", rating->score},
+                                 {"tags", json::array(rating->tags.begin(), rating->tags.end())},
+                                 {"comment", rating->comment},
+                                 {"rated_on", rating->rated_on.to_string()},
+                                 {"follow_up_due", date_or_null(rating->follow_up_due)},
+                                 {"follow_up", rating->follow_up}};
+  } else {
+    out["rating"] = nullptr;
+  }
+  YIMEN_ASSIGN_OR_RETURN(auto orders, hall::supervision_orders_of_case(db, case_no, calendar));
+  json::array supervision;
+  for (const auto& o : orders) {
+    supervision.push_back(json::object{{"order_no", o.order_no},
+                                       {"ordered_by_node", o.ordered_by_node.str()},
+                                       {"instruction", o.instruction},
+                                       {"ordered_on", o.ordered_on.to_string()},
+                                       {"due", date_or_null(o.due)},
+                                       {"response", o.response}});
+  }
+  out["supervision"] = std::move(supervision);
   return out;
 }
 
@@ -200,6 +241,19 @@ Result<hall::Application> parse_application(const json::object& body, const Regi
   YIMEN_ASSIGN_OR_RETURN(auto channel, optional_string(body, "channel", "channel", 20));
   app.channel = channel.value_or("window");
   YIMEN_ASSIGN_OR_RETURN(app.materials, parse_supplied(body));
+  YIMEN_ASSIGN_OR_RETURN(auto visits, optional_integer(body, "visits", "visits", 0, 20));
+  if (visits) app.visits = static_cast<int>(*visits);
+  YIMEN_ASSIGN_OR_RETURN(const json::object* agent, optional_object(body, "agent", "agent"));
+  if (agent != nullptr) {
+    hall::Agent a;
+    YIMEN_ASSIGN_OR_RETURN(a.id_number,
+                           required_string(*agent, "id_number", "agent.id_number", 18));
+    YIMEN_ASSIGN_OR_RETURN(a.name, required_string(*agent, "name", "agent.name", 100));
+    YIMEN_ASSIGN_OR_RETURN(a.phone, required_string(*agent, "phone", "agent.phone", 20));
+    YIMEN_ASSIGN_OR_RETURN(a.authorisation,
+                           required_string(*agent, "authorisation", "agent.authorisation", 500));
+    app.agent = std::move(a);
+  }
   return app;
 }
 

@@ -27,6 +27,7 @@ inline constexpr int kTrackFailuresPerCase = 5;
 inline constexpr int kTrackFailuresPerAddress = 20;
 inline constexpr std::int64_t kTrackWindowSeconds = 10 * 60;
 inline constexpr std::size_t kMaxListedCases = 500;
+inline constexpr int kComplaintsPerAddressPerHour = 10;
 
 // The newest catalogue, searchable, and the list answers already rendered,
 // kept until the catalogue changes (every handler checks the generation).
@@ -45,7 +46,8 @@ struct WebApi::State {
         login_by_address(kLoginFailuresPerMinute, 60),
         track_by_case(kTrackFailuresPerCase, kTrackWindowSeconds),
         track_by_address(kTrackFailuresPerAddress, kTrackWindowSeconds),
-        refusals_noted(1, 60) {}
+        refusals_noted(1, 60),
+        complaints_by_address(kComplaintsPerAddressPerHour, 3600) {}
   HallBackend& backend;
   WebOptions options;
   SessionStore sessions;
@@ -53,7 +55,8 @@ struct WebApi::State {
   FailureLimiter login_by_address;
   FailureLimiter track_by_case;
   FailureLimiter track_by_address;
-  FailureLimiter refusals_noted;  // one audit row a minute per refused login key
+  FailureLimiter refusals_noted;         // one audit row a minute per refused login key
+  FailureLimiter complaints_by_address;  // counts every complaint filed, not only failures
   RequestMetrics metrics;
   CatalogueCache catalogue;
 };
@@ -100,6 +103,10 @@ void add_session_routes(std::vector<Route>& routes);
 void add_case_routes(std::vector<Route>& routes);
 void add_track_routes(std::vector<Route>& routes);
 void add_calendar_routes(std::vector<Route>& routes);
+void add_feedback_routes(std::vector<Route>& routes);
+void add_supervision_routes(std::vector<Route>& routes);
+void add_notice_routes(std::vector<Route>& routes);
+void add_kpi_routes(std::vector<Route>& routes);
 
 // The session cookie's name.
 inline constexpr const char* kSessionCookie = "yimen_session";

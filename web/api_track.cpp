@@ -29,6 +29,7 @@ const char* step_of(hall::CaseState state) {
     case hall::CaseState::kResultIssued:
     case hall::CaseState::kWithdrawn:
     case hall::CaseState::kClosed:
+    case hall::CaseState::kRevoked:
       return "finished";
   }
   return "finished";

@@ -64,6 +64,14 @@ Result<std::optional<std::int64_t>> optional_integer(const json::object& object,
   return n;
 }
 
+Result<std::optional<bool>> optional_bool(const json::object& object, std::string_view key,
+                                          const std::string& where) {
+  const json::value* v = field(object, key);
+  if (v == nullptr) return std::optional<bool>();
+  if (!v->is_bool()) return invalid_argument(where + ": expected true or false");
+  return std::optional<bool>(v->get_bool());
+}
+
 Result<const json::array*> optional_array(const json::object& object, std::string_view key,
                                           const std::string& where) {
   const json::value* v = field(object, key);

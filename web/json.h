@@ -38,6 +38,9 @@ Result<std::string> required_string(const json::object& object, std::string_view
 Result<std::optional<std::int64_t>> optional_integer(const json::object& object,
                                                      std::string_view key, const std::string& where,
                                                      std::int64_t min, std::int64_t max);
+// A boolean; InvalidArgument "<where>: expected true or false".
+Result<std::optional<bool>> optional_bool(const json::object& object, std::string_view key,
+                                          const std::string& where);
 // The field as an array (nullopt when missing), or InvalidArgument "<where>: expected an array".
 Result<const json::array*> optional_array(const json::object& object, std::string_view key,
                                           const std::string& where);

@@ -71,6 +71,10 @@ std::vector<CompiledRoute> all_routes() {
   add_case_routes(routes);
   add_track_routes(routes);
   add_calendar_routes(routes);
+  add_feedback_routes(routes);
+  add_supervision_routes(routes);
+  add_notice_routes(routes);
+  add_kpi_routes(routes);
   std::vector<CompiledRoute> out;
   for (auto& r : routes) {
     std::vector<std::string> parts;

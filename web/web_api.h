@@ -30,6 +30,8 @@ class HallBackend {
   virtual const RegionCode& node_id() const = 0;
   virtual const std::string& node_name() const = 0;
   virtual int yellow_card_working_days() const = 0;
+  // Working days after an approval on a commitment within which it is checked.
+  virtual int post_check_working_days() const = 0;
 
   // Runs `read` with a read-only connection that no other thread uses
   // meanwhile. Returns what `read` returns, or the error opening it.

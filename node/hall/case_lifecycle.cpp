@@ -10,7 +10,7 @@ struct StateNames {
   const char* name;
   const char* zh;
 };
-constexpr std::array<StateNames, 10> kStates = {{
+constexpr std::array<StateNames, 11> kStates = {{
     {CaseState::kSubmitted, "submitted", "已收件"},
     {CaseState::kAccepted, "accepted", "已受理"},
     {CaseState::kAwaitingMaterials, "awaiting_materials", "补正中"},
@@ -21,6 +21,7 @@ constexpr std::array<StateNames, 10> kStates = {{
     {CaseState::kResultIssued, "result_issued", "已办结"},
     {CaseState::kWithdrawn, "withdrawn", "已撤回"},
     {CaseState::kClosed, "closed", "已归档"},
+    {CaseState::kRevoked, "revoked", "已撤销"},
 }};
 
 struct ActionNames {
@@ -28,7 +29,7 @@ struct ActionNames {
   const char* name;
   CaseHalf half;
 };
-constexpr std::array<ActionNames, 16> kActions = {{
+constexpr std::array<ActionNames, 18> kActions = {{
     {CaseAction::kSubmit, "submit", CaseHalf::kIntake},
     {CaseAction::kReturnIncomplete, "return_incomplete", CaseHalf::kIntake},
     {CaseAction::kSupplyMaterials, "supply_materials", CaseHalf::kIntake},
@@ -45,6 +46,8 @@ constexpr std::array<ActionNames, 16> kActions = {{
     {CaseAction::kIssueResult, "issue_result", CaseHalf::kHandling},
     {CaseAction::kClose, "close", CaseHalf::kHandling},
     {CaseAction::kWithdraw, "withdraw", CaseHalf::kHandling},
+    {CaseAction::kConfirmCommitment, "confirm_commitment", CaseHalf::kHandling},
+    {CaseAction::kFalseCommitment, "false_commitment", CaseHalf::kHandling},
 }};
 
 bool withdrawable(CaseState s) {
@@ -105,7 +108,14 @@ bool clock_paused(CaseState state) {
   return state == CaseState::kAwaitingMaterials || state == CaseState::kInNotice;
 }
 
-bool is_terminal(CaseState state) { return state == CaseState::kClosed; }
+bool is_terminal(CaseState state) {
+  return state == CaseState::kClosed || state == CaseState::kRevoked;
+}
+
+bool decided_in_favour(CaseState state) {
+  return state == CaseState::kApproved || state == CaseState::kResultIssued ||
+         state == CaseState::kClosed;
+}
 
 Result<CaseState> next_state(CaseState state, CaseAction action) {
   using S = CaseState;
@@ -144,6 +154,12 @@ Result<CaseState> next_state(CaseState state, CaseAction action) {
       break;
     case CaseAction::kWithdraw:
       if (withdrawable(state)) return S::kWithdrawn;
+      break;
+    case CaseAction::kConfirmCommitment:
+      if (decided_in_favour(state)) return state;
+      break;
+    case CaseAction::kFalseCommitment:
+      if (decided_in_favour(state)) return S::kRevoked;
       break;
     default:
       return invalid_argument(std::string(case_action_name(action)) +

@@ -11,6 +11,8 @@
 //       accepted │                  │  └─start_notice─> in_notice ─end_notice─> accepted └─refuse─>
 //       refused ─close─> closed
 //   submitted / accepted / awaiting_materials / in_notice ──withdraw──> withdrawn ──close──> closed
+//   approved / result_issued / closed ──confirm_commitment──> (unchanged)
+//   approved / result_issued / closed ──false_commitment──> revoked   (告知承诺 post-check)
 //
 // The INTAKE node's events are the submission itself and then requests and
 // annotations the handling node answers (return incomplete, materials
@@ -36,6 +38,7 @@ enum class CaseState {
   kResultIssued,       // "result_issued", 已办结
   kWithdrawn,          // "withdrawn", 已撤回
   kClosed,             // "closed", 已归档
+  kRevoked,            // "revoked", 已撤销: the approval rested on a false commitment
 };
 
 enum class CaseHalf { kIntake, kHandling };
@@ -48,17 +51,19 @@ enum class CaseAction {
   kRequestWithdrawal,  // "request_withdrawal"
   kDeliverResult,      // "deliver_result"
   // handling half
-  kAccept,            // "accept"
-  kRefuse,            // "refuse"
-  kRequestMaterials,  // "request_materials"
-  kAcceptSupplement,  // "accept_supplement"
-  kStartNotice,       // "start_notice"
-  kEndNotice,         // "end_notice"
-  kApprove,           // "approve"
-  kReject,            // "reject"
-  kIssueResult,       // "issue_result"
-  kClose,             // "close"
-  kWithdraw,          // "withdraw"
+  kAccept,             // "accept"
+  kRefuse,             // "refuse"
+  kRequestMaterials,   // "request_materials"
+  kAcceptSupplement,   // "accept_supplement"
+  kStartNotice,        // "start_notice"
+  kEndNotice,          // "end_notice"
+  kApprove,            // "approve"
+  kReject,             // "reject"
+  kIssueResult,        // "issue_result"
+  kClose,              // "close"
+  kWithdraw,           // "withdraw"
+  kConfirmCommitment,  // "confirm_commitment": the post-check found the commitment true
+  kFalseCommitment,    // "false_commitment": it was false; the decision is revoked
 };
 
 const char* case_state_name(CaseState state);
@@ -72,6 +77,8 @@ CaseHalf case_half(CaseAction action);
 bool clock_paused(CaseState state);
 // True once nothing more will be decided.
 bool is_terminal(CaseState state);
+// True when the case was decided for the applicant (approved, then issued and closed).
+bool decided_in_favour(CaseState state);
 
 // The state after a HANDLING action, or FailedPrecondition naming the state and
 // the action ("cannot approve a case that is awaiting_materials").

@@ -1,5 +1,6 @@
 #include "node/hall/hall.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <set>
 
@@ -142,6 +143,27 @@ Result<sync::AppendResult> Hall::emit(const Actor& actor, std::vector<sync::Audi
 
 Date Hall::today() const { return cst_date(clock_() / 1000); }
 
+Result<std::string> Hall::next_number(const char* table, const char* column,
+                                      const std::string& head) {
+  const Date on = today();
+  char day[16];
+  std::snprintf(day, sizeof day, "%04d%02d%02d", on.year(), on.month(), on.day());
+  const std::string prefix = head + day + "-";
+  YIMEN_ASSIGN_OR_RETURN(auto last, db_.prepare(std::string("SELECT MAX(") + column + ") FROM " +
+                                                table + " WHERE " + column + " LIKE ?"));
+  last.bind(1, prefix + "%");
+  YIMEN_ASSIGN_OR_RETURN(bool row, last.step());
+  long next = 1;
+  if (row && !last.column_is_null(0)) {
+    const std::string newest = last.column_text(0);
+    next = std::stol(newest.substr(prefix.size())) + 1;
+  }
+  if (next > 999999) return failed_precondition("the day's 999999 numbers are used up");
+  char seq[24];
+  std::snprintf(seq, sizeof seq, "%06ld", next);
+  return prefix + seq;
+}
+
 Result<int> Hall::publish_item(const Actor& actor, ServiceItem item) {
   if (item.code.region != node_.str()) {
     return permission_denied("this node (" + node_.str() +
@@ -230,6 +252,37 @@ Result<SubmittedCase> Hall::submit(const Actor& actor, const Application& app) {
   if (!kChannels.contains(app.channel)) return invalid_argument("unknown channel " + app.channel);
   YIMEN_ASSIGN_OR_RETURN(const RegionCode handling, competent_region(*item, *domicile, node_));
   YIMEN_TRY(check_supplied(*item, app.materials));
+  const int visits =
+      app.visits.value_or(app.channel == "online" || app.channel == "mobile" ? 0 : 1);
+  if (visits < 0 || visits > 20) return invalid_argument("visits must be 0 to 20");
+  if (app.agent) {
+    const Agent& agent = *app.agent;
+    auto agent_id = parse_applicant_id(agent.id_number, on);
+    if (!agent_id.ok()) return agent_id.status().with_context("agent");
+    if (agent_id->kind() != ApplicantKind::kNaturalPerson) {
+      return invalid_argument("agent: an agent is a person with a resident ID number");
+    }
+    if (agent.name.empty() || agent.name.size() > 100 || !is_display_text(agent.name)) {
+      return invalid_argument("agent name must be 1 to 100 bytes of text");
+    }
+    if (!valid_phone(agent.phone)) {
+      return invalid_argument("agent phone must be 5 to 20 digits, spaces, '-' or '+'");
+    }
+    if (agent.authorisation.empty() || agent.authorisation.size() > 500 ||
+        !is_display_text(agent.authorisation)) {
+      return invalid_argument(
+          "agent authorisation must say what authorises the agent (1 to 500 bytes of text)");
+    }
+  }
+  if (std::any_of(app.materials.begin(), app.materials.end(),
+                  [](const SuppliedMaterial& m) { return m.how == "commitment"; })) {
+    YIMEN_ASSIGN_OR_RETURN(const std::string flagged,
+                           false_commitment_of(db_, applicant_id.number()));
+    if (!flagged.empty()) {
+      return failed_precondition("the applicant made a false commitment on case " + flagged +
+                                 ": commitment is not available; the materials must be handed in");
+    }
+  }
 
   char code_text[16];
   std::snprintf(code_text, sizeof code_text, "%08u", crypto::random_below(100000000));
@@ -238,20 +291,7 @@ Result<SubmittedCase> Hall::submit(const Actor& actor, const Application& app) {
 
   SubmittedCase out{"", query_code, handling, ""};
   Status status = in_transaction([&]() -> Status {
-    // The daily sequence comes from the database, so a restart never reuses one.
-    char day[16];
-    std::snprintf(day, sizeof day, "%04d%02d%02d", on.year(), on.month(), on.day());
-    const std::string prefix = node_.str() + "-" + day + "-";
-    YIMEN_ASSIGN_OR_RETURN(auto last, db_.prepare("SELECT MAX(case_no) FROM case_file WHERE "
-                                                  "case_no LIKE ?"));
-    last.bind(1, prefix + "%");
-    YIMEN_ASSIGN_OR_RETURN(bool row, last.step());
-    long next = 1;
-    if (row && !last.column_is_null(0)) next = std::stol(last.column_text(0).substr(22)) + 1;
-    if (next > 999999) return failed_precondition("the day's 999999 case numbers are used up");
-    char seq[24];
-    std::snprintf(seq, sizeof seq, "%06ld", next);
-    out.case_no = prefix + seq;
+    YIMEN_ASSIGN_OR_RETURN(out.case_no, next_number("case_file", "case_no", node_.str() + "-"));
 
     YIMEN_ASSIGN_OR_RETURN(
         auto r, emit(actor, case_audience(node_, handling), [&](schema::Body::Builder b) {
@@ -271,6 +311,14 @@ Result<SubmittedCase> Hall::submit(const Actor& actor, const Application& app) {
           fill_supplied(app.materials,
                         sub.initMaterials(static_cast<unsigned>(app.materials.size())));
           sub.setQueryCodeHash(code_hash);
+          sub.setVisits(static_cast<std::uint8_t>(visits));
+          if (app.agent) {
+            auto agent = sub.initAgent();
+            agent.setIdNumber(app.agent->id_number);
+            agent.setName(app.agent->name);
+            agent.setPhone(app.agent->phone);
+            agent.setAuthorisation(app.agent->authorisation);
+          }
         }));
     (void)r;
     YIMEN_ASSIGN_OR_RETURN(auto file, load_case(db_, out.case_no));
@@ -302,13 +350,24 @@ Status Hall::act(const Actor& actor, const std::string& case_no, const CaseComma
       }
       YIMEN_TRY(check_intake_action(file->state, command.action, file->returned));
     }
+    const bool post_check = command.action == CaseAction::kConfirmCommitment ||
+                            command.action == CaseAction::kFalseCommitment;
+    if (post_check && !file->commitment) {
+      return failed_precondition("case " + case_no +
+                                 " has no commitment (告知承诺) to check after approval");
+    }
+    if (post_check && !file->post_check.empty()) {
+      return failed_precondition("the commitment of case " + case_no + " was already checked (" +
+                                 file->post_check + ")");
+    }
     const bool needs_findings = command.action == CaseAction::kRequestMaterials ||
                                 command.action == CaseAction::kReturnIncomplete;
     if (needs_findings) YIMEN_TRY(one_time_notice(case_no, command.findings).status());
     const bool needs_note =
         command.action == CaseAction::kRefuse || command.action == CaseAction::kReject ||
         command.action == CaseAction::kApprove || command.action == CaseAction::kIssueResult ||
-        command.action == CaseAction::kWithdraw || command.action == CaseAction::kRequestWithdrawal;
+        command.action == CaseAction::kWithdraw ||
+        command.action == CaseAction::kRequestWithdrawal || post_check;
     if (needs_note && command.note.empty()) {
       return invalid_argument(std::string(case_action_name(command.action)) +
                               " needs a note (the decision, reason or result)");
@@ -383,6 +442,12 @@ Status Hall::act(const Actor& actor, const std::string& case_no, const CaseComma
               break;
             case CaseAction::kClose:
               h.setClosed();
+              break;
+            case CaseAction::kConfirmCommitment:
+              h.setCommitmentConfirmed(command.note);
+              break;
+            case CaseAction::kFalseCommitment:
+              h.setCommitmentFalse(command.note);
               break;
             default:
               h.setWithdrawn(command.note);

@@ -16,8 +16,10 @@
 #include "crypto/crypto.h"
 #include "node/hall/calendar.h"
 #include "node/hall/case_lifecycle.h"
+#include "node/hall/feedback.h"
 #include "node/hall/hall_projection.h"
 #include "node/hall/one_time_notice.h"
+#include "node/hall/public_notice.h"
 #include "node/hall/service_item.h"
 #include "storage/database.h"
 #include "sync/event_log.h"
@@ -55,11 +57,23 @@ struct SuppliedMaterial {
   std::optional<MaterialFile> attachment;
 };
 
+// Someone applying on the applicant's behalf (代办, plan task 11).
+struct Agent {
+  std::string id_number;  // the agent's own resident ID number
+  std::string name;
+  std::string phone;
+  std::string authorisation;  // what the clerk saw, e.g. "委托书（2026-11-02 签）"
+};
+
 struct Application {
   std::string item_code;
   Applicant applicant;
   std::string channel = "window";
   std::vector<SuppliedMaterial> materials;
+  // Times the applicant came in person for this application so far; unset:
+  // 0 for the online and mobile channels, 1 otherwise.
+  std::optional<int> visits;
+  std::optional<Agent> agent;
 };
 
 struct SubmittedCase {
@@ -126,6 +140,46 @@ class Hall {
   // transition is refused with a message naming the state and the action.
   Status act(const Actor& actor, const std::string& case_no, const CaseCommand& command);
 
+  // --- ratings and complaints (feedback.h; defined in feedback.cpp) ---
+
+  // The applicant rates a finished case (refused, result issued or closed);
+  // the caller has checked the case's query code. AlreadyExists when the case
+  // is rated already, FailedPrecondition before it is finished,
+  // InvalidArgument for a score outside 1..5, an unknown tag or a long comment.
+  Status rate(const std::string& case_no, const RatingInput& rating);
+
+  // The handling node records what it did about a poor rating.
+  Status follow_up_rating(const Actor& actor, const std::string& case_no, const std::string& note);
+
+  // Takes a complaint, report or suggestion from anyone (anonymous allowed),
+  // about an office of this city; it is handled by complaint_handler(about).
+  Result<FiledComplaint> file_complaint(const Actor& actor, const ComplaintInput& complaint);
+
+  // The handling node answers a complaint, once.
+  Status answer_complaint(const Actor& actor, const std::string& complaint_no,
+                          const std::string& answer, bool upheld);
+
+  // --- supervision (supervision.h; defined in supervision.cpp) ---
+
+  // A supervisor of this node (a county or the city) orders the handling node
+  // of a red-card case in this node's subtree to act, answering within
+  // `respond_within` working days (1..20). PermissionDenied for a case outside
+  // the subtree or at a town or village; FailedPrecondition when the case is
+  // not overdue. Returns the order number.
+  Result<std::string> order_supervision(const Actor& actor, const std::string& case_no,
+                                        const std::string& instruction, int respond_within);
+
+  // The handling node answers a supervision order, once.
+  Status respond_supervision(const Actor& actor, const std::string& order_no,
+                             const std::string& response);
+
+  // --- public notices (public_notice.h; defined in public_notice.cpp) ---
+
+  // Publishes a notice (村务公开); returns its number.
+  Result<std::string> publish_notice(const Actor& actor, const NoticeInput& notice);
+  Status withdraw_notice(const Actor& actor, const std::string& notice_no,
+                         const std::string& reason);
+
   // Anchors the audit log's head upward (node/hall/audit_log.h): when the newest audit row is
   // not the one this node's newest anchor names, emits an auditAnchor event naming its seq and
   // hash, audience `node <parent>` (`node <city>` at the city, which has no parent), author ""
@@ -164,6 +218,10 @@ class Hall {
   Result<sync::AppendResult> emit(const Actor& actor, std::vector<sync::AudienceEntry> audience,
                                   std::function<void(schema::Body::Builder)> fill);
   Date today() const;
+  // The next number of the day under `head` (e.g. "441802001001-C"):
+  // head + YYYYMMDD + "-" + 6 digits, above every number `column` of `table`
+  // already holds, so a restart never reuses one. Call inside a transaction.
+  Result<std::string> next_number(const char* table, const char* column, const std::string& head);
 
   storage::Database& db_;
   RegionCode node_;

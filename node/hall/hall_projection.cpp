@@ -6,14 +6,17 @@
 #include <sstream>
 
 #include "node/hall/catalogue_codec.h"
+#include "node/hall/feedback.h"
 #include "node/hall/identity.h"
+#include "node/hall/public_notice.h"
+#include "node/hall/supervision.h"
 #include "storage/blob_store.h"
 #include "storage/migration.h"
 
 namespace yimen::hall {
 namespace {
 
-constexpr std::array<storage::Migration, 2> kMigrations = {{
+constexpr std::array<storage::Migration, 3> kMigrations = {{
     {1, "calendar, catalogue and cases", R"sql(
 CREATE TABLE calendar_year (
   year      INTEGER PRIMARY KEY,
@@ -89,6 +92,87 @@ CREATE TABLE audit_anchor (
   PRIMARY KEY (origin, event_seq)
 );
 )sql"},
+    {3, "visits, agents, commitments, ratings, complaints, supervision, notices", R"sql(
+ALTER TABLE case_file ADD COLUMN visits INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE case_file ADD COLUMN submitted_at INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE case_file ADD COLUMN agent_id TEXT NOT NULL DEFAULT '';
+ALTER TABLE case_file ADD COLUMN agent_name TEXT NOT NULL DEFAULT '';
+ALTER TABLE case_file ADD COLUMN agent_authorisation TEXT NOT NULL DEFAULT '';
+ALTER TABLE case_file ADD COLUMN commitment INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE case_file ADD COLUMN approved_on TEXT;
+ALTER TABLE case_file ADD COLUMN finished_on TEXT;
+ALTER TABLE case_file ADD COLUMN post_check TEXT NOT NULL DEFAULT '';
+CREATE TABLE applicant_flag (
+  case_no       TEXT PRIMARY KEY,   -- the case whose commitment was false
+  applicant_id  TEXT NOT NULL,
+  on_date       TEXT NOT NULL,
+  reason        TEXT NOT NULL
+);
+CREATE INDEX applicant_flag_applicant ON applicant_flag (applicant_id);
+CREATE TABLE rating (
+  origin    TEXT NOT NULL,
+  seq       INTEGER NOT NULL,
+  case_no   TEXT NOT NULL,
+  hlc       INTEGER NOT NULL,
+  score     INTEGER NOT NULL,
+  tags      TEXT NOT NULL,       -- space-separated tag names
+  comment   TEXT NOT NULL,
+  rated_on  TEXT NOT NULL,
+  PRIMARY KEY (origin, seq)
+);
+CREATE INDEX rating_case ON rating (case_no, hlc);
+CREATE TABLE rating_follow_up (
+  case_no   TEXT PRIMARY KEY,
+  note      TEXT NOT NULL,
+  by_name   TEXT NOT NULL,
+  on_date   TEXT NOT NULL
+);
+CREATE TABLE complaint (
+  complaint_no   TEXT PRIMARY KEY,
+  taken_by       TEXT NOT NULL,
+  about          TEXT NOT NULL,
+  handler        TEXT NOT NULL,
+  case_no        TEXT NOT NULL,
+  kind           TEXT NOT NULL,
+  subject        TEXT NOT NULL,
+  body           TEXT NOT NULL,
+  contact_name   TEXT NOT NULL,
+  contact_phone  TEXT NOT NULL,
+  code_hash      TEXT NOT NULL,
+  filed_on       TEXT NOT NULL,
+  answer         TEXT NOT NULL DEFAULT '',
+  upheld         INTEGER NOT NULL DEFAULT 0,
+  answered_on    TEXT,
+  answered_by    TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX complaint_handler ON complaint (handler);
+CREATE TABLE supervision_order (
+  order_no        TEXT PRIMARY KEY,
+  origin          TEXT NOT NULL,
+  case_no         TEXT NOT NULL,
+  handling_node   TEXT NOT NULL,
+  instruction     TEXT NOT NULL,
+  respond_within  INTEGER NOT NULL,
+  ordered_on      TEXT NOT NULL,
+  ordered_by      TEXT NOT NULL,
+  response        TEXT NOT NULL DEFAULT '',
+  responded_on    TEXT,
+  responded_by    TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX supervision_order_case ON supervision_order (case_no);
+CREATE TABLE public_notice (
+  notice_no        TEXT PRIMARY KEY,
+  origin           TEXT NOT NULL,
+  category         TEXT NOT NULL,
+  title            TEXT NOT NULL,
+  body             TEXT NOT NULL,
+  valid_until      TEXT NOT NULL,
+  published_on     TEXT NOT NULL,
+  published_by     TEXT NOT NULL,
+  withdrawn        INTEGER NOT NULL DEFAULT 0,
+  withdraw_reason  TEXT NOT NULL DEFAULT ''
+);
+)sql"},
 }};
 
 using Admission = sync::EventSink::Admission;
@@ -100,6 +184,13 @@ std::string item_dependency(const std::string& code, int version) {
   return "item:" + code + ":" + std::to_string(version);
 }
 std::string case_dependency(const std::string& case_no) { return "case:" + case_no; }
+
+bool any_supplied(capnp::List<schema::SuppliedMaterial>::Reader supplied, std::string_view how) {
+  for (const auto m : supplied) {
+    if (std::string_view(m.getHow().cStr(), m.getHow().size()) == how) return true;
+  }
+  return false;
+}
 
 std::string join_dates(capnp::List<capnp::Text>::Reader dates) {
   std::string out;
@@ -155,6 +246,10 @@ std::optional<CaseAction> handling_action(schema::CaseHandling::Reader h) {
       return CaseAction::kClose;
     case schema::CaseHandling::WITHDRAWN:
       return CaseAction::kWithdraw;
+    case schema::CaseHandling::COMMITMENT_CONFIRMED:
+      return CaseAction::kConfirmCommitment;
+    case schema::CaseHandling::COMMITMENT_FALSE:
+      return CaseAction::kFalseCommitment;
   }
   return std::nullopt;
 }
@@ -176,6 +271,10 @@ std::string handling_note(schema::CaseHandling::Reader h) {
       return text(h.getResultIssued());
     case schema::CaseHandling::WITHDRAWN:
       return text(h.getWithdrawn());
+    case schema::CaseHandling::COMMITMENT_CONFIRMED:
+      return text(h.getCommitmentConfirmed());
+    case schema::CaseHandling::COMMITMENT_FALSE:
+      return text(h.getCommitmentFalse());
     default:
       return {};
   }
@@ -345,6 +444,17 @@ Result<Admission> HallProjection::admit_checked(const sync::DecodedEvent& event)
       if (!next.ok()) return Admission::reject(next.status().message());
       return Admission::accept();
     }
+    case Body::RATING:
+    case Body::RATING_FOLLOW_UP:
+    case Body::COMPLAINT:
+    case Body::COMPLAINT_ANSWER:
+      return admit_feedback(db_, event);
+    case Body::SUPERVISION_ORDER:
+    case Body::SUPERVISION_RESPONSE:
+      return admit_supervision(db_, event);
+    case Body::PUBLIC_NOTICE:
+    case Body::NOTICE_WITHDRAWN:
+      return admit_notice(db_, event);
     default:
       return Admission::accept();
   }
@@ -360,7 +470,16 @@ std::vector<std::string> HallProjection::provides(const sync::DecodedEvent& even
       body.getCaseIntake().which() == schema::CaseIntake::SUBMITTED) {
     return {case_dependency(text(body.getCaseIntake().getCaseNo()))};
   }
-  return {};
+  switch (body.which()) {
+    case Body::COMPLAINT:
+      return feedback_provides(event);
+    case Body::SUPERVISION_ORDER:
+      return supervision_provides(event);
+    case Body::PUBLIC_NOTICE:
+      return notice_provides(event);
+    default:
+      return {};
+  }
 }
 
 Status HallProjection::apply(const sync::DecodedEvent& event) {
@@ -413,6 +532,17 @@ Status HallProjection::apply(const sync::DecodedEvent& event) {
       return apply_case_intake(event);
     case Body::CASE_HANDLING:
       return apply_case_handling(event);
+    case Body::RATING:
+    case Body::RATING_FOLLOW_UP:
+    case Body::COMPLAINT:
+    case Body::COMPLAINT_ANSWER:
+      return apply_feedback(db_, event);
+    case Body::SUPERVISION_ORDER:
+    case Body::SUPERVISION_RESPONSE:
+      return apply_supervision(db_, event);
+    case Body::PUBLIC_NOTICE:
+    case Body::NOTICE_WITHDRAWN:
+      return apply_notice(db_, event);
     default:
       return {};
   }
@@ -466,8 +596,10 @@ Status HallProjection::apply_case_intake(const sync::DecodedEvent& event) {
           db_.prepare("INSERT INTO case_file (case_no, intake_node, handling_node, item_code, "
                       "item_version, applicant_id, applicant_name, applicant_phone, domicile, "
                       "channel, query_code_hash, state, submitted_on, limit_days, limit_kind, "
-                      "responsible_login, responsible_name, repeat_of) "
-                      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'submitted', ?, ?, ?, ?, ?, ?)"));
+                      "responsible_login, responsible_name, repeat_of, visits, submitted_at, "
+                      "agent_id, agent_name, agent_authorisation, commitment) "
+                      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'submitted', ?, ?, ?, ?, ?, ?, "
+                      "?, ?, ?, ?, ?, ?)"));
       ins.bind(1, case_no);
       ins.bind(2, event.origin().str());
       ins.bind(3, text(sub.getHandlingNode()));
@@ -485,6 +617,13 @@ Status HallProjection::apply_case_intake(const sync::DecodedEvent& event) {
       ins.bind(15, text(intake.getActor().getLogin()));
       ins.bind(16, text(intake.getActor().getName()));
       ins.bind(17, repeat_of);
+      ins.bind(18, static_cast<std::int64_t>(sub.getVisits()));
+      ins.bind(19, event.time());
+      const auto agent = sub.getAgent();
+      ins.bind(20, sub.hasAgent() ? text(agent.getIdNumber()) : std::string());
+      ins.bind(21, sub.hasAgent() ? text(agent.getName()) : std::string());
+      ins.bind(22, sub.hasAgent() ? text(agent.getAuthorisation()) : std::string());
+      ins.bind(23, static_cast<std::int64_t>(any_supplied(sub.getMaterials(), "commitment")));
       YIMEN_TRY(ins.run());
       YIMEN_TRY(want_attachments(event, sub.getMaterials()));
       return add_transition(case_no, CaseHalf::kIntake, CaseAction::kSubmit, event, "");
@@ -496,9 +635,19 @@ Status HallProjection::apply_case_intake(const sync::DecodedEvent& event) {
       YIMEN_TRY(upd.run());
       return add_transition(case_no, CaseHalf::kIntake, CaseAction::kReturnIncomplete, event, "");
     }
-    case schema::CaseIntake::MATERIALS_SUPPLIED:
-      YIMEN_TRY(want_attachments(event, intake.getMaterialsSupplied()));
+    case schema::CaseIntake::MATERIALS_SUPPLIED: {
+      const auto supplied = intake.getMaterialsSupplied();
+      // Paper handed in means the applicant came in person once more.
+      YIMEN_ASSIGN_OR_RETURN(auto upd, db_.prepare("UPDATE case_file SET visits = visits + ?, "
+                                                   "commitment = MAX(commitment, ?) "
+                                                   "WHERE case_no = ?"));
+      upd.bind(1, static_cast<std::int64_t>(any_supplied(supplied, "paper")));
+      upd.bind(2, static_cast<std::int64_t>(any_supplied(supplied, "commitment")));
+      upd.bind(3, case_no);
+      YIMEN_TRY(upd.run());
+      YIMEN_TRY(want_attachments(event, supplied));
       return add_transition(case_no, CaseHalf::kIntake, CaseAction::kSupplyMaterials, event, "");
+    }
     case schema::CaseIntake::WITHDRAWAL_REQUESTED: {
       YIMEN_ASSIGN_OR_RETURN(auto upd, db_.prepare("UPDATE case_file SET withdrawal_requested = 1 "
                                                    "WHERE case_no = ?"));
@@ -532,26 +681,46 @@ Status HallProjection::apply_case_handling(const sync::DecodedEvent& event) {
   upd.bind(2, case_no);
   YIMEN_TRY(upd.run());
 
-  const char* column = nullptr;
+  // What the action records besides the state: (column, value) pairs.
+  std::vector<std::pair<const char*, std::string>> sets;
   switch (*action) {
     case CaseAction::kAccept:
-      column = "accepted_on";
+      sets = {{"accepted_on", on}};
       break;
     case CaseAction::kRefuse:
+      sets = {{"decision", note}, {"finished_on", on}};
+      break;
     case CaseAction::kApprove:
+      sets = {{"decision", note}, {"approved_on", on}};
+      break;
     case CaseAction::kReject:
-      column = "decision";
+      sets = {{"decision", note}};
       break;
     case CaseAction::kIssueResult:
-      column = "result";
+      sets = {{"result", note}, {"finished_on", on}};
       break;
+    case CaseAction::kConfirmCommitment:
+      sets = {{"post_check", "confirmed"}};
+      break;
+    case CaseAction::kFalseCommitment: {
+      sets = {{"post_check", "false"}};
+      YIMEN_ASSIGN_OR_RETURN(auto flag, db_.prepare("INSERT OR REPLACE INTO applicant_flag "
+                                                    "(case_no, applicant_id, on_date, reason) "
+                                                    "SELECT case_no, applicant_id, ?, ? FROM "
+                                                    "case_file WHERE case_no = ?"));
+      flag.bind(1, on);
+      flag.bind(2, note);
+      flag.bind(3, case_no);
+      YIMEN_TRY(flag.run());
+      break;
+    }
     default:
       break;
   }
-  if (column != nullptr) {
+  for (const auto& [column, value] : sets) {
     YIMEN_ASSIGN_OR_RETURN(auto set, db_.prepare(std::string("UPDATE case_file SET ") + column +
                                                  " = ? WHERE case_no = ?"));
-    set.bind(1, *action == CaseAction::kAccept ? on : note);
+    set.bind(1, value);
     set.bind(2, case_no);
     YIMEN_TRY(set.run());
   }
@@ -616,7 +785,9 @@ Status HallProjection::reset() {
   items_.clear();
   return db_.exec(
       "DELETE FROM case_pause; DELETE FROM case_transition; DELETE FROM case_file; "
-      "DELETE FROM catalogue_item; DELETE FROM calendar_year; DELETE FROM audit_anchor;");
+      "DELETE FROM catalogue_item; DELETE FROM calendar_year; DELETE FROM audit_anchor; "
+      "DELETE FROM applicant_flag; DELETE FROM rating; DELETE FROM rating_follow_up; "
+      "DELETE FROM complaint; DELETE FROM supervision_order; DELETE FROM public_notice;");
 }
 
 // --- Queries ---
@@ -694,8 +865,9 @@ Result<std::optional<CaseFile>> load_case(storage::Database& db, const std::stri
       db.prepare("SELECT intake_node, handling_node, item_code, item_version, applicant_id, "
                  "applicant_name, applicant_phone, domicile, channel, query_code_hash, state, "
                  "submitted_on, accepted_on, limit_days, limit_kind, responsible_login, "
-                 "responsible_name, returned, withdrawal_requested, repeat_of, decision, result "
-                 "FROM case_file WHERE case_no = ?"));
+                 "responsible_name, returned, withdrawal_requested, repeat_of, decision, result, "
+                 "visits, submitted_at, agent_id, agent_name, agent_authorisation, commitment, "
+                 "approved_on, finished_on, post_check FROM case_file WHERE case_no = ?"));
   stmt.bind(1, case_no);
   YIMEN_ASSIGN_OR_RETURN(bool row, stmt.step());
   if (!row) return std::optional<CaseFile>();
@@ -729,10 +901,22 @@ Result<std::optional<CaseFile>> load_case(storage::Database& db, const std::stri
              stmt.column_int64(18) != 0,
              stmt.column_text(19),
              stmt.column_text(20),
-             stmt.column_text(21)};
-  if (!stmt.column_is_null(12)) {
-    YIMEN_ASSIGN_OR_RETURN(f.accepted_on, Date::from_string(stmt.column_text(12)));
-  }
+             stmt.column_text(21),
+             static_cast<int>(stmt.column_int64(22)),
+             stmt.column_int64(23),
+             {stmt.column_text(24), stmt.column_text(25), stmt.column_text(26)},
+             stmt.column_int64(27) != 0,
+             std::nullopt,
+             std::nullopt,
+             stmt.column_text(30)};
+  auto optional_date = [&](int column, std::optional<Date>& out) -> Status {
+    if (stmt.column_is_null(column)) return {};
+    YIMEN_ASSIGN_OR_RETURN(out, Date::from_string(stmt.column_text(column)));
+    return {};
+  };
+  YIMEN_TRY(optional_date(12, f.accepted_on));
+  YIMEN_TRY(optional_date(28, f.approved_on));
+  YIMEN_TRY(optional_date(29, f.finished_on));
   YIMEN_ASSIGN_OR_RETURN(auto pauses, db.prepare("SELECT from_date, to_date FROM case_pause WHERE "
                                                  "case_no = ? ORDER BY rowid"));
   pauses.bind(1, case_no);
@@ -771,12 +955,14 @@ Result<std::vector<CaseTransition>> load_transitions(storage::Database& db,
   return out;
 }
 
+std::string region_prefix(const RegionCode& region) {
+  constexpr std::array<size_t, 4> kPrefix = {4, 6, 9, 12};  // city, county, town, village
+  return region.str().substr(0, kPrefix[static_cast<size_t>(region.level()) - 1]);
+}
+
 Result<std::vector<std::string>> case_numbers(storage::Database& db, const RegionCode& region,
                                               std::optional<CaseState> state) {
-  // Region prefix: a node's subtree shares the leading digits of its code.
-  constexpr std::array<size_t, 4> kPrefix = {4, 6, 9, 12};  // city, county, town, village
-  const std::string prefix =
-      region.str().substr(0, kPrefix[static_cast<size_t>(region.level()) - 1]);
+  const std::string prefix = region_prefix(region);
   YIMEN_ASSIGN_OR_RETURN(
       auto stmt,
       db.prepare(state ? "SELECT case_no FROM case_file WHERE (substr(handling_node, 1, "
@@ -794,6 +980,44 @@ Result<std::vector<std::string>> case_numbers(storage::Database& db, const Regio
     out.push_back(stmt.column_text(0));
   }
   return out;
+}
+
+Result<std::vector<PostCheckTask>> post_check_tasks(storage::Database& db, const RegionCode& region,
+                                                    const WorkingDayCalendar& calendar,
+                                                    int working_days) {
+  const std::string prefix = region_prefix(region);
+  YIMEN_ASSIGN_OR_RETURN(auto stmt,
+                         db.prepare("SELECT case_no, handling_node, approved_on FROM case_file "
+                                    "WHERE commitment = 1 AND approved_on IS NOT NULL AND "
+                                    "post_check = '' AND state != 'revoked' AND "
+                                    "substr(handling_node, 1, ?) = ? "
+                                    "ORDER BY approved_on, case_no LIMIT 1000"));
+  stmt.bind(1, static_cast<std::int64_t>(prefix.size()));
+  stmt.bind(2, prefix);
+  std::vector<PostCheckTask> out;
+  for (;;) {
+    YIMEN_ASSIGN_OR_RETURN(bool row, stmt.step());
+    if (!row) break;
+    auto handling = RegionCode::parse(stmt.column_text(1));
+    auto approved = Date::from_string(stmt.column_text(2));
+    if (!handling.ok() || !approved.ok()) {
+      return corruption("case_file row of " + stmt.column_text(0) + " is malformed");
+    }
+    PostCheckTask task{stmt.column_text(0), *handling, *approved, std::nullopt};
+    if (auto due = calendar.add_days(*approved, working_days, DayKind::kWorking); due.ok()) {
+      task.due = *due;
+    }
+    out.push_back(std::move(task));
+  }
+  return out;
+}
+
+Result<std::string> false_commitment_of(storage::Database& db, const std::string& applicant_id) {
+  YIMEN_ASSIGN_OR_RETURN(auto stmt, db.prepare("SELECT case_no FROM applicant_flag WHERE "
+                                               "applicant_id = ? ORDER BY on_date LIMIT 1"));
+  stmt.bind(1, applicant_id);
+  YIMEN_ASSIGN_OR_RETURN(bool row, stmt.step());
+  return row ? stmt.column_text(0) : std::string();
 }
 
 }  // namespace yimen::hall

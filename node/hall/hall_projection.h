@@ -28,6 +28,13 @@ namespace yimen::hall {
 // The civil date (China Standard Time, UTC+8) of a Unix time in seconds.
 Date cst_date(std::int64_t unix_seconds);
 
+// Who applied on the applicant's behalf (代办), with what authorisation.
+struct CaseAgent {
+  std::string id_number;  // empty when nobody did
+  std::string name;
+  std::string authorisation;
+};
+
 // What the projection holds about a case (the handling state, the intake
 // annotations, and what the deadline needs).
 struct CaseFile {
@@ -54,6 +61,13 @@ struct CaseFile {
   std::string repeat_of;  // an open case for the same item and applicant, if any
   std::string decision;   // approval text or rejection/refusal reason
   std::string result;
+  int visits = 0;                 // times the applicant came in person (KPIs, task 9)
+  std::int64_t submitted_at = 0;  // Unix seconds
+  CaseAgent agent;                // empty unless someone applied on the applicant's behalf
+  bool commitment = false;        // a signed commitment replaced a material (告知承诺)
+  std::optional<Date> approved_on;
+  std::optional<Date> finished_on;  // result issued, or refused
+  std::string post_check;           // "" until checked, then "confirmed" or "false"
 };
 
 struct CaseTransition {
@@ -136,8 +150,28 @@ Result<WorkingDayCalendar> load_calendar(storage::Database& db);
 Result<std::optional<CaseFile>> load_case(storage::Database& db, const std::string& case_no);
 Result<std::vector<CaseTransition>> load_transitions(storage::Database& db,
                                                      const std::string& case_no);
+// The leading digits every region code within `region` shares (a node's
+// subtree), for `substr(column, 1, length) = prefix` in SQL.
+std::string region_prefix(const RegionCode& region);
+
 // Case numbers whose handling or intake node lies in `region`, optionally in one state.
 Result<std::vector<std::string>> case_numbers(storage::Database& db, const RegionCode& region,
                                               std::optional<CaseState> state = std::nullopt);
+
+// A post-check (告知承诺): a case approved on a commitment is checked within
+// `working_days` of its approval; derived, never stored as an event.
+struct PostCheckTask {
+  std::string case_no;
+  RegionCode handling_node;
+  Date approved_on;
+  std::optional<Date> due;  // unknown when the calendar does not reach it
+};
+// Open post-checks of cases handled within `region`, oldest approval first.
+Result<std::vector<PostCheckTask>> post_check_tasks(storage::Database& db, const RegionCode& region,
+                                                    const WorkingDayCalendar& calendar,
+                                                    int working_days);
+
+// Whether the applicant made a false commitment (the case it was found on), or "".
+Result<std::string> false_commitment_of(storage::Database& db, const std::string& applicant_id);
 
 }  // namespace yimen::hall

@@ -59,6 +59,17 @@ struct Submission {
   channel @4 :Text;     # "window" | "online" | "mobile" | "kiosk" | "home_visit" | "agent"
   materials @5 :List(SuppliedMaterial);
   queryCodeHash @6 :Text;  # Argon2id string of the applicant's 8-digit query code
+  visits @7 :UInt8;        # times the applicant came in person so far (1 at a window, 0 online)
+  agent @8 :Agent;         # absent unless someone applies on the applicant's behalf
+}
+
+# Someone applying for the applicant (代办), with the authorisation the
+# clerk saw: a power of attorney or a village cadre's assisted application.
+struct Agent {
+  idNumber @0 :Text;
+  name @1 :Text;
+  phone @2 :Text;
+  authorisation @3 :Text;  # what authorises the agent, e.g. "委托书（2026-11-02 签）"
 }
 
 struct CaseIntake {
@@ -88,5 +99,8 @@ struct CaseHandling {
     resultIssued @10 :Text;                       # 办结: what was issued
     closed @11 :Void;                             # 归档
     withdrawn @12 :Text;                          # 撤回, answering a request
+    commitmentConfirmed @13 :Text;                # 告知承诺 post-check: the commitment held
+    commitmentFalse @14 :Text;                    # it was false: the decision is revoked and
+                                                  # the applicant flagged
   }
 }

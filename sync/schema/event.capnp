@@ -21,6 +21,9 @@ using Calendar = import "calendar.capnp";
 using Catalogue = import "catalogue.capnp";
 using Case = import "case.capnp";
 using Audit = import "audit.capnp";
+using Feedback = import "feedback.capnp";
+using Supervision = import "supervision.capnp";
+using Notice = import "notice.capnp";
 
 struct Envelope {
   event @0 :Data;      # the Event message, exactly as signed
@@ -56,5 +59,13 @@ struct Body {
     caseIntake @5 :Case.CaseIntake;
     caseHandling @6 :Case.CaseHandling;
     auditAnchor @7 :Audit.AuditAnchor;
+    rating @8 :Feedback.Rating;
+    ratingFollowUp @9 :Feedback.RatingFollowUp;
+    complaint @10 :Feedback.Complaint;
+    complaintAnswer @11 :Feedback.ComplaintAnswer;
+    supervisionOrder @12 :Supervision.SupervisionOrder;
+    supervisionResponse @13 :Supervision.SupervisionResponse;
+    publicNotice @14 :Notice.PublicNotice;
+    noticeWithdrawn @15 :Notice.NoticeWithdrawn;
   }
 }

@@ -133,6 +133,7 @@ TEST(NodeConfig, RenderReadsBackEqual) {
   c.sync.listen = "tcp://*:7400";
   c.name = "带\"引号\\的名字";
   c.hall.yellow_card_working_days = 3;
+  c.hall.post_check_working_days = 30;
   c.web.listen = "127.0.0.1:8080";
   c.web.tls_certificate = "web.crt";
   c.web.tls_key = "web.key";
@@ -146,6 +147,7 @@ TEST(NodeConfig, RenderReadsBackEqual) {
   EXPECT_EQ(back->sync.listen, c.sync.listen);
   EXPECT_EQ(back->sync.parent, c.sync.parent);
   EXPECT_EQ(back->hall.yellow_card_working_days, 3);
+  EXPECT_EQ(back->hall.post_check_working_days, 30);
   EXPECT_EQ(back->web.listen, c.web.listen);
   EXPECT_EQ(back->web.tls_certificate, c.web.tls_certificate);
   EXPECT_EQ(back->web.tls_key, c.web.tls_key);

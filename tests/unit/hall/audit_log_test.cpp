@@ -12,9 +12,7 @@ namespace {
 
 using yimen::testing::must;
 
-constexpr const char* kCity = "441800000000";
 constexpr const char* kTown = "441802001000";
-constexpr const char* kVillage = "441802001001";
 
 AuditEntry entry(std::int64_t at, const std::string& target, const std::string& outcome = "ok") {
   return {at, "wang.clerk", "case.act.accept", target, outcome, "127.0.0.1"};

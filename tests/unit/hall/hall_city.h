@@ -191,4 +191,45 @@ class HallCity {
   std::map<std::string, std::unique_ptr<TestNode>> nodes_;
 };
 
+inline constexpr const char* kCity = "441800000000";
+inline constexpr const char* kCounty = "441802000000";
+inline constexpr const char* kVillage = "441802001001";
+inline constexpr const char* kOtherVillage = "441803001001";
+inline const std::string kDibao = "JF-00105-001-441802000000";
+
+inline Application application(const char* domicile = kVillage) {
+  Application a;
+  a.item_code = kDibao;
+  a.applicant = {"11010519491231002X", "张三", "13800138000", domicile};
+  a.materials = {{0, "paper", "", std::nullopt}, {1, "shared", "市公安局人口库", std::nullopt}};
+  return a;
+}
+
+// A county with its catalogue and the city calendar, seen by a village.
+class HallCityTest : public ::testing::Test {
+ protected:
+  HallCityTest() : city(morning("2026-02-12")) {}
+
+  void SetUp() override {
+    publish_2026(city[kCity].hall);
+    ASSERT_EQ(city[kCounty].hall.publish_item(officer(), dibao(kCounty)).value(), 1);
+    for (const char* to : {kCounty, kVillage, kOtherVillage}) city.deliver(kCity, to);
+    for (const char* to : {kVillage, kOtherVillage}) city.deliver(kCounty, to);
+  }
+
+  Hall& village() { return city[kVillage].hall; }
+  Hall& county() { return city[kCounty].hall; }
+  CaseFile at(const char* node, const std::string& no) {
+    return load_case(city[node].db, no).value().value();
+  }
+  void act(const char* node, const std::string& no, CaseAction action, std::string note = "",
+           std::vector<MaterialFinding> findings = {}) {
+    CaseCommand c{action, std::move(note), std::move(findings), {}};
+    Status s = city[node].hall.act(node == std::string(kCounty) ? officer() : clerk(), no, c);
+    ASSERT_TRUE(s.ok()) << case_action_name(action) << ": " << s.message();
+  }
+
+  HallCity city;
+};
+
 }  // namespace yimen::hall::testing

@@ -9,46 +9,7 @@
 namespace yimen::hall::testing {
 namespace {
 
-constexpr const char* kCity = "441800000000";
-constexpr const char* kCounty = "441802000000";
-constexpr const char* kVillage = "441802001001";
-constexpr const char* kOtherVillage = "441803001001";
-const std::string kDibao = "JF-00105-001-441802000000";
-
-Application application(const char* domicile = kVillage) {
-  Application a;
-  a.item_code = kDibao;
-  a.applicant = {"11010519491231002X", "张三", "13800138000", domicile};
-  a.materials = {{0, "paper", "", std::nullopt}, {1, "shared", "市公安局人口库", std::nullopt}};
-  return a;
-}
-
-// A county with its catalogue and the city calendar, seen by a village.
-class HallTest : public ::testing::Test {
- protected:
-  HallTest() : city(morning("2026-02-12")) {}
-
-  void SetUp() override {
-    publish_2026(city[kCity].hall);
-    ASSERT_EQ(city[kCounty].hall.publish_item(officer(), dibao(kCounty)).value(), 1);
-    for (const char* to : {kCounty, kVillage, kOtherVillage}) city.deliver(kCity, to);
-    for (const char* to : {kVillage, kOtherVillage}) city.deliver(kCounty, to);
-  }
-
-  Hall& village() { return city[kVillage].hall; }
-  Hall& county() { return city[kCounty].hall; }
-  CaseFile at(const char* node, const std::string& no) {
-    return load_case(city[node].db, no).value().value();
-  }
-  void act(const char* node, const std::string& no, CaseAction action, std::string note = "",
-           std::vector<MaterialFinding> findings = {}) {
-    CaseCommand c{action, std::move(note), std::move(findings), {}};
-    Status s = city[node].hall.act(node == std::string(kCounty) ? officer() : clerk(), no, c);
-    ASSERT_TRUE(s.ok()) << case_action_name(action) << ": " << s.message();
-  }
-
-  HallCity city;
-};
+using HallTest = HallCityTest;
 
 TEST_F(HallTest, EveryPublishIsANewVersionAndOldOnesStayReadable) {
   ServiceItem v2 = dibao(kCounty);
@@ -299,6 +260,75 @@ TEST_F(HallTest, RebuildGivesIdenticalQueryResults) {
   ASSERT_TRUE(county().rebuild().ok());
   EXPECT_EQ(snapshot(), before);
   EXPECT_FALSE(before.empty());
+}
+
+TEST_F(HallTest, ACommitmentBringsAPostCheckAndAFalseOneRevokesTheDecision) {
+  Application a = application();
+  a.materials.push_back({2, "commitment", "签署家庭收入承诺书", std::nullopt});
+  Application wrong = application();
+  wrong.materials = {{0, "commitment", "", std::nullopt}};
+  EXPECT_EQ(village().submit(clerk(), wrong).status().message(),
+            "materials[0]: 最低生活保障申请书 cannot be replaced by a commitment");
+
+  const auto no = village().submit(clerk(), a)->case_no;
+  const auto plain = village().submit(clerk(), application("441802001001"))->case_no;
+  city.deliver(kVillage, kCounty);
+  EXPECT_TRUE(at(kCounty, no).commitment);
+  for (const auto& n : {no, plain}) {
+    act(kCounty, n, CaseAction::kAccept);
+    act(kCounty, n, CaseAction::kApprove, "准予");
+  }
+  const auto calendar = load_calendar(city[kCounty].db).value();
+  auto tasks = post_check_tasks(city[kCounty].db, code(kCounty), calendar, 10).value();
+  ASSERT_EQ(tasks.size(), 1u);
+  EXPECT_EQ(tasks[0].case_no, no);
+  ASSERT_TRUE(tasks[0].due.has_value());
+  EXPECT_EQ(tasks[0].due->to_string(), "2026-03-04");  // 10 working days across the holiday
+
+  CaseCommand confirm{CaseAction::kConfirmCommitment, "入户核查属实", {}, {}};
+  EXPECT_EQ(county().act(officer(), plain, confirm).code(), ErrorCode::kFailedPrecondition);
+  CaseCommand refute{CaseAction::kFalseCommitment, "核查发现家庭成员有经营性收入未申报", {}, {}};
+  ASSERT_TRUE(county().act(officer(), no, refute).ok());
+  EXPECT_EQ(county().act(officer(), no, confirm).code(), ErrorCode::kFailedPrecondition);
+  EXPECT_TRUE(post_check_tasks(city[kCounty].db, code(kCounty), calendar, 10)->empty());
+  city.deliver(kCounty, kVillage);
+  const CaseFile revoked = at(kVillage, no);
+  EXPECT_EQ(revoked.state, CaseState::kRevoked);
+  EXPECT_EQ(revoked.post_check, "false");
+  // The applicant is flagged: no commitment until the materials are handed in.
+  EXPECT_EQ(false_commitment_of(city[kVillage].db, "11010519491231002X").value(), no);
+  Status again = village().submit(clerk(), a).status();
+  EXPECT_EQ(again.code(), ErrorCode::kFailedPrecondition);
+  EXPECT_EQ(again.message().find("11010519491231002X"), std::string::npos);
+  EXPECT_TRUE(village().submit(clerk(), application()).ok());
+}
+
+TEST_F(HallTest, VisitsAndAgentsAreRecordedWithTheCase) {
+  Application a = application();
+  a.channel = "agent";
+  a.agent = Agent{"440102198001010013", "村代办员李四", "13900139000", "委托书（2026-02-10 签）"};
+  const auto no = village().submit(clerk(), a)->case_no;
+  const CaseFile f = at(kVillage, no);
+  EXPECT_EQ(f.visits, 1);
+  EXPECT_EQ(f.agent.name, "村代办员李四");
+  EXPECT_EQ(f.agent.authorisation, "委托书（2026-02-10 签）");
+  a.agent->authorisation = "";
+  EXPECT_EQ(village().submit(clerk(), a).status().code(), ErrorCode::kInvalidArgument);
+  a.agent->authorisation = "委托书";
+  a.agent->id_number = "440102198001010018";
+  EXPECT_EQ(village().submit(clerk(), a).status().message().rfind("agent: ", 0), 0u);
+
+  Application online = application();
+  online.channel = "online";
+  const auto web = village().submit(clerk(), online)->case_no;
+  EXPECT_EQ(at(kVillage, web).visits, 0);
+  city.deliver(kVillage, kCounty);
+  act(kCounty, web, CaseAction::kAccept);
+  act(kCounty, web, CaseAction::kRequestMaterials, "", {{2, MaterialProblem::kMissing, "", 0}});
+  city.deliver(kCounty, kVillage);
+  CaseCommand supply{CaseAction::kSupplyMaterials, "", {}, {{2, "paper", "", std::nullopt}}};
+  ASSERT_TRUE(village().act(clerk(), web, supply).ok());
+  EXPECT_EQ(at(kVillage, web).visits, 1);  // came in with paper
 }
 
 }  // namespace

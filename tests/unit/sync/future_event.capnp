@@ -32,6 +32,14 @@ struct Body {
     caseIntake @5 :Data;
     caseHandling @6 :Data;
     auditAnchor @7 :Data;
-    somethingNew @8 :Text;
+    rating @8 :Data;
+    ratingFollowUp @9 :Data;
+    complaint @10 :Data;
+    complaintAnswer @11 :Data;
+    supervisionOrder @12 :Data;
+    supervisionResponse @13 :Data;
+    publicNotice @14 :Data;
+    noticeWithdrawn @15 :Data;
+    somethingNew @16 :Text;
   }
 }

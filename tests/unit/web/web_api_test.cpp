@@ -28,6 +28,7 @@ class TestBackend : public HallBackend {
   const RegionCode& node_id() const override { return node_.region; }
   const std::string& node_name() const override { return name_; }
   int yellow_card_working_days() const override { return 1; }
+  int post_check_working_days() const override { return 20; }
   Status read(const std::function<Status(storage::Database&)>& read) override {
     return read(node_.db);
   }
