@@ -218,6 +218,38 @@ const std::vector<Command>& commands() {
        {},
        0,
        run_audit_list},
+      {"calendar publish",
+       "yimen calendar publish --data DIR --as LOGIN FILE",
+       "publish a year of the working-day calendar from a calendar file (format: "
+       "config/calendar-2026.toml), as an administrator of the city node",
+       {"--data", "--as"},
+       {},
+       1,
+       run_calendar_publish},
+      {"calendar list",
+       "yimen calendar list --data DIR",
+       "list the published calendar years: days off, make-up working days, the notice",
+       {"--data"},
+       {},
+       0,
+       run_calendar_list},
+      {"licence verify",
+       "yimen licence verify --data DIR FILE",
+       "verify an e-licence file or QR payload offline: signature, the issuer's certificate "
+       "chain up to the city root, revocation and expiry (exit 0 valid, 1 invalid with the "
+       "reason)",
+       {"--data"},
+       {},
+       1,
+       run_licence_verify},
+      {"licence export",
+       "yimen licence export --data DIR --number NUMBER [--qr] [--out FILE]",
+       "write a licence this node holds as a file (or, with --qr, its QR payload) to FILE, a "
+       "new file, or to standard output",
+       {"--data", "--number", "--out"},
+       {"--qr"},
+       0,
+       run_licence_export},
       {"check-id",
        "yimen check-id NUMBER",
        "say what an 18-character resident ID number or unified social credit code is, or what "
@@ -233,8 +265,9 @@ const std::vector<Command>& commands() {
 // Commands that write the node's database: while `yimen run` holds the data
 // directory they are sent to it over the control socket (DESIGN.md section 5).
 bool writes(const Command& c) {
-  static const std::set<std::string_view> kWriting = {
-      "user add", "enrol approve", "catalogue import", "case submit", "case act"};
+  static const std::set<std::string_view> kWriting = {"user add",         "enrol approve",
+                                                      "catalogue import", "case submit",
+                                                      "case act",         "calendar publish"};
   return kWriting.contains(c.name);
 }
 

@@ -42,7 +42,7 @@ DecodedEvent& DecodedEvent::operator=(DecodedEvent&&) noexcept = default;
 DecodedEvent::~DecodedEvent() = default;
 
 bool DecodedEvent::body_known() const {
-  return body_type_ <= static_cast<BodyType>(schema::Body::NOTICE_WITHDRAWN);
+  return body_type_ <= static_cast<BodyType>(schema::Body::LICENCE_REVOKED);
 }
 
 schema::Event::Reader DecodedEvent::reader() const { return message_->getRoot<schema::Event>(); }

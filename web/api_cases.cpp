@@ -131,6 +131,7 @@ Result<json::object> case_page_json(storage::Database& db, Call& call, const std
                      : json::value(json::object{
                            {"name", c.file.agent.name},
                            {"id_number_masked", hall::masked_id_number(c.file.agent.id_number)},
+                           {"phone", c.file.agent.phone},
                            {"authorisation", c.file.agent.authorisation}});
   out["commitment"] = c.file.commitment;
   out["post_check"] = c.file.post_check;

@@ -303,6 +303,9 @@ HttpResponse publish_item(Call& call) {
   auto item = item_from_json(*body);
   if (!item.ok()) return status_response(item.status());
   const std::string code = hall::format_item_code(item->code);
+  if (call.backend().recovering()) {
+    return error_response(503, "unavailable", "the node is recovering from a backup");
+  }
   const Status s = call.backend().write([&](hall::Hall& hall, storage::Database& db) -> Status {
     YIMEN_TRY(hall.publish_item(call.actor(), *item).status());
     return audit(db, call, "catalogue.publish", code, "ok");

@@ -137,6 +137,9 @@ HttpResponse follow_up(Call& call) {
   if (!body.ok()) return status_response(body.status());
   auto note = required_string(*body, "note", "note", hall::kMaxFeedbackTextBytes);
   if (!note.ok()) return status_response(note.status());
+  if (call.backend().recovering()) {
+    return error_response(503, "unavailable", "the node is recovering from a backup");
+  }
   const Status s = call.backend().write([&](hall::Hall& hall, storage::Database& db) -> Status {
     YIMEN_TRY(hall.follow_up_rating(call.actor(), case_no, *note));
     return audit(db, call, "case.follow_up", case_no, "ok");
@@ -177,7 +180,10 @@ HttpResponse file_complaint(Call& call) {
   auto body = body_object(call);
   if (!body.ok()) return status_response(body.status());
   const std::string address = call.request.peer;
-  if (auto blocked = call.state.complaints_by_address.blocked_for(address, call.now); blocked > 0) {
+  // Staff filing for walk-in residents at a window PC are not limited.
+  const bool staff_filing = call.session && call.session->user;
+  if (auto blocked = call.state.complaints_by_address.blocked_for(address, call.now);
+      blocked > 0 && !staff_filing) {
     return rate_limited(blocked, "too many complaints from this address; try later");
   }
   auto about = optional_string(*body, "about", "about", 12);
@@ -212,7 +218,7 @@ HttpResponse file_complaint(Call& call) {
     return audit(db, call, "complaint.file", filed->complaint_no, "ok");
   });
   if (!s.ok()) return status_response(s);
-  call.state.complaints_by_address.record_failure(address, call.now);
+  if (!staff_filing) call.state.complaints_by_address.record_failure(address, call.now);
   return json_response(json::object{{"complaint_no", filed->complaint_no},
                                     {"code", filed->code},
                                     {"handler", filed->handler.str()}},
@@ -262,6 +268,9 @@ HttpResponse answer_complaint(Call& call) {
   if (!answer.ok()) return status_response(answer.status());
   auto upheld = optional_bool(*body, "upheld", "upheld");
   if (!upheld.ok()) return status_response(upheld.status());
+  if (call.backend().recovering()) {
+    return error_response(503, "unavailable", "the node is recovering from a backup");
+  }
   const Status s = call.backend().write([&](hall::Hall& hall, storage::Database& db) -> Status {
     YIMEN_TRY(hall.answer_complaint(call.actor(), no, *answer, upheld->value_or(false)));
     return audit(db, call, "complaint.answer", no, "ok");

@@ -101,6 +101,9 @@ HttpResponse add_user(Call& call) {
   if (!parsed.ok()) return status_response(parsed);
   auto password = required_string(*body, "password", "password", hall::kMaxPasswordBytes);
   if (!password.ok()) return status_response(password.status());
+  if (call.backend().recovering()) {
+    return error_response(503, "unavailable", "the node is recovering from a backup");
+  }
   hall::User added;
   const Status s = call.backend().write([&](hall::Hall&, storage::Database& db) -> Status {
     YIMEN_ASSIGN_OR_RETURN(added, hall::UserDirectory(db).add(user, *password, call.now));

@@ -54,6 +54,9 @@ HttpResponse publish_notice(Call& call) {
     if (!d.ok()) return status_response(d.status().with_context("valid_until"));
     n.valid_until = *d;
   }
+  if (call.backend().recovering()) {
+    return error_response(503, "unavailable", "the node is recovering from a backup");
+  }
   std::string no;
   const Status s = call.backend().write([&](hall::Hall& hall, storage::Database& db) -> Status {
     YIMEN_ASSIGN_OR_RETURN(no, hall.publish_notice(call.actor(), n));
@@ -69,6 +72,9 @@ HttpResponse withdraw_notice(Call& call) {
   if (!body.ok()) return status_response(body.status());
   auto reason = optional_string(*body, "reason", "reason", 500);
   if (!reason.ok()) return status_response(reason.status());
+  if (call.backend().recovering()) {
+    return error_response(503, "unavailable", "the node is recovering from a backup");
+  }
   const Status s = call.backend().write([&](hall::Hall& hall, storage::Database& db) -> Status {
     YIMEN_TRY(hall.withdraw_notice(call.actor(), no, reason->value_or("")));
     return audit(db, call, "notice.withdraw", no, "ok");

@@ -67,6 +67,9 @@ HttpResponse issue_order(Call& call) {
   auto within =
       optional_integer(*body, "respond_within", "respond_within", 1, hall::kMaxRespondWithin);
   if (!within.ok()) return status_response(within.status());
+  if (call.backend().recovering()) {
+    return error_response(503, "unavailable", "the node is recovering from a backup");
+  }
   std::string order_no;
   const Status s = call.backend().write([&](hall::Hall& hall, storage::Database& db) -> Status {
     YIMEN_ASSIGN_OR_RETURN(order_no, hall.order_supervision(call.actor(), *case_no, *instruction,
@@ -83,6 +86,9 @@ HttpResponse respond_order(Call& call) {
   if (!body.ok()) return status_response(body.status());
   auto response = required_string(*body, "response", "response", 2000);
   if (!response.ok()) return status_response(response.status());
+  if (call.backend().recovering()) {
+    return error_response(503, "unavailable", "the node is recovering from a backup");
+  }
   const Status s = call.backend().write([&](hall::Hall& hall, storage::Database& db) -> Status {
     YIMEN_TRY(hall.respond_supervision(call.actor(), no, *response));
     return audit(db, call, "supervision.respond", no, "ok");

@@ -107,6 +107,7 @@ void add_feedback_routes(std::vector<Route>& routes);
 void add_supervision_routes(std::vector<Route>& routes);
 void add_notice_routes(std::vector<Route>& routes);
 void add_kpi_routes(std::vector<Route>& routes);
+void add_licence_routes(std::vector<Route>& routes);
 
 // The session cookie's name.
 inline constexpr const char* kSessionCookie = "yimen_session";

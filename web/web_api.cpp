@@ -75,6 +75,7 @@ std::vector<CompiledRoute> all_routes() {
   add_supervision_routes(routes);
   add_notice_routes(routes);
   add_kpi_routes(routes);
+  add_licence_routes(routes);
   std::vector<CompiledRoute> out;
   for (auto& r : routes) {
     std::vector<std::string> parts;

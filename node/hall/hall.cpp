@@ -219,6 +219,34 @@ Status Hall::publish_calendar(const Actor& actor, int year, const std::vector<Da
   });
 }
 
+Result<std::vector<SuppliedMaterial>> Hall::with_sharing_sources(
+    const ServiceItem& item, const std::string& applicant_id,
+    const std::vector<SuppliedMaterial>& supplied, Date on) {
+  std::vector<SuppliedMaterial> out = supplied;
+  std::vector<HeldLicence> licences;
+  bool loaded = false;
+  for (auto& s : out) {
+    if (s.how != "shared" || !s.note.empty()) continue;
+    if (!loaded) {
+      YIMEN_ASSIGN_OR_RETURN(licences, licences_of(db_, applicant_id));
+      loaded = true;
+    }
+    const Material& m = item.materials[static_cast<size_t>(s.material)];
+    // A licence this city issued to the applicant, named by the material, is
+    // referred to by number instead of being handed in again.
+    for (const auto& h : licences) {
+      const bool usable = !h.revoked && (!h.licence.valid_until || *h.licence.valid_until >= on);
+      if (usable && (m.name.find(h.licence.type) != std::string::npos ||
+                     m.sharing_source.find(h.licence.type) != std::string::npos)) {
+        s.note = "电子证照 " + h.licence.number;
+        break;
+      }
+    }
+    if (s.note.empty()) s.note = "数据共享：" + m.sharing_source;
+  }
+  return out;
+}
+
 Result<SubmittedCase> Hall::submit(const Actor& actor, const Application& app) {
   YIMEN_ASSIGN_OR_RETURN(auto item, load_item(db_, app.item_code));
   if (!item) return not_found("no item " + app.item_code + " in the catalogue");
@@ -284,6 +312,9 @@ Result<SubmittedCase> Hall::submit(const Actor& actor, const Application& app) {
     }
   }
 
+  YIMEN_ASSIGN_OR_RETURN(const auto materials,
+                         with_sharing_sources(*item, applicant_id.number(), app.materials, on));
+
   char code_text[16];
   std::snprintf(code_text, sizeof code_text, "%08u", crypto::random_below(100000000));
   const std::string query_code = code_text;
@@ -308,8 +339,7 @@ Result<SubmittedCase> Hall::submit(const Actor& actor, const Application& app) {
           a.setPhone(app.applicant.phone);
           a.setDomicile(domicile->str());
           sub.setChannel(app.channel);
-          fill_supplied(app.materials,
-                        sub.initMaterials(static_cast<unsigned>(app.materials.size())));
+          fill_supplied(materials, sub.initMaterials(static_cast<unsigned>(materials.size())));
           sub.setQueryCodeHash(code_hash);
           sub.setVisits(static_cast<std::uint8_t>(visits));
           if (app.agent) {

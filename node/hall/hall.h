@@ -18,6 +18,7 @@
 #include "node/hall/case_lifecycle.h"
 #include "node/hall/feedback.h"
 #include "node/hall/hall_projection.h"
+#include "node/hall/licence.h"
 #include "node/hall/one_time_notice.h"
 #include "node/hall/public_notice.h"
 #include "node/hall/service_item.h"
@@ -173,6 +174,17 @@ class Hall {
   Status respond_supervision(const Actor& actor, const std::string& order_no,
                              const std::string& response);
 
+  // --- e-licences (licence.h; defined in licence.cpp) ---
+
+  // Issues the licence of an approved case handled here, signed as a licence
+  // document, delivered to the intake node and the holder's domicile node.
+  // AlreadyExists when the case has an unrevoked licence; FailedPrecondition
+  // before approval or before the node is enrolled.
+  Result<IssuedLicence> issue_licence(const Actor& actor, const std::string& case_no,
+                                      const LicenceInput& licence);
+  // Revokes a licence this node issued; the revocation reaches the whole city.
+  Status revoke_licence(const Actor& actor, const std::string& number, const std::string& reason);
+
   // --- public notices (public_notice.h; defined in public_notice.cpp) ---
 
   // Publishes a notice (村务公开); returns its number.
@@ -218,6 +230,12 @@ class Hall {
   Result<sync::AppendResult> emit(const Actor& actor, std::vector<sync::AudienceEntry> audience,
                                   std::function<void(schema::Body::Builder)> fill);
   Date today() const;
+  // `supplied` with the source of every material obtained by data sharing
+  // that names none: the applicant's licence held here that the material
+  // names ("电子证照 <number>"), or else the item's sharing source.
+  Result<std::vector<SuppliedMaterial>> with_sharing_sources(
+      const ServiceItem& item, const std::string& applicant_id,
+      const std::vector<SuppliedMaterial>& supplied, Date on);
   // The next number of the day under `head` (e.g. "441802001001-C"):
   // head + YYYYMMDD + "-" + 6 digits, above every number `column` of `table`
   // already holds, so a restart never reuses one. Call inside a transaction.

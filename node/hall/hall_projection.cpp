@@ -8,6 +8,7 @@
 #include "node/hall/catalogue_codec.h"
 #include "node/hall/feedback.h"
 #include "node/hall/identity.h"
+#include "node/hall/licence.h"
 #include "node/hall/public_notice.h"
 #include "node/hall/supervision.h"
 #include "storage/blob_store.h"
@@ -16,7 +17,7 @@
 namespace yimen::hall {
 namespace {
 
-constexpr std::array<storage::Migration, 3> kMigrations = {{
+constexpr std::array<storage::Migration, 4> kMigrations = {{
     {1, "calendar, catalogue and cases", R"sql(
 CREATE TABLE calendar_year (
   year      INTEGER PRIMARY KEY,
@@ -97,6 +98,7 @@ ALTER TABLE case_file ADD COLUMN visits INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE case_file ADD COLUMN submitted_at INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE case_file ADD COLUMN agent_id TEXT NOT NULL DEFAULT '';
 ALTER TABLE case_file ADD COLUMN agent_name TEXT NOT NULL DEFAULT '';
+ALTER TABLE case_file ADD COLUMN agent_phone TEXT NOT NULL DEFAULT '';
 ALTER TABLE case_file ADD COLUMN agent_authorisation TEXT NOT NULL DEFAULT '';
 ALTER TABLE case_file ADD COLUMN commitment INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE case_file ADD COLUMN approved_on TEXT;
@@ -171,6 +173,26 @@ CREATE TABLE public_notice (
   published_by     TEXT NOT NULL,
   withdrawn        INTEGER NOT NULL DEFAULT 0,
   withdraw_reason  TEXT NOT NULL DEFAULT ''
+);
+)sql"},
+    {4, "e-licences", R"sql(
+CREATE TABLE licence (
+  number           TEXT PRIMARY KEY,
+  case_no          TEXT NOT NULL,
+  type             TEXT NOT NULL,
+  holder_id        TEXT NOT NULL,
+  holder_domicile  TEXT NOT NULL,
+  issuer           TEXT NOT NULL,
+  valid_from       TEXT NOT NULL,
+  valid_until      TEXT NOT NULL,   -- '' when it does not expire
+  document         BLOB NOT NULL    -- the signed LicenceDocument
+);
+CREATE INDEX licence_holder ON licence (holder_id);
+CREATE INDEX licence_case ON licence (case_no);
+CREATE TABLE licence_revocation (
+  number      TEXT PRIMARY KEY,
+  reason      TEXT NOT NULL,
+  revoked_on  TEXT NOT NULL
 );
 )sql"},
 }};
@@ -455,6 +477,9 @@ Result<Admission> HallProjection::admit_checked(const sync::DecodedEvent& event)
     case Body::PUBLIC_NOTICE:
     case Body::NOTICE_WITHDRAWN:
       return admit_notice(db_, event);
+    case Body::LICENCE_ISSUED:
+    case Body::LICENCE_REVOKED:
+      return admit_licence(db_, event);
     default:
       return Admission::accept();
   }
@@ -543,6 +568,9 @@ Status HallProjection::apply(const sync::DecodedEvent& event) {
     case Body::PUBLIC_NOTICE:
     case Body::NOTICE_WITHDRAWN:
       return apply_notice(db_, event);
+    case Body::LICENCE_ISSUED:
+    case Body::LICENCE_REVOKED:
+      return apply_licence(db_, event);
     default:
       return {};
   }
@@ -597,9 +625,9 @@ Status HallProjection::apply_case_intake(const sync::DecodedEvent& event) {
                       "item_version, applicant_id, applicant_name, applicant_phone, domicile, "
                       "channel, query_code_hash, state, submitted_on, limit_days, limit_kind, "
                       "responsible_login, responsible_name, repeat_of, visits, submitted_at, "
-                      "agent_id, agent_name, agent_authorisation, commitment) "
+                      "agent_id, agent_name, agent_authorisation, commitment, agent_phone) "
                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'submitted', ?, ?, ?, ?, ?, ?, "
-                      "?, ?, ?, ?, ?, ?)"));
+                      "?, ?, ?, ?, ?, ?, ?)"));
       ins.bind(1, case_no);
       ins.bind(2, event.origin().str());
       ins.bind(3, text(sub.getHandlingNode()));
@@ -624,6 +652,7 @@ Status HallProjection::apply_case_intake(const sync::DecodedEvent& event) {
       ins.bind(21, sub.hasAgent() ? text(agent.getName()) : std::string());
       ins.bind(22, sub.hasAgent() ? text(agent.getAuthorisation()) : std::string());
       ins.bind(23, static_cast<std::int64_t>(any_supplied(sub.getMaterials(), "commitment")));
+      ins.bind(24, sub.hasAgent() ? text(agent.getPhone()) : std::string());
       YIMEN_TRY(ins.run());
       YIMEN_TRY(want_attachments(event, sub.getMaterials()));
       return add_transition(case_no, CaseHalf::kIntake, CaseAction::kSubmit, event, "");
@@ -787,7 +816,8 @@ Status HallProjection::reset() {
       "DELETE FROM case_pause; DELETE FROM case_transition; DELETE FROM case_file; "
       "DELETE FROM catalogue_item; DELETE FROM calendar_year; DELETE FROM audit_anchor; "
       "DELETE FROM applicant_flag; DELETE FROM rating; DELETE FROM rating_follow_up; "
-      "DELETE FROM complaint; DELETE FROM supervision_order; DELETE FROM public_notice;");
+      "DELETE FROM complaint; DELETE FROM supervision_order; DELETE FROM public_notice; "
+      "DELETE FROM licence; DELETE FROM licence_revocation;");
 }
 
 // --- Queries ---
@@ -862,12 +892,13 @@ Result<WorkingDayCalendar> load_calendar(storage::Database& db) {
 Result<std::optional<CaseFile>> load_case(storage::Database& db, const std::string& case_no) {
   YIMEN_ASSIGN_OR_RETURN(
       auto stmt,
-      db.prepare("SELECT intake_node, handling_node, item_code, item_version, applicant_id, "
-                 "applicant_name, applicant_phone, domicile, channel, query_code_hash, state, "
-                 "submitted_on, accepted_on, limit_days, limit_kind, responsible_login, "
-                 "responsible_name, returned, withdrawal_requested, repeat_of, decision, result, "
-                 "visits, submitted_at, agent_id, agent_name, agent_authorisation, commitment, "
-                 "approved_on, finished_on, post_check FROM case_file WHERE case_no = ?"));
+      db.prepare(
+          "SELECT intake_node, handling_node, item_code, item_version, applicant_id, "
+          "applicant_name, applicant_phone, domicile, channel, query_code_hash, state, "
+          "submitted_on, accepted_on, limit_days, limit_kind, responsible_login, "
+          "responsible_name, returned, withdrawal_requested, repeat_of, decision, result, "
+          "visits, submitted_at, agent_id, agent_name, agent_authorisation, commitment, "
+          "approved_on, finished_on, post_check, agent_phone FROM case_file WHERE case_no = ?"));
   stmt.bind(1, case_no);
   YIMEN_ASSIGN_OR_RETURN(bool row, stmt.step());
   if (!row) return std::optional<CaseFile>();
@@ -879,36 +910,37 @@ Result<std::optional<CaseFile>> load_case(storage::Database& db, const std::stri
   if (!intake.ok() || !handling.ok() || !domicile.ok() || !state || !submitted.ok() || !kind) {
     return corruption("case_file row of " + case_no + " is malformed");
   }
-  CaseFile f{case_no,
-             *intake,
-             *handling,
-             stmt.column_text(2),
-             static_cast<int>(stmt.column_int64(3)),
-             stmt.column_text(4),
-             stmt.column_text(5),
-             stmt.column_text(6),
-             *domicile,
-             stmt.column_text(8),
-             stmt.column_text(9),
-             *state,
-             *submitted,
-             std::nullopt,
-             {static_cast<int>(stmt.column_int64(13)), *kind},
-             {},
-             stmt.column_text(15),
-             stmt.column_text(16),
-             stmt.column_int64(17) != 0,
-             stmt.column_int64(18) != 0,
-             stmt.column_text(19),
-             stmt.column_text(20),
-             stmt.column_text(21),
-             static_cast<int>(stmt.column_int64(22)),
-             stmt.column_int64(23),
-             {stmt.column_text(24), stmt.column_text(25), stmt.column_text(26)},
-             stmt.column_int64(27) != 0,
-             std::nullopt,
-             std::nullopt,
-             stmt.column_text(30)};
+  CaseFile f{
+      case_no,
+      *intake,
+      *handling,
+      stmt.column_text(2),
+      static_cast<int>(stmt.column_int64(3)),
+      stmt.column_text(4),
+      stmt.column_text(5),
+      stmt.column_text(6),
+      *domicile,
+      stmt.column_text(8),
+      stmt.column_text(9),
+      *state,
+      *submitted,
+      std::nullopt,
+      {static_cast<int>(stmt.column_int64(13)), *kind},
+      {},
+      stmt.column_text(15),
+      stmt.column_text(16),
+      stmt.column_int64(17) != 0,
+      stmt.column_int64(18) != 0,
+      stmt.column_text(19),
+      stmt.column_text(20),
+      stmt.column_text(21),
+      static_cast<int>(stmt.column_int64(22)),
+      stmt.column_int64(23),
+      {stmt.column_text(24), stmt.column_text(25), stmt.column_text(31), stmt.column_text(26)},
+      stmt.column_int64(27) != 0,
+      std::nullopt,
+      std::nullopt,
+      stmt.column_text(30)};
   auto optional_date = [&](int column, std::optional<Date>& out) -> Status {
     if (stmt.column_is_null(column)) return {};
     YIMEN_ASSIGN_OR_RETURN(out, Date::from_string(stmt.column_text(column)));
@@ -1008,6 +1040,22 @@ Result<std::vector<PostCheckTask>> post_check_tasks(storage::Database& db, const
       task.due = *due;
     }
     out.push_back(std::move(task));
+  }
+  return out;
+}
+
+Result<std::vector<CaseFile>> cases_of_applicant(storage::Database& db,
+                                                 const std::string& applicant_id) {
+  YIMEN_ASSIGN_OR_RETURN(auto stmt, db.prepare("SELECT case_no FROM case_file WHERE "
+                                               "applicant_id = ? ORDER BY submitted_at DESC, "
+                                               "case_no DESC LIMIT 50"));
+  stmt.bind(1, applicant_id);
+  std::vector<CaseFile> out;
+  for (;;) {
+    YIMEN_ASSIGN_OR_RETURN(bool row, stmt.step());
+    if (!row) break;
+    YIMEN_ASSIGN_OR_RETURN(auto file, load_case(db, stmt.column_text(0)));
+    if (file) out.push_back(std::move(*file));
   }
   return out;
 }

@@ -32,6 +32,7 @@ Date cst_date(std::int64_t unix_seconds);
 struct CaseAgent {
   std::string id_number;  // empty when nobody did
   std::string name;
+  std::string phone;
   std::string authorisation;
 };
 
@@ -170,6 +171,11 @@ struct PostCheckTask {
 Result<std::vector<PostCheckTask>> post_check_tasks(storage::Database& db, const RegionCode& region,
                                                     const WorkingDayCalendar& calendar,
                                                     int working_days);
+
+// The applicant's cases this node holds, newest first (at most 50): for
+// applying again and for materials a past case already verified.
+Result<std::vector<CaseFile>> cases_of_applicant(storage::Database& db,
+                                                 const std::string& applicant_id);
 
 // Whether the applicant made a false commitment (the case it was found on), or "".
 Result<std::string> false_commitment_of(storage::Database& db, const std::string& applicant_id);

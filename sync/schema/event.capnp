@@ -24,6 +24,7 @@ using Audit = import "audit.capnp";
 using Feedback = import "feedback.capnp";
 using Supervision = import "supervision.capnp";
 using Notice = import "notice.capnp";
+using Licence = import "licence.capnp";
 
 struct Envelope {
   event @0 :Data;      # the Event message, exactly as signed
@@ -67,5 +68,7 @@ struct Body {
     supervisionResponse @13 :Supervision.SupervisionResponse;
     publicNotice @14 :Notice.PublicNotice;
     noticeWithdrawn @15 :Notice.NoticeWithdrawn;
+    licenceIssued @16 :Licence.LicenceDocument;
+    licenceRevoked @17 :Licence.LicenceRevoked;
   }
 }

@@ -1,5 +1,6 @@
 // Yimen web hall: the administrator's pages — the city's working-day
-// calendar and the catalogue editor (publishes a new version of a guide).
+// calendar, the catalogue editor (publishes a new version of a guide) and,
+// for clerks too, publishing and withdrawing public notices (村务公开).
 'use strict';
 
 Y.views = Y.views || {};
@@ -97,4 +98,111 @@ Y.views.edit = async function (main, params) {
     }
   });
   main.appendChild(form);
+};
+
+// ---- public notices (村务公开): publish and withdraw ---------------------------
+
+Y.views.noticesManage = async function (main) {
+  main.appendChild(Y.h('h1', { text: Y.t('notices.manage_title') }));
+  main.appendChild(Y.h('p', { class: 'muted' }, [Y.t('notices.manage_explain'), ' ', Y.h('a', { href: '#/notices', text: Y.t('notices.view_public') })]));
+  var category = Y.h('select', { 'data-test': 'notice-category' }, Y.NOTICE_CATEGORIES.map(function (c) {
+    return Y.h('option', { value: c, text: Y.label('notice_category', c) });
+  }));
+  var title = Y.h('input', { 'data-test': 'notice-title-input', required: true, maxlength: '60' });
+  var body = Y.h('textarea', { rows: '8', 'data-test': 'notice-body-input', required: true, maxlength: '2600' });
+  var until = Y.h('input', { type: 'date', 'data-test': 'notice-until', min: (Y.state.node && Y.state.node.today) || null });
+  var submit = Y.h('button', { type: 'submit', class: 'primary', 'data-test': 'notice-submit', text: Y.t('notices.publish') });
+  var form = Y.h('form', { class: 'card form', 'data-test': 'notice-form' }, [
+    Y.h('h2', { text: Y.t('notices.publish') }),
+    Y.field(Y.t('notices.category'), category),
+    Y.field(Y.t('notices.title_field'), title),
+    Y.field(Y.t('notices.body'), body),
+    Y.field(Y.t('notices.valid_until_field'), until, Y.h('span', { class: 'hint', text: Y.t('notices.valid_until_hint') })),
+    submit,
+  ]);
+  var listBox = Y.h('div', { 'data-test': 'notices-manage-list' });
+
+  async function load() {
+    var data = await Y.api('GET', '/notices?all=1');
+    var list = data.notices || [];
+    var self = Y.state.node ? Y.state.node.id : '';
+    var today = Y.state.node ? Y.state.node.today : '';
+    Y.clear(listBox);
+    listBox.appendChild(Y.h('h2', { text: Y.t('notices.all', { n: list.length }) }));
+    if (!list.length) {
+      listBox.appendChild(Y.h('p', { class: 'muted', text: Y.t('notices.empty') }));
+      return;
+    }
+    list.forEach(function (n) {
+      var expired = !n.withdrawn && n.valid_until && today && n.valid_until < today;
+      var status = n.withdrawn ? 'withdrawn' : expired ? 'expired' : 'current';
+      var panel = Y.h('div', { class: 'action-panel' });
+      var extra = [
+        Y.h('p', {}, [
+          Y.h('span', { class: 'badge ' + (status === 'current' ? 'badge-green' : 'badge-none'), 'data-test': 'notice-status', 'data-status': status, text: Y.t('notices.status_' + status) }), ' ',
+          Y.label('notice_category', n.category),
+          n.node !== self ? Y.h('span', { class: 'code', text: ' · ' + n.node }) : null,
+        ]),
+        n.withdrawn && n.withdraw_reason ? Y.h('p', { class: 'note', text: Y.t('notices.withdraw_reason') + ': ' + n.withdraw_reason }) : null,
+        !n.withdrawn && n.node === self ? Y.h('button', {
+          type: 'button', class: 'danger no-print', 'data-test': 'notice-withdraw', 'data-notice': n.notice_no, text: Y.t('notices.withdraw'),
+          onclick: function () { withdrawForm(panel, n); },
+        }) : null,
+        panel,
+      ];
+      var art = Y.noticeArticle(n, extra);
+      art.setAttribute('data-status', status);
+      listBox.appendChild(art);
+    });
+  }
+
+  function withdrawForm(panel, n) {
+    Y.clear(panel);
+    var reason = Y.h('input', { 'data-test': 'notice-withdraw-reason', maxlength: '160', placeholder: Y.t('notices.withdraw_reason') });
+    panel.appendChild(Y.h('div', { class: 'findings' }, [
+      Y.field(Y.t('notices.withdraw_reason'), reason),
+      Y.h('div', { class: 'actions' }, [
+        Y.h('button', {
+          type: 'button', class: 'danger', 'data-test': 'notice-withdraw-confirm', text: Y.t('notices.withdraw_confirm'),
+          onclick: async function () {
+            Y.alert('');
+            try {
+              await Y.api('POST', '/notices/' + encodeURIComponent(n.notice_no) + '/withdraw', { reason: reason.value.trim() });
+              await load();
+              Y.alert(Y.t('notices.withdrawn', { title: n.title }), 'ok');
+            } catch (e) {
+              Y.showError(e);
+            }
+          },
+        }),
+        Y.h('button', { type: 'button', text: Y.t('cancel'), onclick: function () { Y.clear(panel); } }),
+      ]),
+    ]));
+    reason.focus();
+  }
+
+  form.addEventListener('submit', async function (ev) {
+    ev.preventDefault();
+    Y.alert('');
+    var req = { category: category.value, title: title.value.trim(), body: body.value.trim() };
+    if (!req.title || !req.body) {
+      Y.alert(Y.t('notices.need_text'));
+      return;
+    }
+    if (until.value) req.valid_until = until.value;
+    submit.disabled = true;
+    try {
+      var r = await Y.api('POST', '/notices', req);
+      form.reset();
+      await load();
+      Y.alert(Y.t('notices.published', { no: r.notice_no }), 'ok');
+    } catch (e) {
+      Y.showError(e);
+    } finally {
+      submit.disabled = false;
+    }
+  });
+  main.appendChild(form);
+  main.appendChild(listBox);
+  await load();
 };

@@ -9,10 +9,14 @@ var ROUTES = {
   catalogue: { view: 'catalogue' },
   item: { view: 'item', arg: 'code' },
   track: { view: 'track' },
+  complaint: { view: 'complaint' },
+  notices: { view: 'notices' },
   login: { view: 'login' },
   intake: { view: 'intake', roles: ['clerk', 'admin'] },
   cases: { view: 'cases', roles: STAFF },
   case: { view: 'case', arg: 'no', roles: STAFF },
+  tasks: { view: 'tasks', roles: ['officer', 'supervisor', 'admin'] },
+  'notices-manage': { view: 'noticesManage', roles: ['clerk', 'admin'] },
   dashboard: { view: 'dashboard', roles: ['supervisor', 'admin'] },
   users: { view: 'users', roles: ['admin'] },
   calendar: { view: 'calendar' },
@@ -22,8 +26,12 @@ var ROUTES = {
 var NAV = [
   { key: 'catalogue', href: '#/catalogue' },
   { key: 'track', href: '#/track' },
+  { key: 'complaint', href: '#/complaint' },
+  { key: 'notices', href: '#/notices' },
   { key: 'intake', href: '#/intake', roles: ['clerk', 'admin'] },
   { key: 'cases', href: '#/cases', roles: STAFF },
+  { key: 'tasks', href: '#/tasks', roles: ['officer', 'supervisor', 'admin'] },
+  { key: 'notices-manage', href: '#/notices-manage', roles: ['clerk', 'admin'] },
   { key: 'dashboard', href: '#/dashboard', roles: ['supervisor', 'admin'] },
   { key: 'users', href: '#/users', roles: ['admin'] },
   { key: 'calendar', href: '#/calendar', roles: STAFF },
@@ -71,7 +79,7 @@ Y.renderChrome = function () {
   var nav = Y.clear(document.getElementById('nav'));
   NAV.forEach(function (n) {
     if (n.roles && !Y.hasRole(n.roles)) return;
-    nav.appendChild(Y.h('a', { href: n.href, 'data-test': 'nav-' + n.key, class: cur === n.key || (cur === 'item' && n.key === 'catalogue') || (cur === 'case' && n.key === 'cases') ? 'current' : null, 'aria-current': cur === n.key ? 'page' : null, text: Y.t('nav.' + n.key) }));
+    nav.appendChild(Y.h('a', { href: n.href, 'data-test': 'nav-' + n.key, class: cur === n.key || (cur === 'item' && n.key === 'catalogue') || (cur === 'case' && n.key === 'cases') ? 'current' : null, 'aria-current': cur === n.key ? 'page' : null, text: Y.t('nav.' + n.key.replace('-', '_')) }));
   });
   var who = Y.clear(document.getElementById('who'));
   var u = Y.user();

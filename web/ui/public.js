@@ -1,5 +1,6 @@
 // Yimen web hall: the public pages — the catalogue, the service guide with
-// its flowchart, and case tracking.
+// its flowchart, case tracking with the rating of a finished case (好差评),
+// complaints with their tracking, and public notices (村务公开).
 'use strict';
 
 Y.views = Y.views || {};
@@ -286,6 +287,11 @@ Y.section = section;
 
 // ---- tracking ------------------------------------------------------------
 
+// States in which a case is finished and may be rated.
+var FINISHED_STATES = ['refused', 'result_issued', 'closed', 'revoked'];
+var PRAISE_TAGS = ['quick', 'polite', 'clear_guidance', 'one_visit'];
+var CRITICISM_TAGS = ['slow', 'impolite', 'unclear_guidance', 'many_visits', 'extra_materials'];
+
 Y.views.track = function (main) {
   main.appendChild(Y.h('h1', { text: Y.t('track.title') }));
   main.appendChild(Y.h('p', { class: 'muted', text: Y.t('track.explain') }));
@@ -302,8 +308,13 @@ Y.views.track = function (main) {
     Y.alert('');
     Y.clear(out);
     try {
-      var r = await Y.api('POST', '/track', { case_no: no.value.trim(), code: code.value.trim() });
+      // The number and code stay in this closure (memory only) for the
+      // rating; they never reach the URL or storage.
+      var caseNo = no.value.trim();
+      var caseCode = code.value.trim();
+      var r = await Y.api('POST', '/track', { case_no: caseNo, code: caseCode });
       out.appendChild(trackResult(r));
+      if (FINISHED_STATES.indexOf(r.state) >= 0) out.appendChild(ratingForm(caseNo, caseCode));
     } catch (e) {
       Y.showError(e);
     }
@@ -329,6 +340,257 @@ function trackResult(r) {
     Y.h('ol', { class: 'timeline' }, (r.history || []).map(function (ev) {
       return Y.h('li', {}, [Y.h('span', { class: 'when', text: ev.on }), ' ', Y.label('action', ev.action), ev.actor_office ? ' · ' + ev.actor_office : '']);
     })),
-    Y.h('p', { class: 'muted', text: Y.t('track.rating_later') }),
+    FINISHED_STATES.indexOf(r.state) < 0 ? Y.h('p', { class: 'muted', text: Y.t('track.rating_later') }) : null,
   ]);
 }
+
+// ---- rating (好差评) ----------------------------------------------------------
+
+// The rating form under a finished case: 1–5 stars as buttons, praise and
+// criticism tags, a comment. `caseNo` and `code` are what the resident typed
+// on the tracking form, held in memory only.
+function ratingForm(caseNo, code) {
+  var score = 0;
+  var wrap = Y.h('section', { class: 'card rating no-print', 'data-test': 'rating' });
+  var stars = [];
+  var scoreText = Y.h('span', { class: 'star-text', 'data-test': 'rating-score-text', 'aria-live': 'polite', text: Y.t('rating.pick') });
+  function paint() {
+    stars.forEach(function (b, i) {
+      var on = i < score;
+      b.classList.toggle('on', on);
+      b.setAttribute('aria-pressed', i + 1 === score ? 'true' : 'false');
+    });
+    scoreText.textContent = score ? Y.t('rating.score_' + score) : Y.t('rating.pick');
+  }
+  for (var i = 1; i <= 5; i++) {
+    (function (n) {
+      stars.push(Y.h('button', {
+        type: 'button', class: 'star', 'data-test': 'rating-star-' + n, 'data-score': String(n), 'aria-pressed': 'false',
+        'aria-label': Y.t('rating.stars', { n: n }), text: '★',
+        onclick: function () { score = n; paint(); Y.clear(msg); },
+      }));
+    })(i);
+  }
+  function tagGroup(legendKey, tags) {
+    return Y.h('fieldset', { class: 'tags' }, [
+      Y.h('legend', { text: Y.t(legendKey) }),
+      tags.map(function (t) {
+        return Y.h('label', { class: 'check tag' }, [Y.h('input', { type: 'checkbox', value: t, 'data-test': 'rating-tag-' + t }), ' ', Y.label('tag', t)]);
+      }),
+    ]);
+  }
+  var comment = Y.h('textarea', { rows: '3', maxlength: '600', 'data-test': 'rating-comment', placeholder: Y.t('rating.comment_placeholder') });
+  var msg = Y.h('div', { 'data-test': 'rating-out', 'aria-live': 'polite' });
+  var submit = Y.h('button', { type: 'submit', class: 'primary', 'data-test': 'rating-submit', text: Y.t('rating.submit') });
+  var form = Y.h('form', { class: 'form', 'data-test': 'rating-form' }, [
+    Y.h('fieldset', { class: 'stars-set' }, [
+      Y.h('legend', { text: Y.t('rating.score') }),
+      Y.h('div', { class: 'stars' }, stars),
+      scoreText,
+    ]),
+    tagGroup('rating.praise', PRAISE_TAGS),
+    tagGroup('rating.criticism', CRITICISM_TAGS),
+    Y.field(Y.t('rating.comment'), comment),
+    submit,
+  ]);
+  form.addEventListener('submit', async function (ev) {
+    ev.preventDefault();
+    Y.alert('');
+    Y.clear(msg);
+    if (!score) {
+      msg.appendChild(Y.h('p', { class: 'inline-error', 'data-test': 'rating-need-score', text: Y.t('rating.need_score') }));
+      if (stars[0].focus) stars[0].focus();
+      return;
+    }
+    var tags = Array.prototype.slice.call(form.querySelectorAll('input[type="checkbox"]:checked')).map(function (c) { return c.value; });
+    submit.disabled = true;
+    try {
+      await Y.api('POST', '/ratings', { case_no: caseNo, code: code, score: score, tags: tags, comment: comment.value.trim() });
+      Y.clear(wrap).appendChild(Y.h('div', { class: 'done', 'data-test': 'rating-done', 'data-score': String(score) }, [
+        Y.h('h2', { text: Y.t('rating.thanks') }),
+        Y.h('p', { text: Y.t('rating.you_gave', { label: Y.t('rating.score_' + score) }) }),
+        score <= 2 ? Y.h('p', { class: 'muted', text: Y.t('rating.follow_up') }) : null,
+      ]));
+    } catch (e) {
+      submit.disabled = false;
+      if (e.status === 409) {
+        // Rated before (each case once): said plainly, in place of the form.
+        Y.clear(wrap).appendChild(Y.h('div', { class: 'warning', role: 'status', 'data-test': 'rating-already', text: Y.t('rating.already') }));
+      } else {
+        Y.showError(e);
+      }
+    }
+  });
+  wrap.appendChild(Y.h('h2', { text: Y.t('rating.title') }));
+  wrap.appendChild(Y.h('p', { class: 'muted', text: Y.t('rating.explain') }));
+  wrap.appendChild(form);
+  wrap.appendChild(msg);
+  return wrap;
+}
+
+// ---- complaints (投诉 / 举报 / 建议) -------------------------------------------
+
+var COMPLAINT_KINDS = ['complaint', 'report', 'suggestion'];
+
+Y.views.complaint = function (main) {
+  main.appendChild(Y.h('h1', { text: Y.t('complaint.title') }));
+  main.appendChild(Y.h('p', { class: 'muted no-print', text: Y.t('complaint.explain') }));
+  var kind = Y.h('select', { 'data-test': 'complaint-kind' }, COMPLAINT_KINDS.map(function (k) {
+    return Y.h('option', { value: k, text: Y.label('complaint_kind', k) });
+  }));
+  var subject = Y.h('input', { 'data-test': 'complaint-subject', required: true, maxlength: '60' });
+  var body = Y.h('textarea', { rows: '6', 'data-test': 'complaint-body', required: true, maxlength: '600' });
+  var caseNo = Y.h('input', { 'data-test': 'complaint-case-no', autocomplete: 'off', spellcheck: 'false' });
+  var name = Y.h('input', { 'data-test': 'complaint-name', autocomplete: 'off' });
+  var phone = Y.h('input', { type: 'tel', 'data-test': 'complaint-phone', autocomplete: 'off' });
+  var slip = Y.h('div', { class: 'slip-wrap', 'data-test': 'complaint-out', 'aria-live': 'polite' });
+  var submit = Y.h('button', { type: 'submit', class: 'primary', 'data-test': 'complaint-submit', text: Y.t('complaint.submit') });
+  var form = Y.h('form', { class: 'card form no-print', 'data-test': 'complaint-form' }, [
+    Y.h('h2', { text: Y.t('complaint.file') }),
+    Y.field(Y.t('complaint.kind'), kind),
+    Y.field(Y.t('complaint.subject'), subject),
+    Y.field(Y.t('complaint.body'), body),
+    Y.field(Y.t('complaint.case_no'), caseNo, Y.h('span', { class: 'hint', text: Y.t('optional') })),
+    Y.h('fieldset', { class: 'plain-set' }, [
+      Y.h('legend', { text: Y.t('complaint.contact') }),
+      Y.h('p', { class: 'hint', 'data-test': 'complaint-anonymous-hint', text: Y.t('complaint.anonymous_hint') }),
+      Y.h('div', { class: 'inline' }, [Y.field(Y.t('complaint.name'), name), Y.field(Y.t('complaint.phone'), phone)]),
+    ]),
+    submit,
+  ]);
+  form.addEventListener('submit', async function (ev) {
+    ev.preventDefault();
+    Y.alert('');
+    var req = { kind: kind.value, subject: subject.value.trim(), body: body.value.trim() };
+    if (!req.subject || !req.body) {
+      Y.alert(Y.t('complaint.need_text'));
+      return;
+    }
+    if (caseNo.value.trim()) req.case_no = caseNo.value.trim();
+    if (name.value.trim()) req.contact_name = name.value.trim();
+    if (phone.value.trim()) req.contact_phone = phone.value.trim();
+    submit.disabled = true;
+    try {
+      var r = await Y.api('POST', '/complaints', req);
+      form.reset();
+      Y.clear(slip).appendChild(complaintSlip(r, req));
+      main.classList.add('has-slip');
+      if (slip.scrollIntoView) slip.scrollIntoView({ block: 'start' });
+    } catch (e) {
+      Y.showError(e);
+    } finally {
+      submit.disabled = false;
+    }
+  });
+  main.appendChild(slip);
+  main.appendChild(form);
+  main.appendChild(complaintTracker());
+};
+
+// The complaint's number and code, shown once, to print or write down.
+function complaintSlip(r, req) {
+  var node = Y.state.node || {};
+  return Y.h('div', {}, [
+    Y.h('div', { class: 'warning no-print', role: 'note', text: Y.t('complaint.once') }),
+    Y.h('section', { class: 'card printable slip', 'data-test': 'complaint-slip' }, [
+      Y.h('h2', { text: Y.t('complaint.slip_title', { kind: Y.label('complaint_kind', req.kind) }) }),
+      Y.h('p', { class: 'muted', text: node.name || '' }),
+      Y.h('dl', { class: 'facts' }, [
+        Y.row(Y.t('complaint.no'), Y.h('strong', { class: 'big', 'data-test': 'complaint-no', text: r.complaint_no })),
+        Y.row(Y.t('complaint.code'), Y.h('strong', { class: 'big', 'data-test': 'complaint-code', text: r.code })),
+        Y.row(Y.t('complaint.kind'), Y.label('complaint_kind', req.kind)),
+        Y.row(Y.t('complaint.subject'), req.subject),
+        Y.row(Y.t('complaint.filed_on'), node.today || ''),
+        Y.row(Y.t('complaint.handler'), Y.h('span', { class: 'code', text: r.handler })),
+        Y.row(Y.t('complaint.contact'), req.contact_name || req.contact_phone ? [req.contact_name, req.contact_phone].filter(Boolean).join(' · ') : Y.t('complaint.anonymous')),
+      ]),
+      Y.h('p', { class: 'receipt-note', text: Y.t('complaint.slip_hint') }),
+    ]),
+    Y.h('div', { class: 'actions no-print' }, Y.h('button', { type: 'button', class: 'primary', 'data-test': 'complaint-print', text: Y.t('print'), onclick: Y.printPage })),
+  ]);
+}
+
+function complaintTracker() {
+  var no = Y.h('input', { 'data-test': 'ctrack-no', required: true, autocomplete: 'off', spellcheck: 'false' });
+  var code = Y.h('input', { 'data-test': 'ctrack-code', required: true, autocomplete: 'off', inputmode: 'numeric' });
+  var out = Y.h('div', { 'data-test': 'ctrack-out', 'aria-live': 'polite' });
+  var form = Y.h('form', { class: 'card form no-print', 'data-test': 'ctrack-form' }, [
+    Y.h('h2', { text: Y.t('complaint.track') }),
+    Y.h('p', { class: 'hint', text: Y.t('complaint.track_explain') }),
+    Y.field(Y.t('complaint.no'), no),
+    Y.field(Y.t('complaint.code'), code),
+    Y.h('button', { type: 'submit', class: 'primary', 'data-test': 'ctrack-submit', text: Y.t('track.submit') }),
+  ]);
+  form.addEventListener('submit', async function (ev) {
+    ev.preventDefault();
+    Y.alert('');
+    Y.clear(out);
+    try {
+      var c = await Y.api('POST', '/complaints/track', { complaint_no: no.value.trim(), code: code.value.trim() });
+      out.appendChild(complaintStatus(c));
+    } catch (e) {
+      Y.showError(e);
+    }
+  });
+  return Y.h('div', { class: 'no-print' }, [form, out]);
+}
+
+function complaintStatus(c) {
+  var answered = !!c.answer;
+  return Y.h('section', { class: 'card', 'data-test': 'ctrack-result', 'data-answered': answered ? 'true' : 'false' }, [
+    Y.h('h2', {}, [c.subject, ' ', Y.h('span', { class: 'state ' + (answered ? 'state-result_issued' : ''), 'data-test': 'complaint-status', text: answered ? Y.t('complaint.answered') : Y.t('complaint.pending') })]),
+    Y.h('dl', { class: 'facts' }, [
+      Y.row(Y.t('complaint.no'), c.complaint_no),
+      Y.row(Y.t('complaint.kind'), Y.label('complaint_kind', c.kind)),
+      Y.row(Y.t('complaint.filed_on'), c.filed_on),
+      Y.row(Y.t('complaint.due'), answered ? c.due : Y.cardBadge(c.card, c.due)),
+      c.case_no ? Y.row(Y.t('case.no'), c.case_no) : null,
+      Y.row(Y.t('complaint.body'), Y.h('span', { class: 'pre', text: c.body })),
+      answered ? Y.row(Y.t('complaint.answer'), Y.h('span', { class: 'pre', 'data-test': 'complaint-answer', text: c.answer })) : null,
+      answered ? Y.row(Y.t('complaint.upheld'), c.upheld ? Y.t('yes') : Y.t('no')) : null,
+      answered ? Y.row(Y.t('complaint.answered_on'), c.answered_on) : null,
+    ]),
+  ]);
+}
+
+// ---- public notices (村务公开) ------------------------------------------------
+
+var NOTICE_CATEGORIES = ['affairs', 'finance', 'subsidy', 'other'];
+Y.NOTICE_CATEGORIES = NOTICE_CATEGORIES;
+
+// One notice as an article: title, dates, the text as written.
+Y.noticeArticle = function (n, extra) {
+  return Y.h('article', { class: 'card notice-item', 'data-test': 'notice-item', 'data-notice': n.notice_no, 'data-category': n.category }, [
+    Y.h('h3', { 'data-test': 'notice-title', text: n.title }),
+    Y.h('p', { class: 'meta' }, [
+      Y.t('notices.published_on', { date: n.published_on }),
+      n.valid_until ? ' · ' + Y.t('notices.valid_until', { date: n.valid_until }) : '',
+      ' · ', Y.h('span', { class: 'code', text: n.notice_no }),
+    ]),
+    Y.h('p', { class: 'pre notice-body', text: n.body }),
+    extra,
+  ]);
+};
+
+Y.views.notices = async function (main) {
+  main.appendChild(Y.h('h1', { text: Y.t('notices.title') }));
+  main.appendChild(Y.h('p', { class: 'muted', text: Y.t('notices.explain') }));
+  main.appendChild(Y.h('div', { class: 'actions no-print' }, [
+    Y.h('button', { type: 'button', 'data-test': 'notices-print', text: Y.t('print'), onclick: Y.printPage }),
+    Y.hasRole(['clerk', 'admin']) ? Y.h('a', { class: 'button', href: '#/notices-manage', 'data-test': 'notices-manage-link', text: Y.t('nav.notices_manage') }) : null,
+  ]));
+  var data = await Y.api('GET', '/notices');
+  var list = data.notices || [];
+  if (!list.length) {
+    main.appendChild(Y.h('p', { class: 'muted', 'data-test': 'notices-empty', text: Y.t('notices.empty') }));
+    return;
+  }
+  NOTICE_CATEGORIES.forEach(function (cat) {
+    var group = list.filter(function (n) { return n.category === cat || (cat === 'other' && NOTICE_CATEGORIES.indexOf(n.category) < 0); });
+    if (!group.length) return;
+    main.appendChild(Y.h('section', { class: 'section notice-group', 'data-test': 'notice-group', 'data-category': cat }, [
+      Y.h('h2', { text: Y.label('notice_category', cat) + ' (' + group.length + ')' }),
+      group.map(function (n) { return Y.noticeArticle(n); }),
+    ]));
+  });
+};

@@ -1,11 +1,13 @@
-// Yimen web hall: the staff pages — login, the intake wizard and receipt,
-// the case queue and case page (with findings and the one-time
-// notification), the dashboard with the sync monitor, and users.
+// Yimen web hall: the staff pages — login, the intake wizard (with 代办
+// agents) and receipt, the case queue and case page (with findings, the
+// one-time notification and the 告知承诺 post-check), the tasks page
+// (post-checks, supervision orders, poor ratings, complaints), the dashboard
+// with the KPI charts, supervision (督办) and the sync monitor, and users.
 'use strict';
 
 Y.views = Y.views || {};
 
-var CASE_STATES = ['submitted', 'accepted', 'awaiting_materials', 'in_notice', 'approved', 'rejected', 'refused', 'result_issued', 'withdrawn', 'closed'];
+var CASE_STATES = ['submitted', 'accepted', 'awaiting_materials', 'in_notice', 'approved', 'rejected', 'refused', 'result_issued', 'withdrawn', 'closed', 'revoked'];
 var PROBLEMS = ['missing', 'incomplete', 'wrong_copies', 'needs_original'];
 
 // ---- login -------------------------------------------------------------
@@ -60,7 +62,7 @@ Y.logout = async function () {
 // ---- intake wizard -------------------------------------------------------
 
 Y.views.intake = function (main, params) {
-  var wiz = { item: null, applicant: null, materials: null };
+  var wiz = { item: null, applicant: null, materials: null, agent: null };
   var steps = ['intake.step_item', 'intake.step_applicant', 'intake.step_materials', 'intake.step_receipt'];
   main.appendChild(Y.h('h1', { text: Y.t('intake.title') }));
   if (Y.state.node && Y.state.node.recovering) {
@@ -112,12 +114,53 @@ Y.views.intake = function (main, params) {
     }
     id.addEventListener('input', check);
     check();
+
+    // 代办: someone applies on the applicant's behalf.
+    var ag = wiz.agent || { id_number: '', name: '', phone: '', authorisation: '' };
+    var byAgent = Y.h('input', { type: 'checkbox', 'data-test': 'intake-agent-on', checked: !!wiz.agent });
+    var agentId = Y.h('input', { 'data-test': 'intake-agent-id', value: ag.id_number, maxlength: '18', autocomplete: 'off', spellcheck: 'false', 'aria-describedby': 'agent-id-status' });
+    var agentStatus = Y.h('span', { id: 'agent-id-status', class: 'id-status', 'data-test': 'intake-agent-id-status', 'aria-live': 'polite' });
+    var agentName = Y.h('input', { 'data-test': 'intake-agent-name', value: ag.name, autocomplete: 'off' });
+    var agentPhone = Y.h('input', { type: 'tel', 'data-test': 'intake-agent-phone', value: ag.phone, autocomplete: 'off' });
+    var agentAuth = Y.h('input', { 'data-test': 'intake-agent-authorisation', value: ag.authorisation, autocomplete: 'off', placeholder: Y.t('agent.authorisation_placeholder') });
+    var agentBox = Y.h('fieldset', { class: 'plain-set agent-box', 'data-test': 'intake-agent' }, [
+      Y.h('legend', { text: Y.t('agent.title') }),
+      Y.field(Y.t('agent.id_number'), agentId, agentStatus),
+      Y.field(Y.t('agent.name'), agentName),
+      Y.field(Y.t('agent.phone'), agentPhone),
+      Y.field(Y.t('agent.authorisation'), agentAuth, Y.h('span', { class: 'hint', text: Y.t('agent.authorisation_hint') })),
+    ]);
+    var visits = Y.h('input', { type: 'number', min: '0', max: '20', class: 'short', 'data-test': 'intake-visits', value: String(wiz.visits !== undefined ? wiz.visits : 1) });
+    var visitsTouched = wiz.visits !== undefined;
+    visits.addEventListener('input', function () { visitsTouched = true; });
+    function checkAgentId() {
+      var r = Y.checkId(agentId.value);
+      agentStatus.setAttribute('data-valid', r.valid ? 'true' : 'false');
+      agentStatus.className = 'id-status ' + (r.valid ? 'ok' : agentId.value ? 'bad' : '');
+      if (r.valid) agentStatus.textContent = '✓ ' + Y.t('id.valid');
+      else if (r.reason === 'empty') agentStatus.textContent = Y.t('id.empty');
+      else agentStatus.textContent = '✗ ' + Y.t('id.' + r.reason, { n: r.n, expected: r.expected });
+      return r.valid;
+    }
+    function syncAgent() {
+      agentBox.classList.toggle('hidden', !byAgent.checked);
+      // The applicant need not come when an agent does.
+      if (!visitsTouched) visits.value = byAgent.checked ? '0' : '1';
+    }
+    agentId.addEventListener('input', checkAgentId);
+    byAgent.addEventListener('change', syncAgent);
+    checkAgentId();
+    agentBox.classList.toggle('hidden', !byAgent.checked);
+
     var form = Y.h('form', { class: 'card form', 'data-test': 'intake-applicant' }, [
       Y.h('p', {}, [Y.t('intake.item'), ': ', Y.h('strong', { text: wiz.item.name }), ' ', Y.h('span', { class: 'code', text: wiz.item.code })]),
       Y.field(Y.t('applicant.id_number'), id, status),
       Y.field(Y.t('applicant.name'), name),
       Y.field(Y.t('applicant.phone'), phone),
       Y.field(Y.t('applicant.domicile'), dom, Y.h('span', { class: 'hint', text: Y.t('applicant.domicile_hint') })),
+      Y.h('label', { class: 'check agent-toggle' }, [byAgent, ' ', Y.t('agent.toggle')]),
+      agentBox,
+      Y.field(Y.t('intake.visits'), visits, Y.h('span', { class: 'hint', text: Y.t('intake.visits_hint') })),
       Y.h('div', { class: 'actions' }, [
         Y.h('button', { type: 'button', 'data-test': 'intake-back', text: Y.t('back'), onclick: function () { show(0); } }),
         Y.h('button', { type: 'submit', class: 'primary', 'data-test': 'intake-next', text: Y.t('next') }),
@@ -145,6 +188,29 @@ Y.views.intake = function (main, params) {
         dom.focus();
         return;
       }
+      var v = parseInt(visits.value, 10);
+      if (isNaN(v) || v < 0 || v > 20) {
+        Y.alert(Y.t('intake.visits_invalid'));
+        visits.focus();
+        return;
+      }
+      if (byAgent.checked) {
+        if (!checkAgentId()) {
+          Y.alert(Y.t('agent.id_fix_first'));
+          agentId.focus();
+          return;
+        }
+        var missing = [[agentName, 'agent.name'], [agentPhone, 'agent.phone'], [agentAuth, 'agent.authorisation']].filter(function (p) { return !p[0].value.trim(); })[0];
+        if (missing) {
+          Y.alert(Y.t('agent.required', { field: Y.t(missing[1]) }));
+          missing[0].focus();
+          return;
+        }
+        wiz.agent = { id_number: agentId.value.trim().toUpperCase(), name: agentName.value.trim(), phone: agentPhone.value.trim(), authorisation: agentAuth.value.trim() };
+      } else {
+        wiz.agent = null;
+      }
+      wiz.visits = v;
       wiz.applicant = { id_number: id.value.trim().toUpperCase(), name: name.value.trim(), phone: phone.value.trim(), domicile: dom.value.trim() };
       show(2);
     });
@@ -193,10 +259,19 @@ Y.views.intake = function (main, params) {
       });
       busy = true;
       try {
-        var res = await Y.api('POST', '/cases', { item_code: wiz.item.code, applicant: wiz.applicant, channel: 'window', materials: list });
+        var req = { item_code: wiz.item.code, applicant: wiz.applicant, channel: 'window', materials: list, visits: wiz.visits };
+        if (wiz.agent) req.agent = wiz.agent;
+        var res = await Y.api('POST', '/cases', req);
         receipt(res);
       } catch (e) {
-        Y.showError(e);
+        var flagged = e.status === 409 && /false commitment on case (\S+?):/.exec(e.message || '');
+        if (flagged) {
+          // A false commitment earlier: no 告知承诺 for this applicant.
+          Y.alert(Y.t('intake.false_commitment', { case_no: flagged[1] }));
+          rows.forEach(function (r) { r.sel.classList.toggle('bad', r.sel.value === 'commitment'); });
+        } else {
+          Y.showError(e);
+        }
       } finally {
         busy = false;
       }
@@ -227,6 +302,7 @@ Y.views.intake = function (main, params) {
         Y.row(Y.t('receipt.query_code'), Y.h('strong', { class: 'big', 'data-test': 'receipt-query-code', text: res.query_code })),
         Y.row(Y.t('intake.item'), it.name + ' (' + it.code + ')'),
         Y.row(Y.t('applicant.name'), wiz.applicant.name),
+        wiz.agent ? Y.row(Y.t('agent.title'), wiz.agent.name + ' (' + wiz.agent.authorisation + ')') : null,
         Y.row(Y.t('receipt.date'), node.today || ''),
         Y.row(Y.t('receipt.handling_node'), res.handling_node),
         Y.row(Y.t('guide.committed_limit'), Y.limitText(it.committed_limit)),
@@ -239,7 +315,7 @@ Y.views.intake = function (main, params) {
     ]));
     body.appendChild(Y.h('div', { class: 'actions no-print' }, [
       Y.h('button', { type: 'button', class: 'primary', 'data-test': 'receipt-print', text: Y.t('print'), onclick: Y.printPage }),
-      Y.h('button', { type: 'button', 'data-test': 'intake-new', text: Y.t('intake.new'), onclick: function () { wiz = { item: null, applicant: null, materials: null }; show(0); } }),
+      Y.h('button', { type: 'button', 'data-test': 'intake-new', text: Y.t('intake.new'), onclick: function () { wiz = { item: null, applicant: null, materials: null, agent: null }; show(0); } }),
       Y.h('a', { class: 'button', href: '#/case/' + encodeURIComponent(res.case_no), 'data-test': 'receipt-open-case', text: Y.t('receipt.open_case') }),
     ]));
   }
@@ -353,6 +429,10 @@ function renderCase(main, c) {
         c.returned ? Y.row(Y.t('case.returned'), Y.t('yes')) : null,
         c.withdrawal_requested ? Y.row(Y.t('case.withdrawal_requested'), Y.t('yes')) : null,
         c.repeat_of ? Y.row(Y.t('receipt.repeat_of'), c.repeat_of) : null,
+        c.visits !== undefined && c.visits !== null ? Y.row(Y.t('case.visits'), Y.h('span', { 'data-test': 'case-visits', text: String(c.visits) })) : null,
+        Y.row(Y.t('case.commitment'), Y.h('span', { 'data-test': 'case-commitment', 'data-commitment': c.commitment ? 'true' : 'false', 'data-post-check': c.post_check || '' }, commitmentText(c))),
+        c.approved_on ? Y.row(Y.t('case.approved_on'), c.approved_on) : null,
+        c.finished_on ? Y.row(Y.t('case.finished_on'), c.finished_on) : null,
       ]),
     ]),
     Y.h('section', { class: 'card' }, [
@@ -363,6 +443,15 @@ function renderCase(main, c) {
         Y.row(Y.t('applicant.phone'), ap.phone),
         Y.row(Y.t('applicant.domicile'), ap.domicile),
       ]),
+      c.applicant_false_commitment ? Y.h('p', { class: 'warning', 'data-test': 'case-false-commitment', text: Y.t('case.applicant_false_commitment', { case_no: c.applicant_false_commitment }) }) : null,
+      c.agent ? Y.h('div', { 'data-test': 'case-agent' }, [
+        Y.h('h3', { text: Y.t('agent.title') }),
+        Y.h('dl', { class: 'facts' }, [
+          Y.row(Y.t('agent.name'), c.agent.name),
+          Y.row(Y.t('agent.id_number'), Y.h('span', { class: 'code', text: c.agent.id_number_masked })),
+          Y.row(Y.t('agent.authorisation'), c.agent.authorisation),
+        ]),
+      ]) : null,
     ]),
   ]));
 
@@ -377,6 +466,7 @@ function renderCase(main, c) {
       onclick: function () {
         if (needsFindings) findingsForm(panel, c, a, note);
         else if (a === 'supply_materials') supplyForm(panel, c, note);
+        else if (a === 'confirm_commitment' || a === 'false_commitment') commitmentForm(panel, c, a, note);
         else doAction(main, c, { action: a, note: note.value.trim() });
       },
     });
@@ -386,6 +476,9 @@ function renderCase(main, c) {
     actions.length ? Y.h('div', { class: 'no-print' }, [Y.field(Y.t('note'), note), Y.h('div', { class: 'actions' }, buttons)]) : Y.h('p', { class: 'muted no-print', 'data-test': 'no-actions', text: Y.t('case.no_actions') }),
     panel,
   ]));
+
+  if (c.rating) main.appendChild(ratingSection(c.rating));
+  if (c.supervision && c.supervision.length) main.appendChild(caseSupervision(c.supervision));
 
   // Materials.
   main.appendChild(Y.h('section', { class: 'card' }, [
@@ -411,9 +504,85 @@ function renderCase(main, c) {
 }
 
 function actionClass(a) {
-  if (a === 'approve' || a === 'accept' || a === 'accept_supplement' || a === 'issue_result') return 'primary';
-  if (a === 'refuse' || a === 'reject' || a === 'withdraw') return 'danger';
+  if (a === 'approve' || a === 'accept' || a === 'accept_supplement' || a === 'issue_result' || a === 'confirm_commitment') return 'primary';
+  if (a === 'refuse' || a === 'reject' || a === 'withdraw' || a === 'false_commitment') return 'danger';
   return '';
+}
+
+// 告知承诺 on a case: none, waiting for its post-check, or checked.
+function commitmentText(c) {
+  if (!c.commitment) return Y.t('no');
+  if (!c.post_check) return Y.t('commitment.pending');
+  return Y.label('post_check', c.post_check);
+}
+
+// The post-check of a commitment: what was checked (required), then
+// confirm it, or find it false (which revokes the decision).
+function commitmentForm(panel, c, action, noteInput) {
+  Y.clear(panel);
+  var text = Y.h('textarea', { rows: '3', 'data-test': 'commitment-note', required: true, placeholder: Y.t('commitment.note_placeholder') });
+  text.value = noteInput.value.trim();
+  panel.appendChild(Y.h('div', { class: 'findings', 'data-test': 'commitment-form', 'data-action': action }, [
+    Y.h('h3', { text: Y.label('action', action) }),
+    Y.h('p', { class: action === 'false_commitment' ? 'warning' : 'hint', text: Y.t('commitment.' + action + '_explain') }),
+    Y.field(Y.t('commitment.note'), text),
+    Y.h('div', { class: 'actions' }, [
+      Y.h('button', {
+        type: 'button', class: actionClass(action), 'data-test': 'commitment-submit', text: Y.label('action', action),
+        onclick: function () {
+          if (!text.value.trim()) {
+            Y.alert(Y.t('commitment.note_required'));
+            text.focus();
+            return;
+          }
+          doAction(document.getElementById('main'), c, { action: action, note: text.value.trim() });
+        },
+      }),
+      Y.h('button', { type: 'button', text: Y.t('cancel'), onclick: function () { Y.clear(panel); } }),
+    ]),
+  ]));
+  text.focus();
+}
+
+// Stars as text: "★★★★☆" with the score in words beside it.
+Y.starsText = function (score) {
+  var s = '';
+  for (var i = 1; i <= 5; i++) s += i <= score ? '★' : '☆';
+  return s;
+};
+
+function ratingFacts(r) {
+  return [
+    Y.row(Y.t('rating.score'), Y.h('span', { 'data-test': 'rating-score', 'data-score': String(r.score) }, [
+      Y.h('span', { class: 'stars-text', 'aria-hidden': 'true', text: Y.starsText(r.score) }), ' ', Y.t('rating.score_' + r.score),
+    ])),
+    r.tags && r.tags.length ? Y.row(Y.t('rating.tags'), r.tags.map(function (t) { return Y.label('tag', t); }).join('、')) : null,
+    r.comment ? Y.row(Y.t('rating.comment'), Y.h('span', { class: 'pre', text: r.comment })) : null,
+    Y.row(Y.t('rating.rated_on'), r.rated_on),
+  ];
+}
+
+function ratingSection(r) {
+  return Y.h('section', { class: 'card', 'data-test': 'case-rating' }, [
+    Y.h('h2', { text: Y.t('rating.title') }),
+    Y.h('dl', { class: 'facts' }, [
+      ratingFacts(r),
+      r.follow_up_due || r.follow_up ? Y.row(Y.t('followup.title'), r.follow_up ? Y.h('span', { class: 'pre', text: r.follow_up }) : Y.cardBadge(null, r.follow_up_due)) : null,
+    ]),
+  ]);
+}
+
+function caseSupervision(orders) {
+  return Y.h('section', { class: 'card', 'data-test': 'case-supervision' }, [
+    Y.h('h2', { text: Y.t('supervision.title') }),
+    Y.h('ol', { class: 'plain' }, orders.map(function (o) {
+      return Y.h('li', { 'data-order': o.order_no }, [
+        Y.h('p', {}, [Y.h('strong', { text: Y.t('supervision.order_no') + ' ' + o.order_no }), ' ', Y.h('span', { class: 'muted', text: o.ordered_on + ' · ' + o.ordered_by_node })]),
+        Y.h('p', { class: 'pre', text: o.instruction }),
+        o.response ? Y.h('p', { class: 'note pre', text: Y.t('supervision.response') + ': ' + o.response }) : Y.h('p', {}, [Y.t('supervision.awaiting'), ' ', Y.cardBadge(null, o.due)]),
+      ]);
+    })),
+  ]);
 }
 
 async function doAction(main, c, body) {
@@ -553,6 +722,13 @@ function noticeView(n) {
 
 Y.views.dashboard = async function (main, params) {
   main.appendChild(Y.h('h1', { text: Y.t('dashboard.title') }));
+  var kpiBox = Y.h('div', { 'data-test': 'kpis', 'aria-live': 'polite' });
+  main.appendChild(Y.h('section', { class: 'section kpi-section' }, [
+    Y.h('h2', { text: Y.t('kpi.title') }),
+    kpiRangeForm(params, kpiBox),
+    kpiBox,
+  ]));
+  await loadKpis(kpiBox, params.from, params.to);
   var data = await Y.api('GET', '/cases' + casesQuery({ card: params.card }));
   main.appendChild(Y.h('section', { class: 'section' }, [
     Y.h('h2', { text: Y.t('dashboard.cards') }),
@@ -560,14 +736,441 @@ Y.views.dashboard = async function (main, params) {
     params.card ? Y.h('p', {}, [Y.t('dashboard.filtered', { card: Y.t('card.' + params.card) }), ' ', Y.h('a', { href: '#/dashboard', 'data-test': 'dashboard-all', text: Y.t('dashboard.show_all') })]) : null,
     Y.h('div', { 'data-test': 'dashboard-cases' }, caseTable(data.cases || [])),
   ]));
+  var supBox = Y.h('div', { 'data-test': 'supervision' });
+  main.appendChild(Y.h('section', { class: 'section' }, [Y.h('h2', { text: Y.t('supervision.title') }), supBox]));
+  await loadSupervision(supBox);
   var syncBox = Y.h('div', { 'data-test': 'sync-monitor' }, Y.h('p', { class: 'muted', text: Y.t('loading') }));
-  main.appendChild(Y.h('section', { class: 'section' }, [Y.h('h2', { text: Y.t('sync.title') }), syncBox]));
+  main.appendChild(Y.h('section', { class: 'section no-print' }, [Y.h('h2', { text: Y.t('sync.title') }), syncBox]));
   try {
     var s = await Y.api('GET', '/sync');
     Y.clear(syncBox).appendChild(syncTable(s.nodes || []));
   } catch (e) {
     Y.clear(syncBox);
     Y.showError(e);
+  }
+};
+
+// ---- KPIs -------------------------------------------------------------------
+
+var KPI_TARGETS = ['items_fully_online', 'applied_online', 'completed_online', 'online_at_most_one_visit', 'zero_visits'];
+
+Y.percent = function (v) {
+  if (v === null || v === undefined) return '—';
+  return (Math.round(v * 1000) / 10) + '%';
+};
+
+function kpiRangeForm(params, box) {
+  var from = Y.h('input', { type: 'date', 'data-test': 'kpi-from', value: params.from || '' });
+  var to = Y.h('input', { type: 'date', 'data-test': 'kpi-to', value: params.to || '' });
+  var form = Y.h('form', { class: 'search no-print', 'data-test': 'kpi-range' }, [
+    Y.field(Y.t('kpi.from'), from),
+    Y.field(Y.t('kpi.to'), to),
+    Y.h('button', { type: 'submit', class: 'primary', 'data-test': 'kpi-apply', text: Y.t('kpi.apply') }),
+  ]);
+  form.addEventListener('submit', async function (ev) {
+    ev.preventDefault();
+    Y.alert('');
+    if (from.value && to.value && from.value > to.value) {
+      Y.alert(Y.t('kpi.bad_range'));
+      return;
+    }
+    var parts = [];
+    if (from.value) parts.push('from=' + from.value);
+    if (to.value) parts.push('to=' + to.value);
+    if (params.card) parts.push('card=' + encodeURIComponent(params.card));
+    var hash = '#/dashboard' + (parts.length ? '?' + parts.join('&') : '');
+    if (location.hash !== hash) history.replaceState(null, '', hash);
+    await loadKpis(box, from.value, to.value);
+  });
+  box.rangeForm = form;
+  return form;
+}
+
+async function loadKpis(box, from, to) {
+  var q = [];
+  if (from) q.push('from=' + encodeURIComponent(from));
+  if (to) q.push('to=' + encodeURIComponent(to));
+  box.setAttribute('aria-busy', 'true');
+  Y.clear(box).appendChild(Y.h('p', { class: 'muted', text: Y.t('loading') }));
+  var k;
+  try {
+    k = await Y.api('GET', '/kpis' + (q.length ? '?' + q.join('&') : ''));
+  } catch (e) {
+    Y.clear(box);
+    box.setAttribute('aria-busy', 'false');
+    Y.showError(e);
+    return;
+  }
+  // The range the node used (the year so far by default) fills the pickers.
+  if (box.rangeForm) {
+    box.rangeForm.querySelector('[data-test="kpi-from"]').value = k.from;
+    box.rangeForm.querySelector('[data-test="kpi-to"]').value = k.to;
+  }
+  Y.clear(box);
+  box.setAttribute('data-from', k.from);
+  box.setAttribute('data-to', k.to);
+  box.appendChild(Y.h('p', { class: 'muted', 'data-test': 'kpi-range-text', text: Y.t('kpi.range', { from: k.from, to: k.to, cases: k.cases, finished: k.finished }) }));
+  var targets = k.targets || {};
+  box.appendChild(Y.h('div', { class: 'kpi-grid', 'data-test': 'kpi-targets' }, KPI_TARGETS.map(function (key) {
+    return kpiCard(key, targets[key] || {});
+  })));
+  box.appendChild(Y.h('div', { class: 'tiles kpi-tiles', 'data-test': 'kpi-summary' }, [
+    kpiTile('kpi-average-days', Y.t('kpi.average_days'), k.average_handling_working_days === null || k.average_handling_working_days === undefined ? '—' : Y.t('kpi.days', { n: Math.round(k.average_handling_working_days * 10) / 10 }), ''),
+    kpiTile('kpi-on-time', Y.t('kpi.on_time'), Y.percent(k.on_time ? k.on_time.value : null), k.on_time ? k.on_time.numerator + ' / ' + k.on_time.denominator : ''),
+    kpiTile('kpi-satisfied', Y.t('kpi.satisfied'), Y.percent(k.satisfied ? k.satisfied.value : null), Y.t('kpi.ratings', { n: k.ratings || 0, score: k.average_score === null || k.average_score === undefined ? '—' : Math.round(k.average_score * 10) / 10 })),
+  ]));
+  var weekdays = Y.t('kpi.weekdays').split(',');
+  box.appendChild(Y.h('div', { class: 'kpi-charts' }, [
+    Y.h('section', { class: 'card kpi-wide' }, [
+      Y.h('h3', { text: Y.t('kpi.by_hour') }),
+      barChart(k.by_hour || [], function (i) { return String(i); }, 'hour', Y.t('kpi.by_hour'), 3),
+    ]),
+    Y.h('section', { class: 'card' }, [
+      Y.h('h3', { text: Y.t('kpi.by_weekday') }),
+      barChart(k.by_weekday || [], function (i) { return weekdays[i] || String(i + 1); }, 'weekday', Y.t('kpi.by_weekday'), 1),
+    ]),
+    Y.h('section', { class: 'card' }, [
+      Y.h('h3', { text: Y.t('kpi.top_items') }),
+      countBars(k.top_items || [], 'top-item', function (c) { return c.label || c.key; }),
+    ]),
+    Y.h('section', { class: 'card' }, [
+      Y.h('h3', { text: Y.t('kpi.channels') }),
+      countBars(k.channels || [], 'channel', function (c) { return Y.label('channel', c.key); }),
+    ]),
+    Y.h('section', { class: 'card' }, [
+      Y.h('h3', { text: Y.t('kpi.rejection_reasons') }),
+      countBars(k.rejection_reasons || [], 'reason', function (c) { return c.label || c.key; }),
+    ]),
+  ]));
+  box.setAttribute('aria-busy', 'false');
+}
+
+function kpiTile(test, label, value, sub) {
+  return Y.h('div', { class: 'tile tile-kpi', 'data-test': test }, [
+    Y.h('span', { class: 'tile-count', text: value }),
+    Y.h('span', { class: 'tile-label', text: label }),
+    sub ? Y.h('span', { class: 'tile-sub', text: sub }) : null,
+  ]);
+}
+
+// One target: the value as a bar, the target as a line across it; met in
+// green, unmet in red, and said in words too.
+function kpiCard(key, r) {
+  var W = 300, top = 18, barH = 24;
+  var v = r.value === null || r.value === undefined ? null : r.value;
+  var met = !!r.met;
+  var x = function (f) { return Math.round(Math.max(0, Math.min(1, f)) * W * 10) / 10; };
+  var svg = Y.svg('svg', {
+    class: 'kpi-svg', viewBox: '0 0 ' + W + ' 64', role: 'img', 'data-test': 'kpi-svg',
+    'aria-label': Y.t('kpi.' + key) + ': ' + Y.percent(v) + ', ' + Y.t('kpi.target', { target: Y.percent(r.target) }),
+  }, [
+    Y.svg('rect', { x: 0, y: top, width: W, height: barH, class: 'kpi-track' }),
+    v === null ? null : Y.svg('rect', { x: 0, y: top, width: x(v), height: barH, class: 'kpi-bar ' + (met ? 'kpi-bar-met' : 'kpi-bar-unmet'), 'data-test': 'kpi-bar' }),
+    Y.svg('line', { x1: x(r.target), x2: x(r.target), y1: top - 4, y2: top + barH + 4, class: 'kpi-target', 'data-test': 'kpi-target' }),
+    Y.svg('text', { x: x(r.target) > W - 90 ? x(r.target) - 4 : x(r.target) + 4, y: 13, class: 'kpi-target-text', 'text-anchor': x(r.target) > W - 90 ? 'end' : 'start', text: Y.t('kpi.target_short', { target: Y.percent(r.target) }) }),
+    Y.svg('text', { x: 0, y: 62, class: 'kpi-axis', text: '0' }),
+    Y.svg('text', { x: W, y: 62, class: 'kpi-axis', 'text-anchor': 'end', text: '100%' }),
+  ]);
+  return Y.h('article', { class: 'card kpi-card ' + (v === null ? 'kpi-none' : met ? 'kpi-met' : 'kpi-unmet'), 'data-test': 'kpi-chart', 'data-kpi': key, 'data-met': met ? 'true' : 'false' }, [
+    Y.h('h3', { text: Y.t('kpi.' + key) }),
+    Y.h('p', { class: 'kpi-value' }, [
+      Y.h('strong', { class: 'kpi-number', 'data-test': 'kpi-value', text: Y.percent(v) }), ' ',
+      v === null
+        ? Y.h('span', { class: 'badge badge-none', 'data-test': 'kpi-met', text: Y.t('kpi.no_value') })
+        : Y.h('span', { class: 'badge ' + (met ? 'badge-green' : 'badge-red'), 'data-test': 'kpi-met', text: met ? Y.t('kpi.met') : Y.t('kpi.unmet') }),
+    ]),
+    svg,
+    Y.h('p', { class: 'meta', text: Y.t('kpi.fraction', { n: r.numerator || 0, d: r.denominator || 0 }) + ' · ' + Y.t('kpi.target', { target: Y.percent(r.target) }) }),
+  ]);
+}
+
+// Counts as vertical bars (hours, weekdays); the busiest is marked and
+// every bar has its number as a tooltip and in the accessible name.
+function barChart(values, labelOf, kind, title, labelEvery) {
+  var n = values.length || 1;
+  var slot = kind === 'hour' ? 20 : 40;
+  var W = n * slot, chartH = 110, top = 14, H = top + chartH + 18;
+  var max = Math.max.apply(null, values.concat([1]));
+  var peak = values.length ? values.indexOf(Math.max.apply(null, values)) : -1;
+  var parts = [];
+  parts.push(Y.svg('line', { x1: 0, x2: W, y1: top + chartH + 0.5, y2: top + chartH + 0.5, class: 'chart-axis' }));
+  values.forEach(function (v, i) {
+    var h = Math.round((v / max) * chartH);
+    var bx = i * slot + slot * 0.15, bw = slot * 0.7;
+    var label = labelOf(i);
+    var cls = 'chart-bar' + (i === peak && v > 0 ? ' chart-peak' : '');
+    parts.push(Y.svg('rect', { x: bx, y: top + chartH - h, width: bw, height: Math.max(h, v > 0 ? 1 : 0), class: cls, 'data-test': kind + '-bar', 'data-count': String(v) }, Y.svg('title', { text: label + ': ' + v })));
+    if (v > 0 && (kind !== 'hour' || i === peak)) {
+      parts.push(Y.svg('text', { x: i * slot + slot / 2, y: top + chartH - h - 3, class: 'chart-count', 'text-anchor': 'middle', text: String(v) }));
+    }
+    if (i % labelEvery === 0) parts.push(Y.svg('text', { x: i * slot + slot / 2, y: H - 4, class: 'chart-label', 'text-anchor': 'middle', text: label }));
+  });
+  return Y.h('div', { class: 'chart-wrap' }, Y.svg('svg', {
+    class: 'bar-chart bar-chart-' + kind, viewBox: '0 0 ' + W + ' ' + H, role: 'img', 'data-test': kind + '-chart',
+    'aria-label': title + ': ' + values.map(function (v, i) { return labelOf(i) + ' ' + v; }).join(', '),
+  }, parts));
+}
+
+// A ranked list of counts with a bar each (top items, channels, reasons).
+function countBars(counts, kind, labelOf) {
+  if (!counts.length) return Y.h('p', { class: 'muted', 'data-test': kind + '-empty', text: Y.t('kpi.no_data') });
+  var max = Math.max.apply(null, counts.map(function (c) { return c.count; }).concat([1]));
+  return Y.h('ol', { class: 'count-bars', 'data-test': kind + '-list' }, counts.map(function (c) {
+    return Y.h('li', { 'data-test': kind, 'data-key': c.key }, [
+      Y.h('span', { class: 'count-label', text: labelOf(c) }),
+      Y.h('span', { class: 'count-n', text: String(c.count) }),
+      Y.svg('svg', { class: 'count-svg', viewBox: '0 0 100 6', preserveAspectRatio: 'none', 'aria-hidden': 'true' },
+        Y.svg('rect', { x: 0, y: 0, width: Math.max(1, Math.round((c.count / max) * 100)), height: 6, class: 'chart-bar' })),
+    ]);
+  }));
+}
+
+// ---- supervision (督办) ---------------------------------------------------------
+
+async function loadSupervision(box) {
+  Y.clear(box).appendChild(Y.h('p', { class: 'muted', text: Y.t('loading') }));
+  var orders = [], red = [];
+  try {
+    var o = await Y.api('GET', '/supervision?all=1');
+    orders = o.orders || [];
+    var r = await Y.api('GET', '/cases?card=red');
+    red = (r.cases || []).filter(function (c) { return c.card === 'red'; });
+  } catch (e) {
+    Y.clear(box);
+    Y.showError(e);
+    return;
+  }
+  Y.clear(box);
+  box.appendChild(Y.h('h3', { text: Y.t('supervision.orders') }));
+  box.appendChild(ordersTable(orders));
+  box.appendChild(Y.h('h3', { text: Y.t('supervision.red_cases') }));
+  if (!red.length) {
+    box.appendChild(Y.h('p', { class: 'muted', 'data-test': 'red-cases-empty', text: Y.t('supervision.no_red') }));
+    return;
+  }
+  var mayOrder = Y.hasRole(['supervisor']);
+  box.appendChild(Y.h('ul', { class: 'red-cases plain-list', 'data-test': 'red-cases' }, red.map(function (c) {
+    var open = orders.filter(function (o) { return o.case_no === c.case_no && !o.response; }).length;
+    var panel = Y.h('div', { class: 'order-panel' });
+    return Y.h('li', { class: 'card', 'data-test': 'red-case', 'data-case': c.case_no }, [
+      Y.h('p', {}, [
+        Y.h('a', { href: '#/case/' + encodeURIComponent(c.case_no), text: c.case_no }), ' ',
+        c.item_name, ' · ', c.applicant_name, ' ', Y.cardBadge(c.card, c.due), ' ',
+        Y.h('span', { class: 'code', text: c.handling_node }),
+        open ? Y.h('span', { class: 'badge badge-none', text: Y.t('supervision.open_orders', { n: open }) }) : null,
+      ]),
+      mayOrder ? Y.h('button', {
+        type: 'button', class: 'danger no-print', 'data-test': 'supervise', 'data-case': c.case_no, text: Y.t('supervision.order'),
+        onclick: function () { orderForm(panel, c, box); },
+      }) : null,
+      panel,
+    ]);
+  })));
+}
+
+function ordersTable(orders) {
+  if (!orders.length) return Y.h('p', { class: 'muted', 'data-test': 'orders-empty', text: Y.t('supervision.no_orders') });
+  var cols = ['supervision.order_no', 'case.no', 'case.handling_node', 'supervision.instruction', 'supervision.ordered_on', 'case.deadline', 'supervision.response'];
+  return Y.h('div', { class: 'table-wrap' }, Y.h('table', { class: 'table stack', 'data-test': 'orders-table' }, [
+    Y.h('thead', {}, Y.h('tr', {}, cols.map(function (k) { return Y.h('th', { text: Y.t(k) }); }))),
+    Y.h('tbody', {}, orders.map(function (o) {
+      return Y.h('tr', { 'data-test': 'order-row', 'data-order': o.order_no, 'data-answered': o.response ? 'true' : 'false' }, [
+        Y.h('td', { class: 'nowrap code', 'data-label': Y.t('supervision.order_no'), text: o.order_no }),
+        Y.h('td', { class: 'nowrap', 'data-label': Y.t('case.no') }, Y.h('a', { href: '#/case/' + encodeURIComponent(o.case_no), text: o.case_no })),
+        Y.h('td', { class: 'code', 'data-label': Y.t('case.handling_node'), text: o.handling_node }),
+        Y.h('td', { class: 'pre', 'data-label': Y.t('supervision.instruction'), text: o.instruction }),
+        Y.h('td', { class: 'nowrap', 'data-label': Y.t('supervision.ordered_on'), text: o.ordered_on + ' · ' + Y.t('supervision.within', { n: o.respond_within }) }),
+        Y.h('td', { 'data-label': Y.t('case.deadline') }, o.response ? Y.t('supervision.answered_on', { date: o.responded_on || '' }) : Y.cardBadge(o.card, o.due)),
+        Y.h('td', { class: 'pre', 'data-label': Y.t('supervision.response'), text: o.response || Y.t('supervision.awaiting') }),
+      ]);
+    })),
+  ]));
+}
+
+function orderForm(panel, c, box) {
+  Y.clear(panel);
+  var instruction = Y.h('textarea', { rows: '3', 'data-test': 'order-instruction', required: true, placeholder: Y.t('supervision.instruction_placeholder') });
+  var within = Y.h('input', { type: 'number', min: '1', max: '20', value: '3', class: 'short', 'data-test': 'order-within' });
+  var form = Y.h('form', { class: 'form findings', 'data-test': 'order-form' }, [
+    Y.field(Y.t('supervision.instruction'), instruction),
+    Y.field(Y.t('supervision.respond_within'), within, Y.h('span', { class: 'hint', text: Y.t('supervision.respond_within_hint') })),
+    Y.h('div', { class: 'actions' }, [
+      Y.h('button', { type: 'submit', class: 'primary', 'data-test': 'order-submit', text: Y.t('supervision.order_send') }),
+      Y.h('button', { type: 'button', text: Y.t('cancel'), onclick: function () { Y.clear(panel); } }),
+    ]),
+  ]);
+  form.addEventListener('submit', async function (ev) {
+    ev.preventDefault();
+    Y.alert('');
+    var n = parseInt(within.value, 10);
+    if (!instruction.value.trim()) {
+      Y.alert(Y.t('supervision.instruction_required'));
+      instruction.focus();
+      return;
+    }
+    if (isNaN(n) || n < 1 || n > 20) {
+      Y.alert(Y.t('supervision.within_invalid'));
+      within.focus();
+      return;
+    }
+    try {
+      var r = await Y.api('POST', '/supervision', { case_no: c.case_no, instruction: instruction.value.trim(), respond_within: n });
+      await loadSupervision(box);
+      Y.alert(Y.t('supervision.ordered', { order_no: r.order_no, case_no: c.case_no }), 'ok');
+    } catch (e) {
+      Y.showError(e);
+    }
+  });
+  panel.appendChild(form);
+  instruction.focus();
+}
+
+// ---- tasks ----------------------------------------------------------------------
+
+// A note-and-send form for a task; `send(text, checked)` posts it.
+function replyForm(test, label, button, send, checkLabel) {
+  var text = Y.h('textarea', { rows: '3', required: true, 'data-test': test + '-text' });
+  var check = checkLabel ? Y.h('input', { type: 'checkbox', 'data-test': test + '-check' }) : null;
+  var submit = Y.h('button', { type: 'submit', class: 'primary', 'data-test': test + '-submit', text: button });
+  var form = Y.h('form', { class: 'form reply no-print', 'data-test': test + '-form' }, [
+    Y.field(label, text),
+    check ? Y.h('label', { class: 'check' }, [check, ' ', checkLabel]) : null,
+    submit,
+  ]);
+  form.addEventListener('submit', async function (ev) {
+    ev.preventDefault();
+    Y.alert('');
+    if (!text.value.trim()) {
+      Y.alert(Y.t('tasks.text_required', { what: label }));
+      text.focus();
+      return;
+    }
+    submit.disabled = true;
+    try {
+      await send(text.value.trim(), check ? check.checked : false);
+    } catch (e) {
+      submit.disabled = false;
+      Y.showError(e);
+    }
+  });
+  return form;
+}
+
+function taskSection(key, items, render, emptyKey) {
+  return Y.h('section', { class: 'section', 'data-test': 'tasks-' + key, 'data-count': String(items.length) }, [
+    Y.h('h2', {}, [Y.t('tasks.' + key), ' ', Y.h('span', { class: 'count', text: '(' + items.length + ')' })]),
+    items.length ? render(items) : Y.h('p', { class: 'muted', 'data-test': 'tasks-' + key + '-empty', text: Y.t(emptyKey || 'tasks.none') }),
+  ]);
+}
+
+async function taskData(path, field) {
+  try {
+    var d = await Y.api('GET', path);
+    return d[field] || [];
+  } catch (e) {
+    Y.showError(e);
+    return [];
+  }
+}
+
+Y.views.tasks = async function (main) {
+  main.appendChild(Y.h('h1', { text: Y.t('tasks.title') }));
+  main.appendChild(Y.h('p', { class: 'muted', text: Y.t('tasks.explain') }));
+  main.appendChild(Y.h('div', { class: 'actions no-print' }, [
+    Y.h('button', { type: 'button', 'data-test': 'tasks-refresh', text: Y.t('refresh'), onclick: function () { Y.route(); } }),
+    Y.h('button', { type: 'button', text: Y.t('print'), onclick: Y.printPage }),
+  ]));
+  var self = Y.state.node ? Y.state.node.id : '';
+  var postChecks = await taskData('/post-checks', 'post_checks');
+  var orders = (await taskData('/supervision', 'orders')).filter(function (o) { return o.handling_node === self && !o.response; });
+  var followUps = (await taskData('/ratings/follow-ups', 'follow_ups')).filter(function (f) { return !f.follow_up; });
+  var complaints = await taskData('/complaints', 'complaints');
+  var open = complaints.filter(function (c) { return !c.answer; });
+  var answered = complaints.filter(function (c) { return c.answer; });
+  var mayRespond = Y.hasRole(['officer', 'admin']);
+  var mayFollow = Y.hasRole(['officer', 'supervisor', 'admin']);
+
+  async function done(key, vars) {
+    await Y.route();
+    Y.alert(Y.t(key, vars), 'ok');
+  }
+  function caseLink(no) {
+    return Y.h('a', { href: '#/case/' + encodeURIComponent(no), 'data-case': no, text: no });
+  }
+
+  main.appendChild(taskSection('post_checks', postChecks, function (list) {
+    return Y.h('div', { class: 'table-wrap' }, Y.h('table', { class: 'table stack', 'data-test': 'post-checks-table' }, [
+      Y.h('thead', {}, Y.h('tr', {}, ['case.no', 'case.applicant', 'case.item', 'case.approved_on', 'case.deadline'].map(function (k) { return Y.h('th', { text: Y.t(k) }); }))),
+      Y.h('tbody', {}, list.map(function (t) {
+        return Y.h('tr', { 'data-test': 'post-check', 'data-case': t.case_no }, [
+          Y.h('td', { class: 'nowrap', 'data-label': Y.t('case.no') }, caseLink(t.case_no)),
+          Y.h('td', { 'data-label': Y.t('case.applicant'), text: t.applicant_name }),
+          Y.h('td', { class: 'code', 'data-label': Y.t('case.item'), text: t.item_code }),
+          Y.h('td', { class: 'nowrap', 'data-label': Y.t('case.approved_on'), text: t.approved_on }),
+          Y.h('td', { 'data-label': Y.t('case.deadline') }, Y.cardBadge(t.card, t.due)),
+        ]);
+      })),
+    ]));
+  }));
+
+  main.appendChild(taskSection('orders', orders, function (list) {
+    return Y.h('ul', { class: 'plain-list' }, list.map(function (o) {
+      return Y.h('li', { class: 'card task', 'data-test': 'order-task', 'data-order': o.order_no }, [
+        Y.h('p', {}, [Y.h('strong', { text: Y.t('supervision.order_no') + ' ' + o.order_no }), ' · ', caseLink(o.case_no), ' ', Y.cardBadge(o.card, o.due)]),
+        Y.h('p', { class: 'meta', text: Y.t('supervision.from', { node: o.ordered_by_node, date: o.ordered_on, n: o.respond_within }) }),
+        Y.h('p', { class: 'pre', text: o.instruction }),
+        mayRespond ? replyForm('order-response', Y.t('supervision.response'), Y.t('supervision.respond'), async function (text) {
+          await Y.api('POST', '/supervision/' + encodeURIComponent(o.order_no) + '/response', { response: text });
+          await done('supervision.responded', { order_no: o.order_no });
+        }) : null,
+      ]);
+    }));
+  }));
+
+  main.appendChild(taskSection('follow_ups', followUps, function (list) {
+    return Y.h('ul', { class: 'plain-list' }, list.map(function (f) {
+      return Y.h('li', { class: 'card task', 'data-test': 'follow-up', 'data-case': f.case_no }, [
+        Y.h('p', {}, [caseLink(f.case_no), ' ', Y.cardBadge(f.card, f.follow_up_due)]),
+        Y.h('dl', { class: 'facts' }, ratingFacts(f)),
+        mayFollow && f.handling_node === self ? replyForm('follow-up', Y.t('followup.note'), Y.t('followup.submit'), async function (text) {
+          await Y.api('POST', '/ratings/' + encodeURIComponent(f.case_no) + '/follow-up', { note: text });
+          await done('followup.done', { case_no: f.case_no });
+        }) : Y.h('p', { class: 'muted', text: Y.t('tasks.handled_by', { node: f.handling_node }) }),
+      ]);
+    }));
+  }));
+
+  function complaintCard(c, withForm) {
+    return Y.h('li', { class: 'card task', 'data-test': 'complaint-task', 'data-complaint': c.complaint_no, 'data-answered': c.answer ? 'true' : 'false' }, [
+      Y.h('p', {}, [
+        Y.h('strong', { text: Y.label('complaint_kind', c.kind) + ' · ' + c.subject }), ' ',
+        c.answer ? null : Y.cardBadge(c.card, c.due),
+      ]),
+      Y.h('dl', { class: 'facts' }, [
+        Y.row(Y.t('complaint.no'), Y.h('span', { class: 'code', text: c.complaint_no })),
+        Y.row(Y.t('complaint.filed_on'), c.filed_on + ' · ' + c.taken_by),
+        Y.row(Y.t('complaint.about'), c.about),
+        c.case_no ? Y.row(Y.t('case.no'), caseLink(c.case_no)) : null,
+        Y.row(Y.t('complaint.contact'), c.anonymous ? Y.t('complaint.anonymous') : [c.contact_name, c.contact_phone].filter(Boolean).join(' · ')),
+        Y.row(Y.t('complaint.body'), Y.h('span', { class: 'pre', text: c.body })),
+        c.answer ? Y.row(Y.t('complaint.answer'), Y.h('span', { class: 'pre', text: c.answer })) : null,
+        c.answer ? Y.row(Y.t('complaint.upheld'), c.upheld ? Y.t('yes') : Y.t('no')) : null,
+        c.answer ? Y.row(Y.t('complaint.answered_on'), (c.answered_on || '') + (c.answered_by ? ' · ' + c.answered_by : '')) : null,
+      ]),
+      withForm && mayFollow && c.handler === self ? replyForm('complaint-answer', Y.t('complaint.answer'), Y.t('complaint.answer_submit'), async function (text, upheld) {
+        await Y.api('POST', '/complaints/' + encodeURIComponent(c.complaint_no) + '/answer', { answer: text, upheld: upheld });
+        await done('complaint.answer_done', { complaint_no: c.complaint_no });
+      }, Y.t('complaint.upheld')) : null,
+    ]);
+  }
+  main.appendChild(taskSection('complaints', open, function (list) {
+    return Y.h('ul', { class: 'plain-list' }, list.map(function (c) { return complaintCard(c, true); }));
+  }));
+  if (answered.length) {
+    main.appendChild(Y.h('details', { class: 'section', 'data-test': 'complaints-answered' }, [
+      Y.h('summary', { text: Y.t('tasks.answered_complaints', { n: answered.length }) }),
+      Y.h('ul', { class: 'plain-list' }, answered.map(function (c) { return complaintCard(c, false); })),
+    ]));
   }
 };
 

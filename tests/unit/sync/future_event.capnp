@@ -40,6 +40,8 @@ struct Body {
     supervisionResponse @13 :Data;
     publicNotice @14 :Data;
     noticeWithdrawn @15 :Data;
-    somethingNew @16 :Text;
+    licenceIssued @16 :Data;
+    licenceRevoked @17 :Data;
+    somethingNew @18 :Text;
   }
 }

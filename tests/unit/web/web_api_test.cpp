@@ -21,6 +21,7 @@ constexpr const char* kCounty = "441802000000";
 constexpr const char* kItem = "JF-00105-001-441802000000";
 constexpr const char* kPassword = "correct horse battery 9";
 constexpr const char* kApplicantId = "11010519491231002X";
+constexpr const char* kAgentId = "441802198001011234";
 
 class TestBackend : public HallBackend {
  public:
@@ -33,11 +34,14 @@ class TestBackend : public HallBackend {
     return read(node_.db);
   }
   Status write(const std::function<Status(hall::Hall&, storage::Database&)>& write) override {
+    // As the running node: no writes while it recovers from a backup.
+    if (recovering_) return failed_precondition("the node is recovering from a backup");
     YIMEN_ASSIGN_OR_RETURN(auto tx, node_.db.begin());
     YIMEN_TRY(write(node_.hall, node_.db));
     return tx.commit();
   }
-  bool recovering() override { return false; }
+  bool recovering() override { return recovering_; }
+  void set_recovering(bool recovering) { recovering_ = recovering; }
   std::int64_t now() const override { return clock_ms_ / 1000; }
   std::string node_metrics() override { return "yimen_events_stored 0\n"; }
 
@@ -45,6 +49,7 @@ class TestBackend : public HallBackend {
   TestNode& node_;
   std::int64_t& clock_ms_;
   std::string name_ = "清城区政务服务中心";
+  bool recovering_ = false;
 };
 
 // A browser: keeps the session cookie and the CSRF token.
@@ -134,15 +139,73 @@ class WebApiTest : public ::testing::Test {
            R"({"material":2,"how":"commitment"}]})";
   }
 
-  json::object submit(Browser& clerk) {
-    auto r = send(clerk, "POST", "/api/v1/cases", intake_body());
+  json::object submit(Browser& clerk) { return submit(clerk, intake_body()); }
+  json::object submit(Browser& clerk, const std::string& body) {
+    auto r = send(clerk, "POST", "/api/v1/cases", body);
     EXPECT_EQ(r.status, 201) << r.body;
     return body_of(r);
   }
 
+  HttpResponse act(Browser& staff, const std::string& no, const std::string& action,
+                   const std::string& note = "") {
+    return send(staff, "POST", "/api/v1/cases/" + no + "/actions",
+                R"({"action":")" + action + R"(","note":")" + note + R"("})");
+  }
+
+  // Accepts, approves and issues the result of a case at this county.
+  void finish(Browser& officer, const std::string& no) {
+    ASSERT_EQ(act(officer, no, "accept").status, 200);
+    ASSERT_EQ(act(officer, no, "approve", "准予").status, 200);
+    ASSERT_EQ(act(officer, no, "issue_result", "最低生活保障证").status, 200);
+  }
+
+  HttpResponse rate(Browser& b, const std::string& no, const std::string& code,
+                    const std::string& rest = R"("score":5)") {
+    return send(b, "POST", "/api/v1/ratings",
+                R"({"case_no":")" + no + R"(","code":")" + code + R"(",)" + rest + "}");
+  }
+
+  // The node's administrator "root1" (added on first use).
+  Browser admin() {
+    if (!admin_added_) {
+      EXPECT_TRUE(hall::UserDirectory(county().db)
+                      .add({"root1", "管理员", hall::Role::kAdmin, "", ""}, kPassword, 0)
+                      .ok());
+      admin_added_ = true;
+    }
+    return logged_in("root1");
+  }
+
+  // The error message of a 4xx answer.
+  static std::string message_of(const HttpResponse& r) {
+    return std::string(body_of(r)["error"].as_object()["message"].as_string());
+  }
+
+  // Personal data stays where it belongs: no answer but the staff's case page
+  // carries a full ID number, and no audit row ever does.
+  static void expect_no_id_number(const HttpResponse& r) {
+    EXPECT_EQ(r.body.find(kApplicantId), std::string::npos) << r.body;
+    EXPECT_EQ(r.body.find(kAgentId), std::string::npos) << r.body;
+  }
+  void expect_no_id_number_in_audit() {
+    const auto rows = hall::load_audit(county().db, 0, 1000).value();
+    for (const auto& row : rows) {
+      for (const std::string* field : {&row.entry.actor, &row.entry.action, &row.entry.target,
+                                       &row.entry.outcome, &row.entry.address}) {
+        EXPECT_EQ(field->find(kApplicantId), std::string::npos) << row.entry.action;
+        EXPECT_EQ(field->find(kAgentId), std::string::npos) << row.entry.action;
+      }
+    }
+  }
+
+  // Moves the backend's (and the hall's) clock; staff sessions idle out, so
+  // the caller logs in again.
+  void set_clock(const char* date) { city.clock_ms = hall::testing::morning(date); }
+
   HallCity city;
   TestBackend backend;
   std::unique_ptr<WebApi> api;
+  bool admin_added_ = false;
 };
 
 TEST_F(WebApiTest, NodeAndHealth) {
@@ -439,6 +502,11 @@ TEST_F(WebApiTest, BadInputIsA4xxNamingTheField) {
 
 TEST_F(WebApiTest, GarbageNeverGivesA5xx) {
   Browser clerk = logged_in("clerk");
+  // Each writing route is sent garbage by a role it lets through, so that the
+  // body reaches the handler.
+  Browser root = admin();
+  Browser boss = logged_in("boss");
+  Browser anon = visitor();
   const std::vector<std::string> bodies = {"",
                                            "{}",
                                            "null",
@@ -451,13 +519,34 @@ TEST_F(WebApiTest, GarbageNeverGivesA5xx) {
                                            "\xff\xfe",
                                            "{\"login\":\"\\u0000\"}",
                                            "{\"case_no\":\"" + std::string(5000, 'x') + "\"}"};
-  const std::vector<std::pair<std::string, std::string>> routes = {
-      {"POST", "/api/v1/cases"},          {"POST", "/api/v1/cases/X/actions"},
-      {"POST", "/api/v1/cases/X/notice"}, {"POST", "/api/v1/track"},
-      {"POST", "/api/v1/session"},        {"GET", "/api/v1/cases?state=zz&card=blue"}};
-  for (const auto& [method, target] : routes) {
+  struct Route {
+    Browser* as;
+    std::string method;
+    std::string target;
+  };
+  const std::vector<Route> routes = {
+      {&clerk, "POST", "/api/v1/cases"},
+      {&clerk, "POST", "/api/v1/cases/X/actions"},
+      {&clerk, "POST", "/api/v1/cases/X/notice"},
+      {&clerk, "POST", "/api/v1/track"},
+      {&clerk, "POST", "/api/v1/session"},
+      {&clerk, "GET", "/api/v1/cases?state=zz&card=blue"},
+      {&anon, "POST", "/api/v1/ratings"},
+      {&root, "POST", "/api/v1/ratings/X/follow-up"},
+      {&anon, "POST", "/api/v1/complaints"},
+      {&anon, "POST", "/api/v1/complaints/track"},
+      {&root, "POST", "/api/v1/complaints/X/answer"},
+      {&boss, "POST", "/api/v1/supervision"},
+      {&root, "POST", "/api/v1/supervision/X/response"},
+      {&clerk, "POST", "/api/v1/notices"},
+      {&clerk, "POST", "/api/v1/notices/X/withdraw"},
+      {&clerk, "GET", "/api/v1/kpis?from=2026-02-30&to=%FF"},
+      {&clerk, "GET", "/api/v1/kpis?from=9999-12-31"},
+      {&clerk, "GET", "/api/v1/kpis?to=2026-03-02%00"},
+  };
+  for (const auto& [as, method, target] : routes) {
     for (const auto& body : bodies) {
-      auto r = send(clerk, method, target, body);
+      auto r = send(*as, method, target, body);
       EXPECT_GE(r.status, 400) << method << " " << target << " " << body;
       EXPECT_LT(r.status, 500) << method << " " << target << " " << body << " " << r.body;
     }
@@ -566,6 +655,771 @@ TEST_F(WebApiTest, AnAdminPublishesANewVersionFromTheGuideItself) {
   EXPECT_EQ(send(admin, "POST", "/api/v1/catalogue", to_json(elsewhere)).status, 403);
   Browser clerk = logged_in("clerk");
   EXPECT_EQ(send(clerk, "POST", "/api/v1/catalogue", to_json(guide)).status, 403);
+}
+
+TEST_F(WebApiTest, IntakeRecordsVisitsAndTheAgentWhoseIdIsMasked) {
+  Browser clerk = logged_in("clerk");
+  std::string body = intake_body();
+  body.pop_back();
+  const std::string agent = std::string(R"(,"agent":{"id_number":")") + kAgentId +
+                            R"(","name":"李四","phone":"13900000000",)";
+  auto bad = send(clerk, "POST", "/api/v1/cases", body + agent + R"("authorisation":""}})");
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_NE(message_of(bad).find("agent"), std::string::npos) << bad.body;
+  std::string no_authorisation = body + agent;
+  no_authorisation.back() = '}';
+  bad = send(clerk, "POST", "/api/v1/cases", no_authorisation + R"(,"visits":1})");
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_NE(message_of(bad).find("agent.authorisation"), std::string::npos) << bad.body;
+  bad = send(clerk, "POST", "/api/v1/cases", body + R"(,"visits":21})");
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_NE(message_of(bad).find("visits"), std::string::npos) << bad.body;
+  std::string wrong_agent = body + agent + R"("authorisation":"委托书"}})";
+  wrong_agent.replace(wrong_agent.find(kAgentId), 18, "441802198001011235");
+  bad = send(clerk, "POST", "/api/v1/cases", wrong_agent);
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_EQ(bad.body.find("441802198001011235"), std::string::npos) << bad.body;
+
+  auto ok = send(clerk, "POST", "/api/v1/cases",
+                 body + agent + R"("authorisation":"委托书（2026-03-01 签）"},"visits":2})");
+  ASSERT_EQ(ok.status, 201) << ok.body;
+  expect_no_id_number(ok);
+  const std::string no(body_of(ok)["case_no"].as_string());
+  auto page_response = send(clerk, "GET", "/api/v1/cases/" + no);
+  auto page = body_of(page_response);
+  EXPECT_EQ(page["visits"].as_int64(), 2);
+  EXPECT_TRUE(page["commitment"].as_bool());
+  EXPECT_EQ(page["post_check"].as_string(), "");
+  EXPECT_TRUE(page["rating"].is_null());
+  EXPECT_TRUE(page["supervision"].as_array().empty());
+  auto agent_json = page["agent"].as_object();
+  EXPECT_EQ(agent_json["name"].as_string(), "李四");
+  EXPECT_EQ(agent_json["id_number_masked"].as_string(), "441802********1234");
+  EXPECT_EQ(agent_json["authorisation"].as_string(), "委托书（2026-03-01 签）");
+  EXPECT_EQ(page_response.body.find(kAgentId), std::string::npos);
+  auto list = send(clerk, "GET", "/api/v1/cases");
+  expect_no_id_number(list);
+  expect_no_id_number_in_audit();
+}
+
+TEST_F(WebApiTest, ARatedCaseShowsItsRatingAndAPoorOneIsFollowedUp) {
+  Browser clerk = logged_in("clerk");
+  auto submitted = submit(clerk);
+  const std::string no(submitted["case_no"].as_string());
+  const std::string code(submitted["query_code"].as_string());
+
+  Browser resident = visitor();
+  resident.peer = "10.0.0.7";
+  // Only a finished case is rated.
+  auto early = rate(resident, no, code);
+  EXPECT_EQ(early.status, 409);
+  EXPECT_EQ(error_code(early), "conflict");
+  // The public form needs the anonymous session's CSRF token.
+  EXPECT_EQ(send(resident, "POST", "/api/v1/ratings",
+                 R"({"case_no":")" + no + R"(","code":")" + code + R"(","score":5})", false)
+                .status,
+            403);
+
+  Browser officer = logged_in("officer");
+  finish(officer, no);
+  for (const auto& [rest, field] :
+       std::vector<std::pair<std::string, std::string>>{{R"("score":0)", "score"},
+                                                        {R"("score":6)", "score"},
+                                                        {R"("score":"5")", "score"},
+                                                        {R"("tags":[])", "score"},
+                                                        {R"("score":3,"tags":["rude"])", "tags"},
+                                                        {R"("score":3,"tags":[1])", "tags"},
+                                                        {R"("score":3,"tags":"slow")", "tags"},
+                                                        {R"("score":3,"comment":7)", "comment"}}) {
+    auto r = rate(resident, no, code, rest);
+    EXPECT_EQ(r.status, 400) << rest;
+    EXPECT_NE(message_of(r).find(field), std::string::npos) << rest << " " << r.body;
+  }
+  auto rated =
+      rate(resident, no, code, R"("score":2,"tags":["slow","many_visits"],"comment":"跑了三趟")");
+  ASSERT_EQ(rated.status, 201) << rated.body;
+  EXPECT_EQ(body_of(rated)["case_no"].as_string(), no);
+  EXPECT_EQ(body_of(rated)["score"].as_int64(), 2);
+  expect_no_id_number(rated);
+  auto again = rate(resident, no, code);
+  EXPECT_EQ(again.status, 409);
+  EXPECT_NE(message_of(again).find("already rated"), std::string::npos);
+
+  // The case page shows it; the follow-up is due five working days later.
+  auto page = body_of(send(officer, "GET", "/api/v1/cases/" + no));
+  ASSERT_TRUE(page["rating"].is_object()) << to_json(page);
+  auto rating = page["rating"].as_object();
+  EXPECT_EQ(rating["score"].as_int64(), 2);
+  EXPECT_EQ(rating["tags"].as_array().size(), 2u);
+  EXPECT_EQ(rating["comment"].as_string(), "跑了三趟");
+  EXPECT_EQ(rating["rated_on"].as_string(), "2026-03-02");
+  EXPECT_EQ(rating["follow_up_due"].as_string(), "2026-03-09");
+  EXPECT_EQ(rating["follow_up"].as_string(), "");
+
+  // The poor rating waits in the follow-up list, for staff only.
+  Browser anon = visitor();
+  EXPECT_EQ(send(anon, "GET", "/api/v1/ratings/follow-ups").status, 401);
+  auto listed = send(clerk, "GET", "/api/v1/ratings/follow-ups");
+  ASSERT_EQ(listed.status, 200);
+  expect_no_id_number(listed);
+  auto tasks = body_of(listed)["follow_ups"].as_array();
+  ASSERT_EQ(tasks.size(), 1u);
+  auto task = tasks[0].as_object();
+  EXPECT_EQ(task["case_no"].as_string(), no);
+  EXPECT_EQ(task["handling_node"].as_string(), kCounty);
+  EXPECT_EQ(task["score"].as_int64(), 2);
+  EXPECT_EQ(task["follow_up_due"].as_string(), "2026-03-09");
+  EXPECT_EQ(task["card"].as_string(), "green");
+
+  const std::string follow_up = "/api/v1/ratings/" + no + "/follow-up";
+  EXPECT_EQ(send(clerk, "POST", follow_up, R"({"note":"已回访"})").status, 403);
+  EXPECT_EQ(send(anon, "POST", follow_up, R"({"note":"已回访"})").status, 401);
+  auto no_csrf = send(officer, "POST", follow_up, R"({"note":"已回访"})", false);
+  EXPECT_EQ(no_csrf.status, 403);
+  EXPECT_NE(message_of(no_csrf).find("CSRF"), std::string::npos);
+  auto empty = send(officer, "POST", follow_up, R"({"note":" "})");
+  EXPECT_EQ(empty.status, 400);
+  EXPECT_NE(message_of(empty).find("note"), std::string::npos);
+  EXPECT_EQ(send(officer, "POST", follow_up, R"({})").status, 400);
+  EXPECT_EQ(send(officer, "POST", "/api/v1/ratings/441802000000-20260302-999999/follow-up",
+                 R"({"note":"已回访"})")
+                .status,
+            404);
+  auto done = send(officer, "POST", follow_up, R"({"note":"已电话回访并致歉"})");
+  ASSERT_EQ(done.status, 200) << done.body;
+  EXPECT_EQ(body_of(done)["follow_up"].as_string(), "已电话回访并致歉");
+  EXPECT_EQ(send(officer, "POST", follow_up, R"({"note":"again"})").status, 409);
+
+  EXPECT_TRUE(
+      body_of(send(officer, "GET", "/api/v1/ratings/follow-ups"))["follow_ups"].as_array().empty());
+  auto all =
+      body_of(send(officer, "GET", "/api/v1/ratings/follow-ups?all=1"))["follow_ups"].as_array();
+  ASSERT_EQ(all.size(), 1u);
+  EXPECT_EQ(all[0].as_object().at("follow_up").as_string(), "已电话回访并致歉");
+  EXPECT_EQ(all[0].as_object().at("follow_up_by").as_string(), "officer");
+  EXPECT_TRUE(all[0].as_object().at("card").is_null());
+
+  bool rate_row = false, follow_up_row = false;
+  const auto rows = hall::load_audit(county().db, 0, 100).value();
+  for (const auto& row : rows) {
+    rate_row |= row.entry.action == "case.rate" && row.entry.target == no &&
+                row.entry.actor.empty() && row.entry.address == "10.0.0.7";
+    follow_up_row |= row.entry.action == "case.follow_up" && row.entry.actor == "officer";
+  }
+  EXPECT_TRUE(rate_row);
+  EXPECT_TRUE(follow_up_row);
+  expect_no_id_number_in_audit();
+}
+
+TEST_F(WebApiTest, AGoodRatingNeedsNoFollowUpAndASupervisorMayFollowUp) {
+  Browser clerk = logged_in("clerk");
+  Browser officer = logged_in("officer");
+  Browser resident = visitor();
+  auto good = submit(clerk);
+  auto poor = submit(clerk);
+  const std::string good_no(good["case_no"].as_string());
+  const std::string poor_no(poor["case_no"].as_string());
+  finish(officer, good_no);
+  finish(officer, poor_no);
+  ASSERT_EQ(rate(resident, good_no, std::string(good["query_code"].as_string()),
+                 R"("score":5,"tags":["quick","polite"])")
+                .status,
+            201);
+  ASSERT_EQ(
+      rate(resident, poor_no, std::string(poor["query_code"].as_string()), R"("score":1)").status,
+      201);
+  auto tasks = body_of(send(clerk, "GET", "/api/v1/ratings/follow-ups"))["follow_ups"].as_array();
+  ASSERT_EQ(tasks.size(), 1u);
+  EXPECT_EQ(tasks[0].as_object().at("case_no").as_string(), poor_no);
+  EXPECT_EQ(send(officer, "POST", "/api/v1/ratings/" + good_no + "/follow-up", R"({"note":"回访"})")
+                .status,
+            409);
+  Browser boss = logged_in("boss");
+  EXPECT_EQ(
+      send(boss, "POST", "/api/v1/ratings/" + poor_no + "/follow-up", R"({"note":"督查回访"})")
+          .status,
+      200);
+}
+
+TEST_F(WebApiTest, WrongRatingCodesAreLimitedLikeTracking) {
+  Browser clerk = logged_in("clerk");
+  auto submitted = submit(clerk);
+  const std::string no(submitted["case_no"].as_string());
+  const std::string code(submitted["query_code"].as_string());
+  std::string wrong = code;
+  wrong[0] = wrong[0] == '9' ? '0' : static_cast<char>(wrong[0] + 1);
+
+  Browser resident = visitor();
+  for (int i = 0; i < 5; ++i) {
+    auto r = rate(resident, no, wrong);
+    EXPECT_EQ(r.status, 404) << i;
+    EXPECT_EQ(error_code(r), "not_found");
+  }
+  // The case number is blocked now, for ratings and tracking alike, even with the right code.
+  auto limited = rate(resident, no, code);
+  EXPECT_EQ(limited.status, 429);
+  EXPECT_FALSE(limited.header("Retry-After").empty());
+  EXPECT_EQ(send(resident, "POST", "/api/v1/track",
+                 R"({"case_no":")" + no + R"(","code":")" + code + R"("})")
+                .status,
+            429);
+  // An unknown case number costs a failure like a wrong code.
+  Browser guesser = visitor();
+  guesser.peer = "10.0.0.8";
+  for (int i = 0; i < 20; ++i) {
+    auto r = rate(guesser, "441802000000-20260302-" + std::to_string(900000 + i), "12345678");
+    EXPECT_EQ(r.status, 404) << i;
+  }
+  // Twenty failures from one address block it for every case number.
+  auto other = submit(clerk);
+  const std::string other_no(other["case_no"].as_string());
+  const std::string other_code(other["query_code"].as_string());
+  EXPECT_EQ(rate(guesser, other_no, other_code).status, 429);
+  // From elsewhere the right code passes (and the case is not finished yet).
+  Browser elsewhere = visitor();
+  elsewhere.peer = "10.0.0.9";
+  EXPECT_EQ(rate(elsewhere, other_no, other_code).status, 409);
+  // Ten minutes later the first case may be rated again.
+  city.clock_ms += 10 * 60 * 1000 + 1000;
+  EXPECT_EQ(rate(elsewhere, no, code).status, 409);
+}
+
+TEST_F(WebApiTest, AnyoneFilesAComplaintAndFollowsItWithItsCode) {
+  Browser none;  // no session at all
+  const std::string about_village =
+      R"({"about":"441802001001","kind":"complaint","subject":"窗口人员态度差",)"
+      R"("body":"办理低保时被要求反复提交材料"})";
+  EXPECT_EQ(send(none, "POST", "/api/v1/complaints", about_village).status, 403);
+  Browser resident = visitor();
+  resident.peer = "10.0.1.1";
+  EXPECT_EQ(send(resident, "POST", "/api/v1/complaints", about_village, false).status, 403);
+
+  auto filed = send(resident, "POST", "/api/v1/complaints", about_village);
+  ASSERT_EQ(filed.status, 201) << filed.body;
+  auto body = body_of(filed);
+  const std::string no(body["complaint_no"].as_string());
+  const std::string code(body["code"].as_string());
+  EXPECT_EQ(no, std::string(kCounty) + "-C20260302-000001");
+  ASSERT_EQ(code.size(), 8u);
+  EXPECT_EQ(code.find_first_not_of("0123456789"), std::string::npos);
+  // The county answers for the offices below it.
+  EXPECT_EQ(body["handler"].as_string(), kCounty);
+
+  const auto track = [&](Browser& b, const std::string& c) {
+    return send(b, "POST", "/api/v1/complaints/track",
+                R"({"complaint_no":")" + no + R"(","code":")" + c + R"("})");
+  };
+  auto seen = track(resident, code);
+  ASSERT_EQ(seen.status, 200) << seen.body;
+  auto tracked = body_of(seen);
+  EXPECT_EQ(tracked["subject"].as_string(), "窗口人员态度差");
+  EXPECT_EQ(tracked["about"].as_string(), "441802001001");
+  EXPECT_EQ(tracked["filed_on"].as_string(), "2026-03-02");
+  EXPECT_EQ(tracked["due"].as_string(), "2026-03-16");  // ten working days
+  EXPECT_EQ(tracked["card"].as_string(), "green");
+  EXPECT_EQ(tracked["answer"].as_string(), "");
+  EXPECT_FALSE(tracked.contains("contact_name"));
+  std::string wrong = code;
+  wrong[7] = wrong[7] == '9' ? '0' : static_cast<char>(wrong[7] + 1);
+  EXPECT_EQ(track(resident, wrong).status, 404);
+  EXPECT_EQ(send(resident, "POST", "/api/v1/complaints/track",
+                 R"({"complaint_no":"441802000000-C20260302-000099","code":"12345678"})")
+                .status,
+            404);
+
+  // A named complaint; the contact is for staff only.
+  auto named = send(resident, "POST", "/api/v1/complaints",
+                    R"({"about":"441802001001","kind":"suggestion","subject":"增加周末窗口",)"
+                    R"("body":"周末也开放","contact_name":"张三","contact_phone":"13800000000",)"
+                    R"("case_no":"441802000000-20260302-000001"})");
+  ASSERT_EQ(named.status, 201) << named.body;
+  const std::string named_no(body_of(named)["complaint_no"].as_string());
+
+  // Staff see the complaints of the county with their due date and card.
+  Browser anon = visitor();
+  EXPECT_EQ(send(anon, "GET", "/api/v1/complaints").status, 401);
+  Browser clerk = logged_in("clerk");
+  auto listed = body_of(send(clerk, "GET", "/api/v1/complaints"))["complaints"].as_array();
+  ASSERT_EQ(listed.size(), 2u);
+  json::object first, second;
+  for (const auto& c : listed) {
+    const auto& o = c.as_object();
+    if (o.at("complaint_no").as_string() == no) first = o;
+    if (o.at("complaint_no").as_string() == named_no) second = o;
+  }
+  EXPECT_EQ(first["due"].as_string(), "2026-03-16");
+  EXPECT_EQ(first["card"].as_string(), "green");
+  EXPECT_TRUE(first["anonymous"].as_bool());
+  EXPECT_EQ(first["handler"].as_string(), kCounty);
+  EXPECT_EQ(first["taken_by"].as_string(), kCounty);
+  EXPECT_FALSE(second["anonymous"].as_bool());
+  EXPECT_EQ(second["contact_name"].as_string(), "张三");
+  EXPECT_EQ(second["kind"].as_string(), "suggestion");
+  EXPECT_EQ(second["case_no"].as_string(), "441802000000-20260302-000001");
+
+  // Officers, supervisors and administrators answer; once.
+  const std::string answer = "/api/v1/complaints/" + no + "/answer";
+  EXPECT_EQ(send(clerk, "POST", answer, R"({"answer":"已处理"})").status, 403);
+  Browser officer = logged_in("officer");
+  EXPECT_EQ(send(officer, "POST", answer, R"({"answer":"已处理"})", false).status, 403);
+  auto empty = send(officer, "POST", answer, R"({"answer":""})");
+  EXPECT_EQ(empty.status, 400);
+  EXPECT_NE(message_of(empty).find("answer"), std::string::npos);
+  auto upheld = send(officer, "POST", answer, R"({"answer":"已处理","upheld":"yes"})");
+  EXPECT_EQ(upheld.status, 400);
+  EXPECT_NE(message_of(upheld).find("upheld"), std::string::npos);
+  EXPECT_EQ(send(officer, "POST", "/api/v1/complaints/441802000000-C20260302-000099/answer",
+                 R"({"answer":"已处理"})")
+                .status,
+            404);
+  auto answered =
+      send(officer, "POST", answer, R"({"answer":"经核查属实，已批评教育","upheld":true})");
+  ASSERT_EQ(answered.status, 200) << answered.body;
+  EXPECT_EQ(send(officer, "POST", answer, R"({"answer":"again"})").status, 409);
+  auto after = body_of(track(resident, code));
+  EXPECT_EQ(after["answer"].as_string(), "经核查属实，已批评教育");
+  EXPECT_TRUE(after["upheld"].as_bool());
+  EXPECT_EQ(after["answered_on"].as_string(), "2026-03-02");
+  EXPECT_TRUE(after["card"].is_null());
+
+  // A complaint about the county itself goes to the city: the county may not answer it.
+  auto about_county = send(resident, "POST", "/api/v1/complaints",
+                           R"({"subject":"中心排队太久","body":"等了两个小时"})");
+  ASSERT_EQ(about_county.status, 201) << about_county.body;
+  EXPECT_EQ(body_of(about_county)["handler"].as_string(), "441800000000");
+  const std::string county_no(body_of(about_county)["complaint_no"].as_string());
+  auto refused =
+      send(officer, "POST", "/api/v1/complaints/" + county_no + "/answer", R"({"answer":"x"})");
+  EXPECT_EQ(refused.status, 403);
+  EXPECT_NE(message_of(refused).find("441800000000"), std::string::npos);
+
+  // Bad input names the field.
+  for (const auto& [bad, field] : std::vector<std::pair<std::string, std::string>>{
+           {R"({"kind":"praise","subject":"s","body":"b"})", "kind"},
+           {R"({"about":"440100000000","subject":"s","body":"b"})", "about"},
+           {R"({"about":"abc","subject":"s","body":"b"})", "about"},
+           {R"({"body":"b"})", "subject"},
+           {R"({"subject":"s"})", "body"},
+           {R"({"subject":"一\n二","body":"b"})", "subject"},
+           {R"({"subject":"s","body":"b","contact_phone":7})", "contact_phone"}}) {
+    auto r = send(resident, "POST", "/api/v1/complaints", bad);
+    EXPECT_EQ(r.status, 400) << bad;
+    EXPECT_NE(message_of(r).find(field), std::string::npos) << bad << " " << r.body;
+  }
+
+  bool file_row = false;
+  const auto rows = hall::load_audit(county().db, 0, 100).value();
+  for (const auto& row : rows) {
+    file_row |= row.entry.action == "complaint.file" && row.entry.target == no &&
+                row.entry.actor.empty() && row.entry.address == "10.0.1.1";
+  }
+  EXPECT_TRUE(file_row);
+  expect_no_id_number_in_audit();
+}
+
+TEST_F(WebApiTest, ComplaintsFromOneAddressAreLimitedToTenAnHour) {
+  Browser resident = visitor();
+  const std::string complaint =
+      R"({"about":"441802001001","subject":"排队太久","body":"等了很久"})";
+  for (int i = 0; i < 10; ++i) {
+    EXPECT_EQ(send(resident, "POST", "/api/v1/complaints", complaint).status, 201) << i;
+  }
+  auto limited = send(resident, "POST", "/api/v1/complaints", complaint);
+  EXPECT_EQ(limited.status, 429);
+  EXPECT_EQ(error_code(limited), "rate_limited");
+  EXPECT_FALSE(limited.header("Retry-After").empty());
+  Browser elsewhere = visitor();
+  elsewhere.peer = "127.0.0.3";
+  EXPECT_EQ(send(elsewhere, "POST", "/api/v1/complaints", complaint).status, 201);
+  city.clock_ms += 3601 * 1000;
+  EXPECT_EQ(send(resident, "POST", "/api/v1/complaints", complaint).status, 201);
+}
+
+TEST_F(WebApiTest, ASupervisorOrdersAnOverdueCaseAndTheOfficerResponds) {
+  Browser clerk = logged_in("clerk");
+  Browser officer = logged_in("officer");
+  Browser boss = logged_in("boss");
+  const std::string no(submit(clerk)["case_no"].as_string());
+  ASSERT_EQ(act(officer, no, "accept").status, 200);  // due 2026-03-09
+  const std::string order = R"({"case_no":")" + no + R"(","instruction":"请加快办理"})";
+
+  auto early = send(boss, "POST", "/api/v1/supervision", order);
+  EXPECT_EQ(early.status, 409);
+  EXPECT_NE(message_of(early).find("not overdue"), std::string::npos);
+  EXPECT_EQ(send(officer, "POST", "/api/v1/supervision", order).status, 403);
+  EXPECT_EQ(send(clerk, "POST", "/api/v1/supervision", order).status, 403);
+  Browser anon = visitor();
+  EXPECT_EQ(send(anon, "POST", "/api/v1/supervision", order).status, 401);
+  EXPECT_EQ(send(anon, "GET", "/api/v1/supervision").status, 401);
+
+  set_clock("2026-03-11");
+  boss = logged_in("boss");
+  officer = logged_in("officer");
+  EXPECT_EQ(body_of(send(boss, "GET", "/api/v1/cases"))["cards"].as_object()["red"].as_int64(), 1);
+  for (const auto& [bad, field] : std::vector<std::pair<std::string, std::string>>{
+           {R"({"case_no":")" + no + R"(","instruction":"请加快","respond_within":21})",
+            "respond_within"},
+           {R"({"case_no":")" + no + R"(","instruction":"请加快","respond_within":0})",
+            "respond_within"},
+           {R"({"case_no":")" + no + R"("})", "instruction"},
+           {R"({"instruction":"请加快"})", "case_no"}}) {
+    auto r = send(boss, "POST", "/api/v1/supervision", bad);
+    EXPECT_EQ(r.status, 400) << bad;
+    EXPECT_NE(message_of(r).find(field), std::string::npos) << bad << " " << r.body;
+  }
+  EXPECT_EQ(send(boss, "POST", "/api/v1/supervision",
+                 R"({"case_no":"441802000000-20260302-999999","instruction":"请加快"})")
+                .status,
+            404);
+  EXPECT_EQ(send(boss, "POST", "/api/v1/supervision", order, false).status, 403);
+  auto issued =
+      send(boss, "POST", "/api/v1/supervision",
+           R"({"case_no":")" + no +
+               R"(","instruction":"请于3个工作日内办结并说明超期原因","respond_within":3})");
+  ASSERT_EQ(issued.status, 201) << issued.body;
+  const std::string order_no(body_of(issued)["order_no"].as_string());
+  EXPECT_EQ(order_no, std::string(kCounty) + "-S20260311-000001");
+  EXPECT_EQ(body_of(issued)["case_no"].as_string(), no);
+
+  auto listed = send(officer, "GET", "/api/v1/supervision");
+  ASSERT_EQ(listed.status, 200);
+  expect_no_id_number(listed);
+  auto orders = body_of(listed)["orders"].as_array();
+  ASSERT_EQ(orders.size(), 1u);
+  auto o = orders[0].as_object();
+  EXPECT_EQ(o["order_no"].as_string(), order_no);
+  EXPECT_EQ(o["case_no"].as_string(), no);
+  EXPECT_EQ(o["ordered_by_node"].as_string(), kCounty);
+  EXPECT_EQ(o["ordered_by"].as_string(), "boss");
+  EXPECT_EQ(o["handling_node"].as_string(), kCounty);
+  EXPECT_EQ(o["respond_within"].as_int64(), 3);
+  EXPECT_EQ(o["ordered_on"].as_string(), "2026-03-11");
+  EXPECT_EQ(o["due"].as_string(), "2026-03-16");
+  EXPECT_EQ(o["card"].as_string(), "green");
+  auto page = body_of(send(officer, "GET", "/api/v1/cases/" + no));
+  ASSERT_EQ(page["supervision"].as_array().size(), 1u);
+  EXPECT_EQ(page["supervision"].as_array()[0].as_object().at("order_no").as_string(), order_no);
+
+  // The handling node's officer (or administrator) responds, once.
+  const std::string respond = "/api/v1/supervision/" + order_no + "/response";
+  EXPECT_EQ(send(boss, "POST", respond, R"({"response":"x"})").status, 403);
+  clerk = logged_in("clerk");
+  EXPECT_EQ(send(clerk, "POST", respond, R"({"response":"x"})").status, 403);
+  auto empty = send(officer, "POST", respond, R"({"response":""})");
+  EXPECT_EQ(empty.status, 400);
+  EXPECT_NE(message_of(empty).find("response"), std::string::npos);
+  EXPECT_EQ(send(officer, "POST", "/api/v1/supervision/441802000000-S20260311-000009/response",
+                 R"({"response":"x"})")
+                .status,
+            404);
+  auto responded = send(officer, "POST", respond, R"({"response":"已于当日办结，超期系材料核查"})");
+  ASSERT_EQ(responded.status, 200) << responded.body;
+  EXPECT_EQ(send(officer, "POST", respond, R"({"response":"again"})").status, 409);
+  EXPECT_TRUE(body_of(send(boss, "GET", "/api/v1/supervision"))["orders"].as_array().empty());
+  auto all = body_of(send(boss, "GET", "/api/v1/supervision?all=1"))["orders"].as_array();
+  ASSERT_EQ(all.size(), 1u);
+  EXPECT_EQ(all[0].as_object().at("response").as_string(), "已于当日办结，超期系材料核查");
+  EXPECT_EQ(all[0].as_object().at("responded_by").as_string(), "officer");
+  EXPECT_EQ(all[0].as_object().at("responded_on").as_string(), "2026-03-11");
+  EXPECT_TRUE(all[0].as_object().at("card").is_null());
+
+  bool order_row = false, response_row = false;
+  const auto rows = hall::load_audit(county().db, 0, 100).value();
+  for (const auto& row : rows) {
+    order_row |= row.entry.action == "supervision.order" && row.entry.target == order_no &&
+                 row.entry.actor == "boss";
+    response_row |= row.entry.action == "supervision.respond" && row.entry.actor == "officer";
+  }
+  EXPECT_TRUE(order_row);
+  EXPECT_TRUE(response_row);
+}
+
+TEST_F(WebApiTest, ACommitmentIsCheckedAfterApprovalAndAFalseOneRevokesTheCase) {
+  Browser clerk = logged_in("clerk");
+  Browser officer = logged_in("officer");
+  const std::string no(submit(clerk)["case_no"].as_string());  // material 2 on commitment
+  EXPECT_TRUE(body_of(send(officer, "GET", "/api/v1/cases/" + no))["commitment"].as_bool());
+  Browser anon = visitor();
+  EXPECT_EQ(send(anon, "GET", "/api/v1/post-checks").status, 401);
+
+  ASSERT_EQ(act(officer, no, "accept").status, 200);
+  EXPECT_TRUE(
+      body_of(send(officer, "GET", "/api/v1/post-checks"))["post_checks"].as_array().empty());
+  EXPECT_EQ(act(officer, no, "confirm_commitment", "核查属实").status, 409);
+  ASSERT_EQ(act(officer, no, "approve", "准予").status, 200);
+
+  auto listed = send(clerk, "GET", "/api/v1/post-checks");
+  ASSERT_EQ(listed.status, 200);
+  expect_no_id_number(listed);
+  auto checks = body_of(listed)["post_checks"].as_array();
+  ASSERT_EQ(checks.size(), 1u);
+  auto check = checks[0].as_object();
+  EXPECT_EQ(check["case_no"].as_string(), no);
+  EXPECT_EQ(check["handling_node"].as_string(), kCounty);
+  EXPECT_EQ(check["applicant_name"].as_string(), "张三");
+  EXPECT_EQ(check["item_code"].as_string(), kItem);
+  EXPECT_EQ(check["approved_on"].as_string(), "2026-03-02");
+  EXPECT_EQ(check["due"].as_string(), "2026-03-30");  // 20 working days
+  EXPECT_EQ(check["card"].as_string(), "green");
+
+  auto page = body_of(send(officer, "GET", "/api/v1/cases/" + no));
+  EXPECT_EQ(page["approved_on"].as_string(), "2026-03-02");
+  auto actions = page["actions"].as_array();
+  EXPECT_NE(std::find(actions.begin(), actions.end(), json::value("confirm_commitment")),
+            actions.end());
+  EXPECT_NE(std::find(actions.begin(), actions.end(), json::value("false_commitment")),
+            actions.end());
+
+  auto no_note = act(officer, no, "confirm_commitment");
+  EXPECT_EQ(no_note.status, 400);
+  EXPECT_NE(message_of(no_note).find("note"), std::string::npos);
+  EXPECT_EQ(act(officer, no, "false_commitment").status, 400);
+  auto revoked = act(officer, no, "false_commitment", "经核查家庭收入申报不实");
+  ASSERT_EQ(revoked.status, 200) << revoked.body;
+  auto after = body_of(revoked);
+  EXPECT_EQ(after["state"].as_string(), "revoked");
+  EXPECT_EQ(after["post_check"].as_string(), "false");
+  EXPECT_EQ(after["applicant_false_commitment"].as_string(), no);
+  EXPECT_TRUE(after["actions"].as_array().empty()) << to_json(after["actions"]);
+  EXPECT_EQ(act(officer, no, "confirm_commitment", "x").status, 409);
+  EXPECT_TRUE(
+      body_of(send(officer, "GET", "/api/v1/post-checks"))["post_checks"].as_array().empty());
+
+  // The applicant may not use a commitment again; handing the material in works.
+  auto refused = send(clerk, "POST", "/api/v1/cases", intake_body());
+  EXPECT_EQ(refused.status, 409);
+  EXPECT_NE(message_of(refused).find("false commitment"), std::string::npos);
+  std::string paper = intake_body();
+  paper.replace(paper.find("commitment"), 10, "paper");
+  const std::string second(submit(clerk, paper)["case_no"].as_string());
+  ASSERT_EQ(act(officer, second, "accept").status, 200);
+  ASSERT_EQ(act(officer, second, "approve", "准予").status, 200);
+  EXPECT_EQ(act(officer, second, "confirm_commitment", "核查属实").status, 409);
+  EXPECT_TRUE(
+      body_of(send(officer, "GET", "/api/v1/post-checks"))["post_checks"].as_array().empty());
+
+  // Another applicant's commitment is confirmed and leaves the list.
+  std::string other = intake_body();
+  other.replace(other.find(kApplicantId), 18, kAgentId);
+  const std::string third(submit(clerk, other)["case_no"].as_string());
+  finish(officer, third);
+  EXPECT_EQ(body_of(send(officer, "GET", "/api/v1/post-checks"))["post_checks"].as_array().size(),
+            1u);
+  auto confirmed = act(officer, third, "confirm_commitment", "入户核查属实");
+  ASSERT_EQ(confirmed.status, 200) << confirmed.body;
+  EXPECT_EQ(body_of(confirmed)["state"].as_string(), "result_issued");
+  EXPECT_EQ(body_of(confirmed)["post_check"].as_string(), "confirmed");
+  EXPECT_TRUE(
+      body_of(send(officer, "GET", "/api/v1/post-checks"))["post_checks"].as_array().empty());
+}
+
+TEST_F(WebApiTest, NoticesAreReadByAnyoneAndPublishedByClerksAndAdmins) {
+  Browser none;
+  auto empty = send(none, "GET", "/api/v1/notices");
+  ASSERT_EQ(empty.status, 200);
+  EXPECT_TRUE(body_of(empty)["notices"].as_array().empty());
+
+  const std::string notice =
+      R"({"category":"subsidy","title":"2026年3月低保金发放名单","body":"名单如下：……",)"
+      R"("valid_until":"2026-03-31"})";
+  Browser anon = visitor();
+  EXPECT_EQ(send(anon, "POST", "/api/v1/notices", notice).status, 401);
+  Browser officer = logged_in("officer");
+  EXPECT_EQ(send(officer, "POST", "/api/v1/notices", notice).status, 403);
+  Browser boss = logged_in("boss");
+  EXPECT_EQ(send(boss, "POST", "/api/v1/notices", notice).status, 403);
+  Browser clerk = logged_in("clerk");
+  EXPECT_EQ(send(clerk, "POST", "/api/v1/notices", notice, false).status, 403);
+
+  for (const auto& [bad, field] : std::vector<std::pair<std::string, std::string>>{
+           {R"({"body":"b"})", "title"},
+           {R"({"title":"t"})", "body"},
+           {R"({"title":"t","body":" "})", "body"},
+           {R"({"title":"一\n二","body":"b"})", "title"},
+           {R"({"category":"gossip","title":"t","body":"b"})", "category"},
+           {R"({"title":"t","body":"b","valid_until":"2026-02-30"})", "valid_until"},
+           {R"({"title":"t","body":"b","valid_until":"2026-03-01"})", "valid_until"},
+           {R"({"title":"t","body":"b","valid_until":5})", "valid_until"}}) {
+    auto r = send(clerk, "POST", "/api/v1/notices", bad);
+    EXPECT_EQ(r.status, 400) << bad;
+    EXPECT_NE(message_of(r).find(field), std::string::npos) << bad << " " << r.body;
+  }
+
+  auto published = send(clerk, "POST", "/api/v1/notices", notice);
+  ASSERT_EQ(published.status, 201) << published.body;
+  const std::string no(body_of(published)["notice_no"].as_string());
+  EXPECT_EQ(no, std::string(kCounty) + "-N20260302-000001");
+  Browser root = admin();
+  auto short_lived =
+      send(root, "POST", "/api/v1/notices",
+           R"({"title":"停水通知","body":"3月3日至5日停水","valid_until":"2026-03-05"})");
+  ASSERT_EQ(short_lived.status, 201) << short_lived.body;
+
+  auto listed = body_of(send(none, "GET", "/api/v1/notices"))["notices"].as_array();
+  ASSERT_EQ(listed.size(), 2u);
+  json::object first;
+  for (const auto& n : listed) {
+    if (n.as_object().at("notice_no").as_string() == no) first = n.as_object();
+  }
+  EXPECT_EQ(first["node"].as_string(), kCounty);
+  EXPECT_EQ(first["category"].as_string(), "subsidy");
+  EXPECT_EQ(first["title"].as_string(), "2026年3月低保金发放名单");
+  EXPECT_EQ(first["valid_until"].as_string(), "2026-03-31");
+  EXPECT_EQ(first["published_on"].as_string(), "2026-03-02");
+  EXPECT_FALSE(first["withdrawn"].as_bool());
+  // A notice past its last day is no longer shown.
+  set_clock("2026-03-06");
+  EXPECT_EQ(body_of(send(none, "GET", "/api/v1/notices"))["notices"].as_array().size(), 1u);
+  clerk = logged_in("clerk");
+  officer = logged_in("officer");
+
+  const std::string withdraw = "/api/v1/notices/" + no + "/withdraw";
+  EXPECT_EQ(send(officer, "POST", withdraw, R"({"reason":"名单有误"})").status, 403);
+  EXPECT_EQ(
+      send(clerk, "POST", "/api/v1/notices/441802000000-N20260302-000099/withdraw", "{}").status,
+      404);
+  auto bad_reason = send(clerk, "POST", withdraw, R"({"reason":5})");
+  EXPECT_EQ(bad_reason.status, 400);
+  EXPECT_NE(message_of(bad_reason).find("reason"), std::string::npos);
+  auto withdrawn = send(clerk, "POST", withdraw, R"({"reason":"名单有误"})");
+  ASSERT_EQ(withdrawn.status, 200) << withdrawn.body;
+  EXPECT_TRUE(body_of(withdrawn)["withdrawn"].as_bool());
+  EXPECT_EQ(send(clerk, "POST", withdraw, R"({"reason":"again"})").status, 409);
+
+  EXPECT_TRUE(body_of(send(none, "GET", "/api/v1/notices"))["notices"].as_array().empty());
+  // Only staff see withdrawn and expired notices.
+  EXPECT_TRUE(body_of(send(none, "GET", "/api/v1/notices?all=1"))["notices"].as_array().empty());
+  auto all = body_of(send(clerk, "GET", "/api/v1/notices?all=1"))["notices"].as_array();
+  ASSERT_EQ(all.size(), 2u);
+  for (const auto& n : all) {
+    if (n.as_object().at("notice_no").as_string() != no) continue;
+    EXPECT_TRUE(n.as_object().at("withdrawn").as_bool());
+    EXPECT_EQ(n.as_object().at("withdraw_reason").as_string(), "名单有误");
+  }
+}
+
+TEST_F(WebApiTest, KpisAreForStaffAndCountTheCases) {
+  Browser none;
+  EXPECT_EQ(send(none, "GET", "/api/v1/kpis").status, 401);
+  Browser anon = visitor();
+  EXPECT_EQ(send(anon, "GET", "/api/v1/kpis").status, 401);
+
+  Browser clerk = logged_in("clerk");
+  Browser officer = logged_in("officer");
+  submit(clerk);  // at the window: one visit
+  std::string online_body = intake_body();
+  online_body.pop_back();
+  online_body += R"(,"channel":"online","visits":0})";
+  auto online = submit(clerk, online_body);
+  const std::string online_no(online["case_no"].as_string());
+  finish(officer, online_no);
+  Browser resident = visitor();
+  ASSERT_EQ(rate(resident, online_no, std::string(online["query_code"].as_string())).status, 201);
+
+  auto answer = send(clerk, "GET", "/api/v1/kpis");
+  ASSERT_EQ(answer.status, 200) << answer.body;
+  expect_no_id_number(answer);
+  auto k = body_of(answer);
+  EXPECT_EQ(k["region"].as_string(), kCounty);
+  EXPECT_EQ(k["from"].as_string(), "2026-01-01");
+  EXPECT_EQ(k["to"].as_string(), "2026-03-02");
+  EXPECT_EQ(k["cases"].as_int64(), 2);
+  EXPECT_EQ(k["finished"].as_int64(), 1);
+  auto targets = k["targets"].as_object();
+  const auto ratio = [&](const char* name) { return targets[name].as_object(); };
+  EXPECT_EQ(ratio("applied_online")["numerator"].as_int64(), 1);
+  EXPECT_EQ(ratio("applied_online")["denominator"].as_int64(), 2);
+  EXPECT_DOUBLE_EQ(ratio("applied_online")["value"].to_number<double>(), 0.5);
+  EXPECT_TRUE(ratio("applied_online")["met"].as_bool());
+  EXPECT_EQ(ratio("zero_visits")["numerator"].as_int64(), 1);
+  EXPECT_EQ(ratio("completed_online")["numerator"].as_int64(), 1);
+  EXPECT_EQ(ratio("completed_online")["denominator"].as_int64(), 1);
+  EXPECT_EQ(ratio("online_at_most_one_visit")["denominator"].as_int64(), 1);
+  // The one item needs a visit: not fully online.
+  EXPECT_EQ(ratio("items_fully_online")["numerator"].as_int64(), 0);
+  EXPECT_EQ(ratio("items_fully_online")["denominator"].as_int64(), 1);
+  EXPECT_FALSE(ratio("items_fully_online")["met"].as_bool());
+  EXPECT_EQ(k["on_time"].as_object()["numerator"].as_int64(), 1);
+  EXPECT_DOUBLE_EQ(k["average_handling_working_days"].to_number<double>(), 0.0);
+  EXPECT_EQ(k["ratings"].as_int64(), 1);
+  EXPECT_DOUBLE_EQ(k["average_score"].to_number<double>(), 5.0);
+  EXPECT_EQ(k["satisfied"].as_object()["numerator"].as_int64(), 1);
+  ASSERT_EQ(k["top_items"].as_array().size(), 1u);
+  EXPECT_EQ(k["top_items"].as_array()[0].as_object().at("key").as_string(), kItem);
+  EXPECT_EQ(k["top_items"].as_array()[0].as_object().at("label").as_string(), "最低生活保障金给付");
+  EXPECT_EQ(k["top_items"].as_array()[0].as_object().at("count").as_int64(), 2);
+  EXPECT_EQ(k["channels"].as_array().size(), 2u);
+  EXPECT_EQ(k["by_hour"].as_array().size(), 24u);
+  EXPECT_EQ(k["by_hour"].as_array()[9].as_int64(), 2);     // 09:00 CST
+  EXPECT_EQ(k["by_weekday"].as_array()[0].as_int64(), 2);  // a Monday
+
+  // A range without cases has no values.
+  auto later = body_of(send(clerk, "GET", "/api/v1/kpis?from=2026-03-03&to=2026-03-31"));
+  EXPECT_EQ(later["cases"].as_int64(), 0);
+  EXPECT_TRUE(later["targets"].as_object()["applied_online"].as_object()["value"].is_null());
+  EXPECT_FALSE(later["targets"].as_object()["applied_online"].as_object()["met"].as_bool());
+  EXPECT_TRUE(later["average_score"].is_null());
+
+  for (const auto& [query, field] : std::vector<std::pair<std::string, std::string>>{
+           {"from=2026-13-01", "from"},
+           {"to=yesterday", "to"},
+           {"from=2026-03-02&to=2026-03-01", "range"},
+           {"from=2020-01-01&to=2026-03-01", "range"}}) {
+    auto r = send(clerk, "GET", "/api/v1/kpis?" + query);
+    EXPECT_EQ(r.status, 400) << query;
+    EXPECT_NE(message_of(r).find(field), std::string::npos) << query << " " << r.body;
+  }
+}
+
+TEST_F(WebApiTest, WritesWhileTheNodeRecoversAreRefusedAs503) {
+  Browser clerk = logged_in("clerk");
+  Browser officer = logged_in("officer");
+  Browser boss = logged_in("boss");
+  Browser root = admin();
+  Browser resident = visitor();
+  auto submitted = submit(clerk);
+  const std::string no(submitted["case_no"].as_string());
+  const std::string code(submitted["query_code"].as_string());
+  auto guide = body_of(send(root, "GET", std::string("/api/v1/catalogue/") + kItem));
+
+  backend.set_recovering(true);
+  struct Write {
+    Browser* as;
+    std::string target;
+    std::string body;
+  };
+  const std::vector<Write> writes = {
+      {&clerk, "/api/v1/cases", intake_body()},
+      {&officer, "/api/v1/cases/" + no + "/actions", R"({"action":"accept"})"},
+      {&resident, "/api/v1/ratings",
+       R"({"case_no":")" + no + R"(","code":")" + code + R"(","score":5})"},
+      {&officer, "/api/v1/ratings/" + no + "/follow-up", R"({"note":"已回访"})"},
+      {&resident, "/api/v1/complaints", R"({"subject":"排队太久","body":"等了很久"})"},
+      {&officer, "/api/v1/complaints/441802000000-C20260302-000001/answer",
+       R"({"answer":"已处理"})"},
+      {&boss, "/api/v1/supervision", R"({"case_no":")" + no + R"(","instruction":"请加快"})"},
+      {&officer, "/api/v1/supervision/441802000000-S20260302-000001/response",
+       R"({"response":"已办结"})"},
+      {&clerk, "/api/v1/notices", R"({"title":"停水通知","body":"3月3日停水"})"},
+      {&clerk, "/api/v1/notices/441802000000-N20260302-000001/withdraw", "{}"},
+      {&root, "/api/v1/catalogue", to_json(guide)},
+      {&root, "/api/v1/calendar", R"({"year":2027,"holidays":["2027-01-01"]})"},
+      {&root, "/api/v1/users",
+       R"({"login":"x.clerk","name":"新窗口","role":"clerk","password":"another long pass"})"},
+  };
+  for (const auto& w : writes) {
+    auto r = send(*w.as, "POST", w.target, w.body);
+    EXPECT_EQ(r.status, 503) << w.target << " " << r.body;
+    if (r.status >= 400) {
+      EXPECT_EQ(error_code(r), "unavailable") << w.target;
+    }
+  }
+  // Reading and tracking go on.
+  EXPECT_EQ(send(officer, "GET", "/api/v1/cases/" + no).status, 200);
+  EXPECT_EQ(send(resident, "POST", "/api/v1/track",
+                 R"({"case_no":")" + no + R"(","code":")" + code + R"("})")
+                .status,
+            200);
 }
 
 }  // namespace
