@@ -56,10 +56,10 @@ class TestCity {
   void start_all() {
     for (const auto& [name, _] : ids_) start(name);
   }
-  void start(const std::string& name) {
+  void start(const std::string& name, const std::vector<std::string>& extra = {}) {
     auto& p = processes_[name];
     if (!p) p = std::make_unique<NodeProcess>(dir(name));
-    ASSERT_TRUE(p->start()) << name << " did not start:\n" << p->log();
+    ASSERT_TRUE(p->start(extra)) << name << " did not start:\n" << p->log();
   }
   NodeProcess& process(const std::string& name) { return *processes_.at(name); }
 

@@ -1,0 +1,160 @@
+// The plan's features across real `yimen run` processes on 127.0.0.1: the
+// city publishes its calendar from a file while it runs; a case taken at a
+// village is approved at the county, whose licence reaches the village and
+// verifies there offline (`yimen licence verify`), and is refused once
+// altered; the county's KPIs roll up the village's case.
+
+#include <fstream>
+
+#include "support/http_client.h"
+#include "support/test_city.h"
+
+namespace yimen::testing {
+namespace {
+
+struct WebLogin {
+  std::string cookie;
+  std::string csrf;
+};
+
+WebLogin log_in(int port, const std::string& login) {
+  auto session = http_request(port, "GET", "/api/v1/session");
+  WebLogin out;
+  out.cookie = session.headers["set-cookie"].substr(0, session.headers["set-cookie"].find(';'));
+  auto at = session.body.find("\"csrf\":\"") + 8;
+  out.csrf = session.body.substr(at, 64);
+  auto answer = http_request(
+      port, "POST", "/api/v1/session",
+      {{"Cookie", out.cookie}, {"X-CSRF-Token", out.csrf}, {"Content-Type", "application/json"}},
+      R"({"login":")" + login + R"(","password":")" + kPassword + "\"}");
+  EXPECT_EQ(answer.status, 200) << answer.body;
+  out.cookie = answer.headers["set-cookie"].substr(0, answer.headers["set-cookie"].find(';'));
+  at = answer.body.find("\"csrf\":\"") + 8;
+  out.csrf = answer.body.substr(at, 64);
+  return out;
+}
+
+HttpAnswer post(int port, const WebLogin& who, const std::string& target, const std::string& body) {
+  return http_request(
+      port, "POST", target,
+      {{"Cookie", who.cookie}, {"X-CSRF-Token", who.csrf}, {"Content-Type", "application/json"}},
+      body);
+}
+
+// The JSON string value of "key" in `body` (no escapes in what is read here).
+std::string json_string(const std::string& body, const std::string& key) {
+  const auto at = body.find("\"" + key + "\":\"");
+  if (at == std::string::npos) return "";
+  const auto from = at + key.size() + 4;
+  std::string out;
+  for (size_t i = from; i < body.size() && body[i] != '"'; ++i) {
+    if (body[i] == '\\' && i + 1 < body.size()) {
+      ++i;
+      out += body[i] == 'n' ? '\n' : body[i];
+    } else {
+      out += body[i];
+    }
+  }
+  return out;
+}
+
+TEST(PlanFeatures, ALicenceIssuedAtTheCountyVerifiesAtTheVillageAndKpisRollUp) {
+  TestCity city;
+  city.add("city", "441800000000", "");
+  city.add("county", "441802000000", "city");
+  city.add("town", "441802001000", "county");
+  city.add("village", "441802001001", "town");
+  city.add_user("city", "admin", "admin");
+  city.add_user("county", "officer", "officer");
+  city.add_user("county", "supervisor", "supervisor");
+  city.add_user("village", "clerk", "clerk");
+  const int county_web = free_port();
+  for (const char* n : {"city", "town", "village"}) city.start(n);
+  city.start("county", {"--web", "127.0.0.1:" + std::to_string(county_web)});
+  if (::testing::Test::HasFatalFailure()) return;
+
+  // The calendar, published from its file through the running city's control socket.
+  auto published =
+      city.yimen({"calendar", "publish", "--data", city.dir("city").string(), "--as", "admin",
+                  std::string(YIMEN_SOURCE_DIR) + "/config/calendar-2026.toml"});
+  ASSERT_EQ(published.exit_code, 0) << published.err;
+  EXPECT_TRUE(eventually([&] {
+    return city.yimen({"calendar", "list", "--data", city.dir("village").string()})
+               .out.find("2026: 33 days off") != std::string::npos;
+  })) << city.logs();
+
+  ASSERT_EQ(
+      city.yimen({"catalogue", "import", "--data", city.dir("county").string(), "--as", "officer",
+                  std::string(YIMEN_SOURCE_DIR) + "/config/catalogue.example.toml"})
+          .exit_code,
+      0);
+  ASSERT_TRUE(eventually([&] {
+    return city.catalogue("village").find(kDibao) != std::string::npos;
+  })) << city.logs();
+  const auto submitted = city.yimen({"case", "submit", "--data", city.dir("village").string(),
+                                     "--as", "clerk", "--item", kDibao, "--materials", "0:paper"},
+                                    kApplicant + "441802001001\n");
+  ASSERT_EQ(submitted.exit_code, 0) << submitted.err;
+  const std::string no = case_number_in(submitted.out.substr(submitted.out.find("case ")));
+  ASSERT_TRUE(eventually([&] { return city.cases("county").find(no) != std::string::npos; }))
+      << city.logs();
+  for (const char* action : {"accept", "approve"}) {
+    auto acted = city.yimen({"case", "act", "--data", city.dir("county").string(), "--as",
+                             "officer", "--case", no, "--action", action, "--note", "准予"});
+    ASSERT_EQ(acted.exit_code, 0) << action << ": " << acted.err;
+  }
+
+  // The county's officer issues the licence in the web hall.
+  const auto officer = log_in(county_web, "officer");
+  auto issued = post(county_web, officer, "/api/v1/cases/" + no + "/licence",
+                     R"({"type":"最低生活保障证","fields":[{"name":"月保障金","value":"600元"}],)"
+                     R"("valid_until":"2030-12-31"})");
+  ASSERT_EQ(issued.status, 201) << issued.body;
+  const std::string number = json_string(issued.body, "number");
+  ASSERT_FALSE(number.empty());
+
+  // It reaches the village (the intake and domicile node), which exports it
+  // and verifies it offline.
+  const auto file = city.root() / "licence.txt";
+  ASSERT_TRUE(eventually([&] {
+    return city.yimen({"licence", "export", "--data", city.dir("village").string(), "--number",
+                       number, "--out", file.string()})
+               .exit_code == 0;
+  })) << city.logs();
+  auto verified =
+      city.yimen({"licence", "verify", "--data", city.dir("village").string(), file.string()});
+  EXPECT_EQ(verified.exit_code, 0) << verified.err;
+  EXPECT_NE(verified.out.find("valid: signed by 441802000000"), std::string::npos) << verified.out;
+  EXPECT_EQ(verified.out.find("11010519491231002X"), std::string::npos);  // masked
+
+  // The QR form verifies at the town, which holds the county's certificate.
+  const auto qr = city.root() / "licence.qr";
+  ASSERT_EQ(city.yimen({"licence", "export", "--data", city.dir("county").string(), "--number",
+                        number, "--qr", "--out", qr.string()})
+                .exit_code,
+            0);
+  EXPECT_EQ(
+      city.yimen({"licence", "verify", "--data", city.dir("town").string(), qr.string()}).exit_code,
+      0);
+
+  // One character changed in the file: invalid, with the reason, exit 1.
+  std::string text = read_file(file);
+  const auto body_at = text.find('\n') + 40;
+  text[body_at] = text[body_at] == 'A' ? 'B' : 'A';
+  const auto altered = city.root() / "altered.txt";
+  std::ofstream(altered, std::ios::binary) << text;
+  auto refused =
+      city.yimen({"licence", "verify", "--data", city.dir("village").string(), altered.string()});
+  EXPECT_EQ(refused.exit_code, 1);
+  EXPECT_NE(refused.err.find("licence invalid: "), std::string::npos) << refused.err;
+
+  // The county's KPIs include the village's case.
+  const auto supervisor = log_in(county_web, "supervisor");
+  auto kpis = http_request(county_web, "GET", "/api/v1/kpis", {{"Cookie", supervisor.cookie}});
+  ASSERT_EQ(kpis.status, 200) << kpis.body;
+  EXPECT_NE(kpis.body.find("\"cases\":1,"), std::string::npos) << kpis.body;
+  EXPECT_NE(kpis.body.find("最低生活保障"), std::string::npos) << kpis.body;
+}
+
+}  // namespace
+}  // namespace yimen::testing
