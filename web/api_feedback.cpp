@@ -3,8 +3,6 @@
 // or anonymous, which they follow with the complaint's own code; staff follow
 // up poor ratings and answer complaints.
 
-#include <array>
-
 #include "crypto/crypto.h"
 #include "node/hall/feedback.h"
 #include "node/hall/hall_projection.h"
@@ -26,18 +24,6 @@ json::value card_or_null(const hall::WorkingDayCalendar& calendar, hall::Date to
   return json::value(hall::card_name(*card));
 }
 
-// A hash at the codes' cost of a secret nobody knows: an unknown number costs
-// what a wrong code costs.
-const std::string& unknown_hash() {
-  static const std::string hash = [] {
-    std::array<std::uint8_t, 16> secret{};
-    crypto::random_fill(secret);
-    auto h = crypto::hash_secret_code(crypto::to_hex(secret));
-    return h.ok() ? *h : std::string();
-  }();
-  return hash;
-}
-
 // Checks a secret code against its hash under the lookup limits; the answer
 // to send when it is refused (or blocked), nullopt when it matches.
 std::optional<HttpResponse> check_code(Call& call, const std::string& key, const std::string& hash,
@@ -46,7 +32,7 @@ std::optional<HttpResponse> check_code(Call& call, const std::string& key, const
   const auto blocked = std::max(call.state.track_by_case.blocked_for(key, call.now),
                                 call.state.track_by_address.blocked_for(address, call.now));
   if (blocked > 0) return rate_limited(blocked, "too many failed lookups; try later");
-  if (crypto::verify_password(hash.empty() ? unknown_hash() : hash, code) && !hash.empty()) {
+  if (crypto::verify_password(hash.empty() ? unknown_code_hash() : hash, code) && !hash.empty()) {
     return std::nullopt;
   }
   call.state.track_by_case.record_failure(key, call.now);

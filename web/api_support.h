@@ -112,6 +112,11 @@ void add_licence_routes(std::vector<Route>& routes);
 // The session cookie's name.
 inline constexpr const char* kSessionCookie = "yimen_session";
 
+// An Argon2id hash of a random secret nobody knows, at the cost of the query
+// codes' hashes: checking a code against it for an unknown case or complaint
+// number costs what a wrong code costs (defined in api_track.cpp).
+const std::string& unknown_code_hash();
+
 // --- responses ---
 HttpResponse json_response(const json::value& body, int status = 200);
 HttpResponse error_response(int status, const std::string& code, const std::string& message);

@@ -35,18 +35,6 @@ const char* step_of(hall::CaseState state) {
   return "finished";
 }
 
-// A hash at the query codes' cost of a random secret nobody knows, so that an
-// unknown case number costs what a wrong code costs.
-const std::string& unknown_case_hash() {
-  static const std::string hash = [] {
-    std::array<std::uint8_t, 16> secret{};
-    crypto::random_fill(secret);
-    auto h = crypto::hash_secret_code(crypto::to_hex(secret));
-    return h.ok() ? *h : std::string();
-  }();
-  return hash;
-}
-
 HttpResponse track(Call& call) {
   auto body = body_object(call);
   if (!body.ok()) return status_response(body.status());
@@ -67,7 +55,7 @@ HttpResponse track(Call& call) {
   const Status s = call.backend().read([&](storage::Database& db) -> Status {
     YIMEN_ASSIGN_OR_RETURN(auto file, hall::load_case(db, *case_no));
     // A wrong number costs the same Argon2id verification as a wrong code.
-    const std::string hash = file ? file->query_code_hash : unknown_case_hash();
+    const std::string hash = file ? file->query_code_hash : unknown_code_hash();
     if (!crypto::verify_password(hash, *code) || !file) return {};
     found = true;
     YIMEN_ASSIGN_OR_RETURN(auto item, hall::load_item(db, file->item_code, file->item_version));
@@ -113,6 +101,18 @@ HttpResponse track(Call& call) {
 }
 
 }  // namespace
+
+// A hash at the query codes' cost of a random secret nobody knows, so that an
+// unknown case number costs what a wrong code costs.
+const std::string& unknown_code_hash() {
+  static const std::string hash = [] {
+    std::array<std::uint8_t, 16> secret{};
+    crypto::random_fill(secret);
+    auto h = crypto::hash_secret_code(crypto::to_hex(secret));
+    return h.ok() ? *h : std::string();
+  }();
+  return hash;
+}
 
 void add_track_routes(std::vector<Route>& routes) {
   routes.push_back({"POST", "/api/v1/track", anyone(), track});
