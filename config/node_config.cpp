@@ -139,6 +139,56 @@ bool is_valid_endpoint(std::string_view endpoint, bool allow_wildcard) {
   return true;
 }
 
+std::optional<int> time_of_day_minutes(std::string_view hh_mm) {
+  if (hh_mm.size() != 5 || hh_mm[2] != ':') return std::nullopt;
+  for (const size_t i : {size_t{0}, size_t{1}, size_t{3}, size_t{4}}) {
+    if (hh_mm[i] < '0' || hh_mm[i] > '9') return std::nullopt;
+  }
+  const int h = (hh_mm[0] - '0') * 10 + (hh_mm[1] - '0');
+  const int m = (hh_mm[3] - '0') * 10 + (hh_mm[4] - '0');
+  if (h > 24 || m > 59 || (h == 24 && m != 0)) return std::nullopt;
+  return h * 60 + m;
+}
+
+Result<std::vector<std::pair<int, int>>> parse_opening_hours(std::string_view hours) {
+  std::vector<std::pair<int, int>> out;
+  while (!hours.empty()) {
+    const size_t comma = hours.find(',');
+    std::string_view period = hours.substr(0, comma);
+    hours = comma == std::string_view::npos ? std::string_view() : hours.substr(comma + 1);
+    while (!period.empty() && period.front() == ' ') period.remove_prefix(1);
+    while (!period.empty() && period.back() == ' ') period.remove_suffix(1);
+    const size_t dash = period.find('-');
+    const auto from = time_of_day_minutes(period.substr(0, dash));
+    const auto to = dash == std::string_view::npos ? std::nullopt
+                                                   : time_of_day_minutes(period.substr(dash + 1));
+    if (!from || !to) {
+      return invalid_argument("expected periods like \"09:00-12:00\", not \"" +
+                              std::string(period) + "\"");
+    }
+    if (*from >= *to) {
+      return invalid_argument("period " + std::string(period) + " ends before it starts");
+    }
+    if (!out.empty() && *from < out.back().second) {
+      return invalid_argument("period " + std::string(period) +
+                              " overlaps or precedes the one before it");
+    }
+    out.emplace_back(*from, *to);
+  }
+  if (out.empty()) return invalid_argument("expected at least one period like \"09:00-12:00\"");
+  return out;
+}
+
+std::vector<int> AppointmentConfig::slot_starts() const {
+  std::vector<int> out;
+  auto periods = parse_opening_hours(hours);
+  if (!periods.ok() || slot_minutes <= 0) return out;
+  for (const auto& [from, to] : *periods) {
+    for (int m = from; m + slot_minutes <= to; m += slot_minutes) out.push_back(m);
+  }
+  return out;
+}
+
 std::optional<std::string> SyncConfig::endpoint_for_children() const {
   if (advertise) return advertise;
   if (listen && listen->find("://*:") == std::string::npos) return listen;
@@ -155,12 +205,13 @@ Result<NodeConfig> parse_node_config(std::string_view text, std::string_view sou
                             std::string(e.description()));
   }
   Checker check(source);
-  check.only_keys(root, "", {"node", "storage", "sync", "hall", "web"});
+  check.only_keys(root, "", {"node", "storage", "sync", "hall", "appointments", "web"});
 
   const toml::table* node = check.table(root, "node", true);
   const toml::table* storage = check.table(root, "storage", false);
   const toml::table* sync = check.table(root, "sync", false);
   const toml::table* hall = check.table(root, "hall", false);
+  const toml::table* appointments = check.table(root, "appointments", false);
   const toml::table* web = check.table(root, "web", false);
   if (node != nullptr) check.only_keys(*node, "node.", {"id", "name"});
   if (storage != nullptr)
@@ -168,6 +219,10 @@ Result<NodeConfig> parse_node_config(std::string_view text, std::string_view sou
   if (sync != nullptr) check.only_keys(*sync, "sync.", {"listen", "advertise", "parent"});
   if (hall != nullptr)
     check.only_keys(*hall, "hall.", {"yellow_card_working_days", "post_check_working_days"});
+  if (appointments != nullptr) {
+    check.only_keys(*appointments, "appointments.",
+                    {"windows", "slot_minutes", "hours", "days_ahead"});
+  }
   if (web != nullptr) {
     check.only_keys(*web, "web.", {"listen", "tls_certificate", "tls_key", "threads"});
   }
@@ -185,7 +240,7 @@ Result<NodeConfig> parse_node_config(std::string_view text, std::string_view sou
     check.fail(check.node(node, "name"), "node.name", "expected 1 to 200 bytes of text");
     return check.status();
   }
-  NodeConfig config{*id, *name, {}, {}, {}, {}};
+  NodeConfig config{*id, *name, {}, {}, {}, {}, {}};
 
   config.storage.passphrase_env = check.string(storage, "storage", "passphrase_env", false);
   if (config.storage.passphrase_env) {
@@ -238,6 +293,39 @@ Result<NodeConfig> parse_node_config(std::string_view text, std::string_view sou
     } else {
       config.hall.post_check_working_days = static_cast<int>(*days);
     }
+  }
+  struct Bounded {
+    std::string_view key;
+    int* field;
+    int low;
+    int high;
+    const char* what;
+  };
+  for (const Bounded& b :
+       {Bounded{"windows", &config.appointments.windows, 0, 50, "expected 0 to 50 windows"},
+        Bounded{"slot_minutes", &config.appointments.slot_minutes, 10, 240,
+                "expected 10 to 240 minutes"},
+        Bounded{"days_ahead", &config.appointments.days_ahead, 1, 60, "expected 1 to 60 days"}}) {
+    if (auto v = check.integer(appointments, "appointments", b.key)) {
+      if (*v < b.low || *v > b.high) {
+        check.fail(check.node(appointments, b.key), "appointments." + std::string(b.key), b.what);
+      } else {
+        *b.field = static_cast<int>(*v);
+      }
+    }
+  }
+  if (auto hours = check.string(appointments, "appointments", "hours", false)) {
+    if (auto periods = parse_opening_hours(*hours); !periods.ok()) {
+      check.fail(check.node(appointments, "hours"), "appointments.hours",
+                 periods.status().message());
+    } else {
+      config.appointments.hours = *hours;
+    }
+  }
+  if (!check.failed() && config.appointments.windows > 0 &&
+      config.appointments.slot_starts().empty()) {
+    check.fail(check.node(appointments, "slot_minutes"), "appointments.slot_minutes",
+               "no slot of this length fits in the opening hours");
   }
   config.web.listen = check.string(web, "web", "listen", false);
   if (config.web.listen && !parse_web_address(*config.web.listen)) {
@@ -339,6 +427,14 @@ std::string render_node_config(const NodeConfig& c) {
       << "# A case approved on a commitment (告知承诺) is checked within this many\n"
       << "# working days of the approval.\n"
       << "post_check_working_days = " << c.hall.post_check_working_days << "\n"
+      << "\n[appointments]\n"
+      << "# Residents book visits (预约): one booking per window in each slot of the\n"
+      << "# opening hours, on working days, up to days_ahead days ahead. windows = 0:\n"
+      << "# no bookings at this hall.\n"
+      << "windows = " << c.appointments.windows << "\n"
+      << "slot_minutes = " << c.appointments.slot_minutes << "\n"
+      << "hours = " << toml_string(c.appointments.hours) << "\n"
+      << "days_ahead = " << c.appointments.days_ahead << "\n"
       << "\n[web]\n"
       << "# Where the web hall listens (HOST:PORT, an IP address). Unset: only with\n"
       << "# `yimen run --web HOST:PORT`. Keep it on 127.0.0.1 unless the office's\n"

@@ -12,6 +12,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "common/region_code.h"
 #include "common/status.h"
@@ -48,6 +50,29 @@ struct HallConfig {
   int post_check_working_days = 20;
 };
 
+// When residents may book a visit to this hall (预约, plan task 12). Each slot
+// takes one booking per window.
+struct AppointmentConfig {
+  // Windows that take booked visits, 0..50; 0: this hall takes no bookings.
+  int windows = 2;
+  // Length of a slot in minutes, 10..240.
+  int slot_minutes = 30;
+  // Opening hours of a working day: "HH:MM-HH:MM" periods separated by commas.
+  std::string hours = "09:00-12:00,14:00-17:00";
+  // Bookings open this many days ahead, today included, 1..60.
+  int days_ahead = 14;
+
+  // The start of every slot, in minutes after midnight (China Standard Time).
+  std::vector<int> slot_starts() const;
+};
+
+// Minutes after midnight of "HH:MM" (00:00 to 24:00); nullopt otherwise.
+std::optional<int> time_of_day_minutes(std::string_view hh_mm);
+
+// Parses opening hours ("09:00-12:00,14:00-17:00") into [start, end) minute
+// ranges, in order and not overlapping; InvalidArgument naming what is wrong.
+Result<std::vector<std::pair<int, int>>> parse_opening_hours(std::string_view hours);
+
 struct WebConfig {
   // HOST:PORT the web hall listens on (HOST an IP address; 127.0.0.1 unless
   // the office decides otherwise). Unset: no web server unless `yimen run
@@ -66,6 +91,7 @@ struct NodeConfig {
   StorageConfig storage;
   SyncConfig sync;
   HallConfig hall;
+  AppointmentConfig appointments;
   WebConfig web;
 };
 

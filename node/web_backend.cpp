@@ -16,6 +16,10 @@ int RuntimeBackend::post_check_working_days() const {
   return runtime_.node().config.hall.post_check_working_days;
 }
 
+const config::AppointmentConfig& RuntimeBackend::appointments() const {
+  return runtime_.node().config.appointments;
+}
+
 int RuntimeBackend::yellow_card_working_days() const {
   return runtime_.node().config.hall.yellow_card_working_days;
 }

@@ -25,6 +25,7 @@ class RuntimeBackend : public web::HallBackend {
   const std::string& node_name() const override;
   int yellow_card_working_days() const override;
   int post_check_working_days() const override;
+  const config::AppointmentConfig& appointments() const override;
   Status read(const std::function<Status(storage::Database&)>& read) override;
   Status write(const std::function<Status(hall::Hall&, storage::Database&)>& write) override;
   bool recovering() override;

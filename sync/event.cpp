@@ -42,7 +42,7 @@ DecodedEvent& DecodedEvent::operator=(DecodedEvent&&) noexcept = default;
 DecodedEvent::~DecodedEvent() = default;
 
 bool DecodedEvent::body_known() const {
-  return body_type_ <= static_cast<BodyType>(schema::Body::LICENCE_REVOKED);
+  return body_type_ <= static_cast<BodyType>(schema::Body::QUESTION_ANSWER);
 }
 
 schema::Event::Reader DecodedEvent::reader() const { return message_->getRoot<schema::Event>(); }

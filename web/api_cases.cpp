@@ -4,6 +4,7 @@
 #include "node/hall/feedback.h"
 #include "node/hall/hall_projection.h"
 #include "node/hall/one_time_notice.h"
+#include "node/hall/parallel_review.h"
 #include "node/hall/supervision.h"
 #include "web/api_support.h"
 
@@ -43,7 +44,10 @@ json::object case_summary_json(const hall::CaseFile& file, const std::string& it
 }
 
 // The actions this node may take on the case now.
-json::array available_actions(const hall::CaseFile& file, const RegionCode& self) {
+// `awaiting_opinions`: parallel departments have yet to give their opinion,
+// so the lead cannot approve alone.
+json::array available_actions(const hall::CaseFile& file, const RegionCode& self,
+                              bool awaiting_opinions) {
   json::array out;
   static constexpr hall::CaseAction kHandling[] = {
       hall::CaseAction::kAccept,           hall::CaseAction::kRefuse,
@@ -57,6 +61,7 @@ json::array available_actions(const hall::CaseFile& file, const RegionCode& self
       hall::CaseAction::kRequestWithdrawal, hall::CaseAction::kDeliverResult};
   if (file.handling_node == self) {
     for (auto a : kHandling) {
+      if (a == hall::CaseAction::kApprove && awaiting_opinions) continue;
       if (hall::next_state(file.state, a).ok())
         out.push_back(json::value(hall::case_action_name(a)));
     }
@@ -124,7 +129,29 @@ Result<json::object> case_page_json(storage::Database& db, Call& call, const std
   }
   out["history"] = std::move(history);
   out["materials"] = c.item ? item_guide_json(*c.item)["materials"] : json::array();
-  out["actions"] = available_actions(c.file, call.backend().node_id());
+  YIMEN_ASSIGN_OR_RETURN(auto opinions, hall::load_opinions(db, case_no));
+  json::array parallel;
+  bool awaiting = false;
+  if (c.item) {
+    for (const auto& t :
+         hall::parallel_tasks(calendar, c.file, *c.item, opinions, hall::cst_date(call.now),
+                              call.backend().yellow_card_working_days())) {
+      awaiting = awaiting || !t.opinion;
+      parallel.push_back(json::object{
+          {"department", t.department},
+          {"limit", time_limit_json(t.limit)},
+          {"due", date_or_null(t.due)},
+          {"card", t.card ? json::value(hall::card_name(*t.card)) : nullptr},
+          {"opinion", t.opinion ? json::value(json::object{{"agreed", t.opinion->agreed},
+                                                           {"note", t.opinion->note},
+                                                           {"on", t.opinion->on.to_string()},
+                                                           {"by_name", t.opinion->by_name},
+                                                           {"by_office", t.opinion->by_office}})
+                                : nullptr}});
+    }
+  }
+  out["parallel"] = std::move(parallel);
+  out["actions"] = available_actions(c.file, call.backend().node_id(), awaiting);
   out["visits"] = c.file.visits;
   out["agent"] = c.file.agent.name.empty()
                      ? json::value(nullptr)
@@ -394,6 +421,41 @@ json::object notice_json(const hall::OneTimeNotice& n) {
                       {"text", hall::render_text(n)}};
 }
 
+// A parallel department's opinion (并联审批): an officer gives their own
+// department's; an administrator records one received on paper.
+HttpResponse record_opinion(Call& call) {
+  const std::string& case_no = call.params.at("no");
+  auto body = body_object(call);
+  if (!body.ok()) return status_response(body.status());
+  auto department = required_string(*body, "department", "department", hall::kMaxNameBytes);
+  auto agreed = optional_bool(*body, "agreed", "agreed");
+  auto note = optional_string(*body, "note", "note", 2000);
+  for (const Status& st : {department.status(), agreed.status(), note.status()}) {
+    if (!st.ok()) return status_response(st);
+  }
+  if (!agreed->has_value()) return status_response(invalid_argument("agreed: required"));
+  if (call.user().role == hall::Role::kOfficer && call.user().department != *department) {
+    return error_response(403, "forbidden",
+                          "an officer gives the opinion of their own department only");
+  }
+  if (call.backend().recovering()) {
+    return error_response(503, "unavailable", "the node is recovering from a backup");
+  }
+  const Status s = call.backend().write([&](hall::Hall& hall, storage::Database& db) -> Status {
+    YIMEN_TRY(
+        hall.record_opinion(call.actor(), case_no, *department, **agreed, note->value_or("")));
+    return audit(db, call, "case.opinion", case_no, "ok");
+  });
+  if (!s.ok()) return status_response(s);
+  json::object out;
+  const Status r = call.backend().read([&](storage::Database& db) -> Status {
+    YIMEN_ASSIGN_OR_RETURN(out, case_page_json(db, call, case_no));
+    return {};
+  });
+  if (!r.ok()) return status_response(r);
+  return json_response(out);
+}
+
 HttpResponse one_time_notice(Call& call) {
   const std::string& case_no = call.params.at("no");
   auto body = body_object(call);
@@ -426,6 +488,8 @@ void add_case_routes(std::vector<Route>& routes) {
   routes.push_back({"POST", "/api/v1/cases/{no}/actions",
                     roles({Role::kClerk, Role::kOfficer, Role::kAdmin}), act_on_case});
   routes.push_back({"POST", "/api/v1/cases/{no}/notice", staff(), one_time_notice});
+  routes.push_back({"POST", "/api/v1/cases/{no}/opinions", roles({Role::kOfficer, Role::kAdmin}),
+                    record_opinion});
 }
 
 }  // namespace yimen::web

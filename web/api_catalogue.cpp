@@ -283,6 +283,15 @@ Result<hall::ServiceItem> item_from_json(const json::object& body) {
   if (!committed) return invalid_argument("committed_limit: required");
   item.committed_limit = *committed;
   YIMEN_ASSIGN_OR_RETURN(item.public_notice, limit_of(r, "public_notice"));
+  YIMEN_ASSIGN_OR_RETURN(auto parallel, r.objects("parallel_departments"));
+  for (const auto& d : parallel) {
+    hall::ParallelDepartment department;
+    YIMEN_ASSIGN_OR_RETURN(department.department, d.text("department", true));
+    YIMEN_ASSIGN_OR_RETURN(auto limit, limit_of(d, "limit"));
+    if (!limit) return invalid_argument(d.path("limit") + ": required");
+    department.limit = *limit;
+    item.parallel_departments.push_back(std::move(department));
+  }
   YIMEN_ASSIGN_OR_RETURN(item.accountability, r.text("accountability", false));
   YIMEN_ASSIGN_OR_RETURN(auto consultation, r.object("consultation"));
   if (consultation) {
@@ -393,6 +402,12 @@ json::object item_guide_json(const hall::ServiceItem& item) {
   out["legal_limit"] = item.legal_limit ? json::value(time_limit_json(*item.legal_limit)) : nullptr;
   out["public_notice"] =
       item.public_notice ? json::value(time_limit_json(*item.public_notice)) : nullptr;
+  json::array parallel;
+  for (const auto& d : item.parallel_departments) {
+    parallel.push_back(
+        json::object{{"department", d.department}, {"limit", time_limit_json(d.limit)}});
+  }
+  out["parallel_departments"] = std::move(parallel);
   out["accountability"] = item.accountability;
   out["consultation"] =
       json::object{{"phone", item.consultation.phone}, {"channels", item.consultation.channels}};

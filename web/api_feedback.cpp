@@ -24,22 +24,6 @@ json::value card_or_null(const hall::WorkingDayCalendar& calendar, hall::Date to
   return json::value(hall::card_name(*card));
 }
 
-// Checks a secret code against its hash under the lookup limits; the answer
-// to send when it is refused (or blocked), nullopt when it matches.
-std::optional<HttpResponse> check_code(Call& call, const std::string& key, const std::string& hash,
-                                       const std::string& code) {
-  const std::string address = call.request.peer;
-  const auto blocked = std::max(call.state.track_by_case.blocked_for(key, call.now),
-                                call.state.track_by_address.blocked_for(address, call.now));
-  if (blocked > 0) return rate_limited(blocked, "too many failed lookups; try later");
-  if (crypto::verify_password(hash.empty() ? unknown_code_hash() : hash, code) && !hash.empty()) {
-    return std::nullopt;
-  }
-  call.state.track_by_case.record_failure(key, call.now);
-  call.state.track_by_address.record_failure(address, call.now);
-  return error_response(404, "not_found", "nothing has this number and code");
-}
-
 json::object rating_json(const hall::CaseRating& r) {
   return json::object{{"score", r.score},
                       {"tags", json::array(r.tags.begin(), r.tags.end())},

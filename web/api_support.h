@@ -28,6 +28,8 @@ inline constexpr int kTrackFailuresPerAddress = 20;
 inline constexpr std::int64_t kTrackWindowSeconds = 10 * 60;
 inline constexpr std::size_t kMaxListedCases = 500;
 inline constexpr int kComplaintsPerAddressPerHour = 10;
+inline constexpr int kBookingsPerAddressPerHour = 10;
+inline constexpr int kQuestionsPerAddressPerHour = 10;
 
 // The newest catalogue, searchable, and the list answers already rendered,
 // kept until the catalogue changes (every handler checks the generation).
@@ -47,7 +49,9 @@ struct WebApi::State {
         track_by_case(kTrackFailuresPerCase, kTrackWindowSeconds),
         track_by_address(kTrackFailuresPerAddress, kTrackWindowSeconds),
         refusals_noted(1, 60),
-        complaints_by_address(kComplaintsPerAddressPerHour, 3600) {}
+        complaints_by_address(kComplaintsPerAddressPerHour, 3600),
+        bookings_by_address(kBookingsPerAddressPerHour, 3600),
+        questions_by_address(kQuestionsPerAddressPerHour, 3600) {}
   HallBackend& backend;
   WebOptions options;
   SessionStore sessions;
@@ -57,6 +61,8 @@ struct WebApi::State {
   FailureLimiter track_by_address;
   FailureLimiter refusals_noted;         // one audit row a minute per refused login key
   FailureLimiter complaints_by_address;  // counts every complaint filed, not only failures
+  FailureLimiter bookings_by_address;    // counts every appointment booked
+  FailureLimiter questions_by_address;   // counts every question asked anonymously
   RequestMetrics metrics;
   CatalogueCache catalogue;
 };
@@ -108,6 +114,8 @@ void add_supervision_routes(std::vector<Route>& routes);
 void add_notice_routes(std::vector<Route>& routes);
 void add_kpi_routes(std::vector<Route>& routes);
 void add_licence_routes(std::vector<Route>& routes);
+void add_appointment_routes(std::vector<Route>& routes);
+void add_consultation_routes(std::vector<Route>& routes);
 
 // The session cookie's name.
 inline constexpr const char* kSessionCookie = "yimen_session";
@@ -116,6 +124,14 @@ inline constexpr const char* kSessionCookie = "yimen_session";
 // codes' hashes: checking a code against it for an unknown case or complaint
 // number costs what a wrong code costs (defined in api_track.cpp).
 const std::string& unknown_code_hash();
+
+// Checks a secret code (a case's query code, a complaint's or a booking's
+// code) against its hash ("" when `key` names nothing) under the lookup
+// limits per key and per address: nullopt when it matches, else the answer to
+// send — 429 while blocked, 404 "nothing has this number and code" (the same
+// for an unknown number and a wrong code). Defined in api_track.cpp.
+std::optional<HttpResponse> check_code(Call& call, const std::string& key, const std::string& hash,
+                                       const std::string& code);
 
 // --- responses ---
 HttpResponse json_response(const json::value& body, int status = 200);

@@ -43,21 +43,18 @@ HttpResponse track(Call& call) {
   auto code = required_string(*body, "code", "code", 16);
   if (!code.ok()) return status_response(code.status());
 
-  const std::string address = call.request.peer;
-  const auto blocked = std::max(call.state.track_by_case.blocked_for(*case_no, call.now),
-                                call.state.track_by_address.blocked_for(address, call.now));
-  if (blocked > 0) {
-    return rate_limited(blocked, "too many failed lookups; try later");
+  std::optional<hall::CaseFile> file;
+  Status s = call.backend().read([&](storage::Database& db) -> Status {
+    YIMEN_ASSIGN_OR_RETURN(file, hall::load_case(db, *case_no));
+    return {};
+  });
+  if (!s.ok()) return status_response(s);
+  if (auto refused = check_code(call, *case_no, file ? file->query_code_hash : "", *code)) {
+    return *refused;
   }
 
   json::object out;
-  bool found = false;
-  const Status s = call.backend().read([&](storage::Database& db) -> Status {
-    YIMEN_ASSIGN_OR_RETURN(auto file, hall::load_case(db, *case_no));
-    // A wrong number costs the same Argon2id verification as a wrong code.
-    const std::string hash = file ? file->query_code_hash : unknown_code_hash();
-    if (!crypto::verify_password(hash, *code) || !file) return {};
-    found = true;
+  s = call.backend().read([&](storage::Database& db) -> Status {
     YIMEN_ASSIGN_OR_RETURN(auto item, hall::load_item(db, file->item_code, file->item_version));
     YIMEN_ASSIGN_OR_RETURN(auto calendar, hall::load_calendar(db));
     const auto deadline = hall::case_deadline(calendar, *file, hall::cst_date(call.now),
@@ -92,11 +89,6 @@ HttpResponse track(Call& call) {
     return {};
   });
   if (!s.ok()) return status_response(s);
-  if (!found) {
-    call.state.track_by_case.record_failure(*case_no, call.now);
-    call.state.track_by_address.record_failure(address, call.now);
-    return error_response(404, "not_found", "no case has this number and query code");
-  }
   return json_response(out);
 }
 
@@ -112,6 +104,20 @@ const std::string& unknown_code_hash() {
     return h.ok() ? *h : std::string();
   }();
   return hash;
+}
+
+std::optional<HttpResponse> check_code(Call& call, const std::string& key, const std::string& hash,
+                                       const std::string& code) {
+  const std::string address = call.request.peer;
+  const auto blocked = std::max(call.state.track_by_case.blocked_for(key, call.now),
+                                call.state.track_by_address.blocked_for(address, call.now));
+  if (blocked > 0) return rate_limited(blocked, "too many failed lookups; try later");
+  if (crypto::verify_password(hash.empty() ? unknown_code_hash() : hash, code) && !hash.empty()) {
+    return std::nullopt;
+  }
+  call.state.track_by_case.record_failure(key, call.now);
+  call.state.track_by_address.record_failure(address, call.now);
+  return error_response(404, "not_found", "nothing has this number and code");
 }
 
 void add_track_routes(std::vector<Route>& routes) {

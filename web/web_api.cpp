@@ -76,6 +76,8 @@ std::vector<CompiledRoute> all_routes() {
   add_notice_routes(routes);
   add_kpi_routes(routes);
   add_licence_routes(routes);
+  add_appointment_routes(routes);
+  add_consultation_routes(routes);
   std::vector<CompiledRoute> out;
   for (auto& r : routes) {
     std::vector<std::string> parts;

@@ -32,6 +32,8 @@ class HallBackend {
   virtual int yellow_card_working_days() const = 0;
   // Working days after an approval on a commitment within which it is checked.
   virtual int post_check_working_days() const = 0;
+  // When residents may book visits to this hall ([appointments] in node.toml).
+  virtual const config::AppointmentConfig& appointments() const = 0;
 
   // Runs `read` with a read-only connection that no other thread uses
   // meanwhile. Returns what `read` returns, or the error opening it.

@@ -64,7 +64,7 @@ Status run_init(const CommandArgs& args, CommandContext& ctx) {
     return invalid_argument(id->str() + " is a city: the city node is the root; add --root");
   }
 
-  config::NodeConfig config{*id, name, {}, {}, {}, {}};
+  config::NodeConfig config{*id, name, {}, {}, {}, {}, {}};
   std::string passphrase;
   if (auto var = args.option("--passphrase-env")) {
     const char* value = std::getenv(var->c_str());

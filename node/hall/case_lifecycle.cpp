@@ -29,7 +29,7 @@ struct ActionNames {
   const char* name;
   CaseHalf half;
 };
-constexpr std::array<ActionNames, 18> kActions = {{
+constexpr std::array<ActionNames, 19> kActions = {{
     {CaseAction::kSubmit, "submit", CaseHalf::kIntake},
     {CaseAction::kReturnIncomplete, "return_incomplete", CaseHalf::kIntake},
     {CaseAction::kSupplyMaterials, "supply_materials", CaseHalf::kIntake},
@@ -48,6 +48,7 @@ constexpr std::array<ActionNames, 18> kActions = {{
     {CaseAction::kWithdraw, "withdraw", CaseHalf::kHandling},
     {CaseAction::kConfirmCommitment, "confirm_commitment", CaseHalf::kHandling},
     {CaseAction::kFalseCommitment, "false_commitment", CaseHalf::kHandling},
+    {CaseAction::kDepartmentOpinion, "department_opinion", CaseHalf::kHandling},
 }};
 
 bool withdrawable(CaseState s) {
@@ -160,6 +161,9 @@ Result<CaseState> next_state(CaseState state, CaseAction action) {
       break;
     case CaseAction::kFalseCommitment:
       if (decided_in_favour(state)) return S::kRevoked;
+      break;
+    case CaseAction::kDepartmentOpinion:
+      if (state == S::kAccepted) return state;
       break;
     default:
       return invalid_argument(std::string(case_action_name(action)) +

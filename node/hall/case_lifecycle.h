@@ -64,6 +64,7 @@ enum class CaseAction {
   kWithdraw,           // "withdraw"
   kConfirmCommitment,  // "confirm_commitment": the post-check found the commitment true
   kFalseCommitment,    // "false_commitment": it was false; the decision is revoked
+  kDepartmentOpinion,  // "department_opinion": a parallel department's opinion (并联审批)
 };
 
 const char* case_state_name(CaseState state);

@@ -119,6 +119,12 @@ void write_service_item(const ServiceItem& item, schema::ServiceItem::Builder ou
   out.setTransport(item.transport);
   out.setStatusQuery(item.status_query);
   write_texts(item.unverified, out.initUnverified(static_cast<unsigned>(item.unverified.size())));
+  auto parallel =
+      out.initParallelDepartments(static_cast<unsigned>(item.parallel_departments.size()));
+  for (unsigned i = 0; i < item.parallel_departments.size(); ++i) {
+    parallel[i].setDepartment(item.parallel_departments[i].department);
+    write_limit(item.parallel_departments[i].limit, parallel[i].initLimit());
+  }
 }
 
 Result<ServiceItem> read_service_item(schema::ServiceItem::Reader in) {
@@ -174,6 +180,10 @@ Result<ServiceItem> read_service_item(schema::ServiceItem::Reader in) {
   item.transport = text(in.getTransport());
   item.status_query = text(in.getStatusQuery());
   item.unverified = texts(in.getUnverified());
+  for (auto d : in.getParallelDepartments()) {
+    item.parallel_departments.push_back(
+        {text(d.getDepartment()), r.limit(d.getLimit(), "parallel_departments.limit")});
+  }
   if (!r.status().ok()) return r.status();
   if (Status valid = validate(item); !valid.ok()) {
     return Status(ErrorCode::kRejected, "service item: " + valid.message());

@@ -409,6 +409,13 @@ ServiceItem read_item(FileReader& r, const toml::table& t, const std::string& pa
   item.legal_limit = r.limit(t, path, "legal_limit", Need::kOptional);
   item.committed_limit = r.limit(t, path, "committed_limit", Need::kRequired).value_or(TimeLimit{});
   item.public_notice = r.limit(t, path, "public_notice", Need::kOptional);
+  static constexpr std::array<std::string_view, 2> kParallelKeys = {"department", "limit"};
+  for (const auto& [dt, dp] : r.tables(t, path, "parallel_departments")) {
+    r.only_keys(*dt, dp, kParallelKeys);
+    ParallelDepartment& d = item.parallel_departments.emplace_back();
+    d.department = r.string(*dt, dp, "department", Need::kRequired).value_or("");
+    d.limit = r.limit(*dt, dp, "limit", Need::kRequired).value_or(TimeLimit{});
+  }
   item.accountability = r.string(t, path, "accountability", Need::kRequired).value_or("");
 
   static constexpr std::array<std::string_view, 2> kConsultationKeys = {"phone", "channels"};

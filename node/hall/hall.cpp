@@ -8,6 +8,7 @@
 #include "node/hall/audit_log.h"
 #include "node/hall/catalogue_codec.h"
 #include "node/hall/identity.h"
+#include "node/hall/parallel_review.h"
 #include "storage/blob_store.h"
 
 namespace yimen::hall {
@@ -46,19 +47,6 @@ void fill_findings(const std::vector<MaterialFinding>& findings,
   }
 }
 
-bool valid_phone(std::string_view phone) {
-  if (phone.size() < 5 || phone.size() > 20) return false;
-  int digits = 0;
-  for (char c : phone) {
-    if (c >= '0' && c <= '9') {
-      ++digits;
-    } else if (c != ' ' && c != '-' && c != '+') {
-      return false;
-    }
-  }
-  return digits >= 5;
-}
-
 // The supplied materials must name the item's materials once each, in a way
 // the item allows.
 Status check_supplied(const ServiceItem& item, const std::vector<SuppliedMaterial>& supplied) {
@@ -91,14 +79,14 @@ Status check_supplied(const ServiceItem& item, const std::vector<SuppliedMateria
   return {};
 }
 
+}  // namespace
+
 std::vector<sync::AudienceEntry> case_audience(const RegionCode& intake,
                                                const RegionCode& handling) {
   std::vector<sync::AudienceEntry> audience = {{sync::AudienceEntry::Kind::kNode, intake}};
   if (handling != intake) audience.push_back({sync::AudienceEntry::Kind::kNode, handling});
   return audience;
 }
-
-}  // namespace
 
 Hall::Hall(storage::Database& db, RegionCode node, const crypto::NodeKey& key, Clock clock)
     : db_(db),
@@ -389,6 +377,18 @@ Status Hall::act(const Actor& actor, const std::string& case_no, const CaseComma
     if (post_check && !file->post_check.empty()) {
       return failed_precondition("the commitment of case " + case_no + " was already checked (" +
                                  file->post_check + ")");
+    }
+    if (command.action == CaseAction::kApprove) {
+      YIMEN_ASSIGN_OR_RETURN(auto item, load_item(db_, file->item_code, file->item_version));
+      YIMEN_ASSIGN_OR_RETURN(auto opinions, load_opinions(db_, case_no));
+      if (const auto awaited =
+              item ? awaited_departments(*item, opinions) : std::vector<std::string>();
+          !awaited.empty()) {
+        std::string names;
+        for (const auto& d : awaited) names += (names.empty() ? "" : ", ") + d;
+        return failed_precondition("case " + case_no + " awaits the opinion of " + names +
+                                   " (并联审批)");
+      }
     }
     const bool needs_findings = command.action == CaseAction::kRequestMaterials ||
                                 command.action == CaseAction::kReturnIncomplete;

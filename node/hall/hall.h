@@ -13,9 +13,12 @@
 #include <string>
 #include <vector>
 
+#include "config/node_config.h"
 #include "crypto/crypto.h"
+#include "node/hall/appointment.h"
 #include "node/hall/calendar.h"
 #include "node/hall/case_lifecycle.h"
+#include "node/hall/consultation.h"
 #include "node/hall/feedback.h"
 #include "node/hall/hall_projection.h"
 #include "node/hall/licence.h"
@@ -104,6 +107,10 @@ struct CaseDeadline {
 CaseDeadline case_deadline(const WorkingDayCalendar& calendar, const CaseFile& file, Date today,
                            int yellow_card_working_days);
 
+// Who receives a case's events: its intake and its handling node.
+std::vector<sync::AudienceEntry> case_audience(const RegionCode& intake,
+                                               const RegionCode& handling);
+
 class Hall {
  public:
   using Clock = std::function<std::int64_t()>;  // Unix milliseconds; a seam for tests
@@ -191,6 +198,45 @@ class Hall {
   Result<std::string> publish_notice(const Actor& actor, const NoticeInput& notice);
   Status withdraw_notice(const Actor& actor, const std::string& notice_no,
                          const std::string& reason);
+
+  // --- consultations (consultation.h; defined in consultation.cpp) ---
+
+  // Takes a question from anyone (anonymous allowed) about an item of the
+  // city's catalogue that is currently offered; it is answered by the node
+  // that publishes the item (question_answerer). Returns the number and the
+  // 8-digit code, given once. InvalidArgument naming the field (item_code,
+  // question, contact_name, contact_phone), NotFound for an unknown item,
+  // FailedPrecondition for a withdrawn one.
+  Result<AskedQuestion> ask_question(const Actor& actor, const QuestionInput& question);
+
+  // The node that publishes the item answers a question, once. NotFound when
+  // this node does not hold the question, PermissionDenied at any other node,
+  // AlreadyExists when it is answered, InvalidArgument for an empty answer or
+  // one over 4000 bytes.
+  Status answer_question(const Actor& actor, const std::string& question_no,
+                         const std::string& answer);
+
+  // --- parallel approval (parallel_review.h; defined in parallel_review.cpp) ---
+
+  // Records the opinion of one of the item's parallel departments on an
+  // accepted case handled here; with the last agreeing opinion the case is
+  // approved, with a disagreeing one rejected, in the same transaction.
+  // AlreadyExists when the department has given its opinion; InvalidArgument
+  // for a department the item does not name, or a disagreement without a note.
+  Status record_opinion(const Actor& actor, const std::string& case_no,
+                        const std::string& department, bool agreed, const std::string& note);
+
+  // --- appointments (appointment.h; defined in appointment.cpp) ---
+
+  // Books a visit to this hall for an item in an open slot of `settings`
+  // (FailedPrecondition when the slot is not open or full, or the hall takes
+  // no bookings; AlreadyExists when the phone has a live booking that day).
+  Result<BookedAppointment> book_appointment(const Actor& actor, const AppointmentInput& booking,
+                                             const config::AppointmentConfig& settings);
+  // Cancels a live booking at this hall for a day not yet passed; `reason` is
+  // "resident" when the resident cancels with the booking's code.
+  Status cancel_appointment(const Actor& actor, const std::string& booking_no,
+                            const std::string& reason);
 
   // Anchors the audit log's head upward (node/hall/audit_log.h): when the newest audit row is
   // not the one this node's newest anchor names, emits an auditAnchor event naming its seq and

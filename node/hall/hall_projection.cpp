@@ -5,7 +5,9 @@
 #include <limits>
 #include <sstream>
 
+#include "node/hall/appointment.h"
 #include "node/hall/catalogue_codec.h"
+#include "node/hall/consultation.h"
 #include "node/hall/feedback.h"
 #include "node/hall/identity.h"
 #include "node/hall/licence.h"
@@ -17,7 +19,7 @@
 namespace yimen::hall {
 namespace {
 
-constexpr std::array<storage::Migration, 4> kMigrations = {{
+constexpr std::array<storage::Migration, 7> kMigrations = {{
     {1, "calendar, catalogue and cases", R"sql(
 CREATE TABLE calendar_year (
   year      INTEGER PRIMARY KEY,
@@ -195,6 +197,52 @@ CREATE TABLE licence_revocation (
   revoked_on  TEXT NOT NULL
 );
 )sql"},
+    {5, "appointments", R"sql(
+CREATE TABLE appointment (
+  booking_no     TEXT PRIMARY KEY,
+  node           TEXT NOT NULL,     -- the hall the resident comes to (the booking's origin)
+  item_code      TEXT NOT NULL,
+  day            TEXT NOT NULL,     -- YYYY-MM-DD
+  slot           TEXT NOT NULL,     -- HH:MM
+  name           TEXT NOT NULL,
+  phone          TEXT NOT NULL,
+  code_hash      TEXT NOT NULL,
+  booked_at      INTEGER NOT NULL,  -- Unix seconds
+  cancelled      INTEGER NOT NULL DEFAULT 0,
+  cancel_reason  TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX appointment_slot ON appointment (node, day, slot);
+)sql"},
+    {6, "consultations", R"sql(
+CREATE TABLE question (
+  question_no     TEXT PRIMARY KEY,
+  asking_node     TEXT NOT NULL,    -- where it was asked (the question's origin)
+  answering_node  TEXT NOT NULL,    -- the node that publishes the item, which answers
+  item_code       TEXT NOT NULL,
+  question        TEXT NOT NULL,
+  contact_name    TEXT NOT NULL,
+  contact_phone   TEXT NOT NULL,
+  code_hash       TEXT NOT NULL,
+  asked_on        TEXT NOT NULL,    -- YYYY-MM-DD, China Standard Time
+  asked_at        INTEGER NOT NULL, -- Unix seconds
+  answer          TEXT NOT NULL DEFAULT '',
+  answered_on     TEXT,
+  answered_by     TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX question_answering ON question (answering_node);
+)sql"},
+    {7, "parallel department opinions", R"sql(
+CREATE TABLE case_opinion (
+  case_no     TEXT NOT NULL,
+  department  TEXT NOT NULL,
+  agreed      INTEGER NOT NULL,
+  note        TEXT NOT NULL,
+  on_date     TEXT NOT NULL,      -- YYYY-MM-DD, China Standard Time
+  by_name     TEXT NOT NULL,
+  by_office   TEXT NOT NULL,
+  PRIMARY KEY (case_no, department)
+);
+)sql"},
 }};
 
 using Admission = sync::EventSink::Admission;
@@ -272,6 +320,8 @@ std::optional<CaseAction> handling_action(schema::CaseHandling::Reader h) {
       return CaseAction::kConfirmCommitment;
     case schema::CaseHandling::COMMITMENT_FALSE:
       return CaseAction::kFalseCommitment;
+    case schema::CaseHandling::DEPARTMENT_OPINION:
+      return CaseAction::kDepartmentOpinion;
   }
   return std::nullopt;
 }
@@ -297,6 +347,8 @@ std::string handling_note(schema::CaseHandling::Reader h) {
       return text(h.getCommitmentConfirmed());
     case schema::CaseHandling::COMMITMENT_FALSE:
       return text(h.getCommitmentFalse());
+    case schema::CaseHandling::DEPARTMENT_OPINION:
+      return text(h.getDepartmentOpinion().getNote());
     default:
       return {};
   }
@@ -480,6 +532,12 @@ Result<Admission> HallProjection::admit_checked(const sync::DecodedEvent& event)
     case Body::LICENCE_ISSUED:
     case Body::LICENCE_REVOKED:
       return admit_licence(db_, event);
+    case Body::APPOINTMENT_BOOKED:
+    case Body::APPOINTMENT_CANCELLED:
+      return admit_appointment(db_, event);
+    case Body::QUESTION:
+    case Body::QUESTION_ANSWER:
+      return admit_consultation(db_, event);
     default:
       return Admission::accept();
   }
@@ -502,6 +560,10 @@ std::vector<std::string> HallProjection::provides(const sync::DecodedEvent& even
       return supervision_provides(event);
     case Body::PUBLIC_NOTICE:
       return notice_provides(event);
+    case Body::APPOINTMENT_BOOKED:
+      return appointment_provides(event);
+    case Body::QUESTION:
+      return consultation_provides(event);
     default:
       return {};
   }
@@ -571,6 +633,12 @@ Status HallProjection::apply(const sync::DecodedEvent& event) {
     case Body::LICENCE_ISSUED:
     case Body::LICENCE_REVOKED:
       return apply_licence(db_, event);
+    case Body::APPOINTMENT_BOOKED:
+    case Body::APPOINTMENT_CANCELLED:
+      return apply_appointment(db_, event);
+    case Body::QUESTION:
+    case Body::QUESTION_ANSWER:
+      return apply_consultation(db_, event);
     default:
       return {};
   }
@@ -743,6 +811,22 @@ Status HallProjection::apply_case_handling(const sync::DecodedEvent& event) {
       YIMEN_TRY(flag.run());
       break;
     }
+    case CaseAction::kDepartmentOpinion: {
+      const auto opinion = handling.getDepartmentOpinion();
+      YIMEN_ASSIGN_OR_RETURN(
+          auto ins, db_.prepare("INSERT OR REPLACE INTO case_opinion (case_no, department, "
+                                "agreed, note, on_date, by_name, by_office) "
+                                "VALUES (?, ?, ?, ?, ?, ?, ?)"));
+      ins.bind(1, case_no);
+      ins.bind(2, text(opinion.getDepartment()));
+      ins.bind(3, static_cast<std::int64_t>(opinion.getAgreed()));
+      ins.bind(4, note);
+      ins.bind(5, on);
+      ins.bind(6, text(handling.getActor().getName()));
+      ins.bind(7, text(handling.getActor().getOffice()));
+      YIMEN_TRY(ins.run());
+      break;
+    }
     default:
       break;
   }
@@ -817,7 +901,8 @@ Status HallProjection::reset() {
       "DELETE FROM catalogue_item; DELETE FROM calendar_year; DELETE FROM audit_anchor; "
       "DELETE FROM applicant_flag; DELETE FROM rating; DELETE FROM rating_follow_up; "
       "DELETE FROM complaint; DELETE FROM supervision_order; DELETE FROM public_notice; "
-      "DELETE FROM licence; DELETE FROM licence_revocation;");
+      "DELETE FROM licence; DELETE FROM licence_revocation; "
+      "DELETE FROM question; DELETE FROM appointment; DELETE FROM case_opinion;");
 }
 
 // --- Queries ---

@@ -181,4 +181,17 @@ std::string masked_id_number(std::string_view id) {
          std::string(id.substr(id.size() - 4));
 }
 
+bool valid_phone(std::string_view phone) {
+  if (phone.size() < 5 || phone.size() > 20) return false;
+  int digits = 0;
+  for (char c : phone) {
+    if (c >= '0' && c <= '9') {
+      ++digits;
+    } else if (c != ' ' && c != '-' && c != '+') {
+      return false;
+    }
+  }
+  return digits >= 5;
+}
+
 }  // namespace yimen::hall

@@ -106,4 +106,8 @@ Result<ApplicantId> parse_applicant_id(std::string_view text, Date today);
 // text is masked whole.
 std::string masked_id_number(std::string_view id);
 
+// A contact phone number as people write it: 5 to 20 characters of digits,
+// spaces, '-' and '+', at least 5 of them digits ("0763-3360001", "+86 138…").
+bool valid_phone(std::string_view phone);
+
 }  // namespace yimen::hall

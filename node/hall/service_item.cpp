@@ -128,7 +128,7 @@ constexpr std::array<EnumName<RegionLevel>, 4> kRegionLevels = {{
     {RegionLevel::kVillage, "village", "村"},
 }};
 
-constexpr std::array<std::string_view, 29> kFieldNames = {
+constexpr std::array<std::string_view, 30> kFieldNames = {
     "code",
     "version",
     "name",
@@ -152,6 +152,7 @@ constexpr std::array<std::string_view, 29> kFieldNames = {
     "legal_limit",
     "committed_limit",
     "public_notice",
+    "parallel_departments",
     "accountability",
     "consultation",
     "office_hours",
@@ -573,6 +574,24 @@ Status validate(const ServiceItem& item) {
   }
   if (item.public_notice.has_value()) {
     YIMEN_TRY(check_limit("public_notice", *item.public_notice, 1));
+  }
+  YIMEN_TRY(check_list_size("parallel_departments", item.parallel_departments.size(),
+                            kMaxParallelDepartments));
+  for (size_t i = 0; i < item.parallel_departments.size(); ++i) {
+    const std::string f = indexed("parallel_departments", i);
+    const ParallelDepartment& d = item.parallel_departments[i];
+    YIMEN_TRY(check_name(f + ".department", d.department));
+    YIMEN_TRY(check_limit(f + ".limit", d.limit, 1));
+    if (d.limit.kind != item.committed_limit.kind || d.limit.days > item.committed_limit.days) {
+      return invalid_argument(f + ".limit: " + describe(d.limit) +
+                              " is not within committed_limit " + describe(item.committed_limit));
+    }
+    for (size_t j = 0; j < i; ++j) {
+      if (item.parallel_departments[j].department == d.department) {
+        return invalid_argument(f + ".department: duplicate of " +
+                                indexed("parallel_departments", j));
+      }
+    }
   }
 
   YIMEN_TRY(check_long_text("accountability", item.accountability, Need::kRequired));

@@ -236,6 +236,17 @@ struct ProcessStep {
   friend bool operator==(const ProcessStep&, const ProcessStep&) = default;
 };
 
+// A department that reviews a case of the item in parallel with the others
+// (并联审批, plan tasks 5 and 13), under the lead department (the provider):
+// the case is approved when every one of them has agreed, refused as soon as
+// one disagrees.
+struct ParallelDepartment {
+  std::string department;  // e.g. "区卫生健康局"
+  TimeLimit limit;         // its own time limit from acceptance, within committed_limit
+
+  friend bool operator==(const ParallelDepartment&, const ParallelDepartment&) = default;
+};
+
 // 咨询方式.
 struct Consultation {
   std::string phone;     // e.g. "0763-3362345"; digits and " -+(),/" only
@@ -272,12 +283,13 @@ struct ServiceItem {
   std::optional<TimeLimit> legal_limit;  // 8. 办理时限: statutory (法定), none if the law sets none
   TimeLimit committed_limit;             //    committed (承诺)
   std::optional<TimeLimit> public_notice;  //    公示 period, not counted in the limits
-  std::string accountability;              // 9. 责任追究
-  Consultation consultation;               // 10. 咨询方式
-  std::string office_hours;                // 11. 办公时间
-  std::string office_address;              //     办公地址
-  std::string transport;                   // 12. 乘车线路 (may be empty)
-  std::string status_query;                // 13. 状态查询
+  std::vector<ParallelDepartment> parallel_departments;  // 并联审批; empty: the lead decides alone
+  std::string accountability;                            // 9. 责任追究
+  Consultation consultation;                             // 10. 咨询方式
+  std::string office_hours;                              // 11. 办公时间
+  std::string office_address;                            //     办公地址
+  std::string transport;                                 // 12. 乘车线路 (may be empty)
+  std::string status_query;                              // 13. 状态查询
 
   // Top-level field names (as in service_item_field_names()) whose content
   // has not been verified against an official source; the UI marks them.
@@ -298,6 +310,7 @@ inline constexpr size_t kMaxKeywords = 20;
 inline constexpr size_t kMaxListSize = 100;  // legal basis, steps, materials, forms, mistakes
 inline constexpr int kMaxCopies = 20;
 inline constexpr int kMaxVisits = 5;
+inline constexpr size_t kMaxParallelDepartments = 10;
 inline constexpr int kMaxLimitDays = WorkingDayCalendar::kMaxTimeLimit;  // 3660
 inline constexpr std::int64_t kMaxFeeFen = 10'000'000'000;               // 1亿元
 
@@ -306,7 +319,7 @@ inline constexpr std::int64_t kMaxFeeFen = 10'000'000'000;               // 1亿
 // "handling_level", "territorial_rule", "same_city_handling", "online_capable",
 // "visits_required", "on_the_spot", "legal_basis", "accepting_unit", "steps",
 // "materials", "no_materials", "forms", "fee", "legal_limit", "committed_limit",
-// "public_notice", "accountability", "consultation", "office_hours",
+// "public_notice", "parallel_departments", "accountability", "consultation", "office_hours",
 // "office_address", "transport", "status_query".
 std::span<const std::string_view> service_item_field_names();
 

@@ -84,6 +84,15 @@ struct CaseIntake {
   }
 }
 
+# One parallel department's opinion on an accepted case (并联审批). The
+# handling node emits the approval with the last agreeing opinion, or the
+# rejection with a disagreeing one, in the same transaction.
+struct DepartmentOpinion {
+  department @0 :Text;     # one of the item version's parallel departments
+  agreed @1 :Bool;
+  note @2 :Text;           # the department's opinion in words
+}
+
 struct CaseHandling {
   caseNo @0 :Text;
   actor @1 :Actor;
@@ -102,5 +111,6 @@ struct CaseHandling {
     commitmentConfirmed @13 :Text;                # 告知承诺 post-check: the commitment held
     commitmentFalse @14 :Text;                    # it was false: the decision is revoked and
                                                   # the applicant flagged
+    departmentOpinion @15 :DepartmentOpinion;     # 并联审批: one department's opinion
   }
 }

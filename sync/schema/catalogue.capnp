@@ -40,6 +40,12 @@ struct ProcessStep {
   limit @2 :TimeLimit;
 }
 
+# A department reviewing in parallel (并联审批) under the lead department.
+struct ParallelDepartment {
+  department @0 :Text;
+  limit @1 :TimeLimit;      # from acceptance, within the committed limit
+}
+
 struct ServiceItem {
   code @0 :Text;            # e.g. "XK-00105-001-441802000000"
   version @1 :UInt32;
@@ -75,6 +81,7 @@ struct ServiceItem {
   transport @31 :Text;
   statusQuery @32 :Text;
   unverified @33 :List(Text);
+  parallelDepartments @34 :List(ParallelDepartment);  # empty: the lead decides alone
 }
 
 # The item stops being offered; cases already taken keep their version.

@@ -25,6 +25,8 @@ using Feedback = import "feedback.capnp";
 using Supervision = import "supervision.capnp";
 using Notice = import "notice.capnp";
 using Licence = import "licence.capnp";
+using Appointment = import "appointment.capnp";
+using Consultation = import "consultation.capnp";
 
 struct Envelope {
   event @0 :Data;      # the Event message, exactly as signed
@@ -70,5 +72,9 @@ struct Body {
     noticeWithdrawn @15 :Notice.NoticeWithdrawn;
     licenceIssued @16 :Licence.LicenceDocument;
     licenceRevoked @17 :Licence.LicenceRevoked;
+    appointmentBooked @18 :Appointment.AppointmentBooked;
+    appointmentCancelled @19 :Appointment.AppointmentCancelled;
+    question @20 :Consultation.Question;
+    questionAnswer @21 :Consultation.QuestionAnswer;
   }
 }

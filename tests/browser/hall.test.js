@@ -20,7 +20,9 @@
 //   5. the resident files a complaint (or suggestion) and tracks it; the
 //      officer answers it from the tasks page and the resident sees the
 //      answer; the clerk publishes a public notice (村务公开) that the
-//      resident reads;
+//      resident reads; the resident asks a question (咨询) from the item's
+//      guide and looks it up with its number and code (in Chinese the county
+//      answers it and the resident reads the answer);
 //   6. the supervisor at the county sees the KPI charts, the case on the
 //      dashboard, the supervision orders and the sync monitor.
 //
@@ -226,6 +228,8 @@ async function buildCity(opts) {
   await city.add('county', COUNTY, '清城区政务服务中心', 'city');
   await city.add('town', '441802001000', '东城街道便民服务中心', 'county');
   await city.add('village', VILLAGE, '东一村党群服务中心', 'town');
+  city.user('city', 'admin', 'admin', '市管理员');
+  city.run(['calendar', 'publish', '--data', city.dir('city'), '--as', 'admin', path.join(SOURCE_DIR, 'config', 'calendar-2026.toml')]);
   city.user('county', 'admin', 'admin', '区管理员');
   city.user('county', 'officer', 'officer', '李审批', ['--department', '民政局', '--phone', '0763-3360002']);
   city.user('county', 'supervisor', 'supervisor', '陈督查');
@@ -671,6 +675,43 @@ async function scenario(browser, urls, lang, opts) {
     assert.equal(await resident.page.textContent('[data-test="complaint-status"]'), T[lang].answered);
     log('the resident sees the answer');
 
+    // A visit booked at the village (预约), looked up and cancelled with its code.
+    await resident.go('#/appointment?item=' + DIBAO);
+    await resident.page.waitForSelector('[data-test="appt-form"], [data-test="appt-closed"]');
+    if (await resident.page.locator('[data-test="appt-closed"]').count()) {
+      // Only when the city has not published the calendar of the coming days.
+      log('appointments: no working day of the coming days has a published calendar');
+    } else {
+      assert.equal(await resident.page.inputValue('[data-test="appt-item"]'), DIBAO, 'the guide\'s item is chosen');
+      await resident.page.click('[data-test="appt-day"]:not([disabled])');
+      const day = await resident.page.getAttribute('[data-test="appt-day"][aria-pressed="true"]', 'data-day');
+      await resident.page.click('[data-test="appt-slot"]:not([disabled])');
+      const slot = await resident.page.getAttribute('[data-test="appt-slot"][aria-pressed="true"]', 'data-slot');
+      await resident.page.fill('[data-test="appt-name"]', lang === 'zh' ? '赵六' : 'Zhao Liu');
+      await resident.page.fill('[data-test="appt-phone"]', lang === 'zh' ? '13700137000' : '13700137001');
+      await resident.page.click('[data-test="appt-submit"]');
+      await resident.page.waitForSelector('[data-test="appt-slip"]').catch(async (e) => {
+        throw new Error('booking failed: ' + (await resident.alertText()) + ' ' + e.message);
+      });
+      assert.equal((await resident.page.textContent('[data-test="appt-when"]')).trim(), day + ' ' + slot);
+      const bookingNo = (await resident.page.textContent('[data-test="appt-no"]')).trim();
+      const bookingCode = (await resident.page.textContent('[data-test="appt-code"]')).trim();
+      assert.ok(!resident.page.url().includes(bookingCode), 'the booking code is not in the URL');
+      await resident.shot('appointment');
+      // The village clerk sees it on the day's list.
+      await clerk.go('#/appointments?day=' + day);
+      await clerk.page.waitForSelector('[data-test="appts-row"][data-no="' + bookingNo + '"]');
+      await clerk.shot('appointments');
+      await resident.page.fill('[data-test="appt-lookup-no"]', bookingNo);
+      await resident.page.fill('[data-test="appt-lookup-code"]', bookingCode);
+      await resident.page.click('[data-test="appt-lookup-submit"]');
+      await resident.page.waitForSelector('[data-test="appt-booking"]');
+      resident.page.once('dialog', (d) => d.accept());
+      await resident.page.click('[data-test="appt-cancel"]');
+      await resident.page.waitForSelector('[data-test="appt-booking"]:not(:has([data-test="appt-cancel"]))');
+      log('appointment ' + bookingNo + ' booked for ' + day + ' ' + slot + ' and cancelled');
+    }
+
     // A public notice published at the village, read by the resident.
     await clerk.go('#/notices-manage');
     const noticeTitle = lang === 'zh' ? '2026 年第四季度低保金发放名单' : 'Subsidies paid in the fourth quarter';
@@ -696,6 +737,46 @@ async function scenario(browser, urls, lang, opts) {
       assert.equal(await resident.page.locator('[data-test="notice-title"]:text-is("' + noticeTitle + '")').count(), 0, 'a withdrawn notice is not shown');
     }
     log('a public notice published and read');
+
+    // A question from the item's guide (咨询): the number and code are shown
+    // once, never in the URL, and the lookup shows it waiting for an answer.
+    await resident.go('#/item/' + encodeURIComponent(DIBAO));
+    await resident.rerender(() => resident.page.click('[data-test="guide-ask"]'));
+    assert.equal(await resident.page.inputValue('[data-test="ask-item"]'), DIBAO, 'the guide preselects its item');
+    await resident.page.fill('[data-test="ask-question"]', lang === 'zh' ? '低保申请需要提供几个月的银行流水？' : 'How many months of bank statements are needed?');
+    await resident.page.click('[data-test="ask-submit"]');
+    await resident.page.waitForSelector('[data-test="ask-slip"]').catch(async (e) => {
+      throw new Error('asking a question failed: ' + (await resident.alertText()) + ' ' + e.message);
+    });
+    const questionNo = (await resident.page.textContent('[data-test="ask-no"]')).trim();
+    const questionCode = (await resident.page.textContent('[data-test="ask-code"]')).trim();
+    assert.match(questionNo, new RegExp('^' + VILLAGE + '-Q\\d{8}-\\d{6}$'));
+    assert.match(questionCode, /^\d{8}$/);
+    assert.ok(!resident.page.url().includes(questionCode), 'the question code is not in the URL');
+    await resident.shot('ask');
+    await resident.page.fill('[data-test="qlookup-no"]', questionNo);
+    await resident.page.fill('[data-test="qlookup-code"]', questionCode);
+    await resident.page.click('[data-test="qlookup-submit"]');
+    await resident.page.waitForSelector('[data-test="qlookup-result"][data-answered="false"]');
+    log('question ' + questionNo + ' asked and looked up');
+    if (lang === 'zh') {
+      // The county, which publishes the item, answers it from 咨询答复.
+      const qtask = '[data-test="question-task"][data-question="' + questionNo + '"] ';
+      await until('question ' + questionNo + ' to reach the county', REPLICATION_MS, async () => {
+        await officer.go('#/questions');
+        return (await officer.page.locator(qtask + '[data-test="question-answer-form"]').count()) === 1;
+      }, 1000);
+      await officer.page.fill(qtask + '[data-test="question-answer-text"]', '需提供近六个月的银行流水，可在银行网点打印。');
+      await officer.shot('questions');
+      await officer.rerender(() => officer.page.click(qtask + '[data-test="question-answer-submit"]'));
+      await until('the answer to the question to reach the village', REPLICATION_MS, async () => {
+        await resident.page.click('[data-test="qlookup-submit"]');
+        await resident.page.waitForSelector('[data-test="qlookup-result"]', { timeout: 5000 });
+        return (await resident.page.locator('[data-test="qlookup-result"][data-answered="true"]').count()) === 1;
+      }, 1000);
+      assert.equal(await resident.page.textContent('[data-test="question-answer"]'), '需提供近六个月的银行流水，可在银行网点打印。');
+      log('the county answered the question and the resident reads the answer');
+    }
 
     // 5. The supervisor at the county.
     const supervisor = await open(urls.county, 'supervisor');

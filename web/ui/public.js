@@ -1,6 +1,7 @@
 // Yimen web hall: the public pages — the catalogue, the service guide with
 // its flowchart, case tracking with the rating of a finished case (好差评),
-// complaints with their tracking, and public notices (村务公开).
+// complaints with their tracking, consultations (咨询) with their answers,
+// and public notices (村务公开).
 'use strict';
 
 Y.views = Y.views || {};
@@ -191,6 +192,8 @@ Y.views.item = async function (main, params) {
     Y.h('p', { class: 'flags' }, itemFlags(it)),
     Y.h('div', { class: 'actions no-print' }, [
       Y.h('button', { type: 'button', 'data-test': 'guide-print', onclick: Y.printPage, text: Y.t('print') }),
+      Y.h('a', { class: 'button', href: '#/ask?item=' + encodeURIComponent(it.code), 'data-test': 'guide-ask', text: Y.t('guide.ask') }),
+      Y.h('a', { class: 'button', href: '#/appointment?item=' + encodeURIComponent(it.code), 'data-test': 'guide-appointment', text: Y.t('guide.appointment') }),
       Y.hasRole(['clerk', 'admin']) ? Y.h('a', { class: 'button primary', href: '#/intake?item=' + encodeURIComponent(it.code), 'data-test': 'guide-intake', text: Y.t('intake.take_this') }) : null,
       Y.hasRole(['admin']) && Y.state.node && it.code.slice(-12) === Y.state.node.id ? Y.h('a', { class: 'button', href: '#/edit/' + encodeURIComponent(it.code), 'data-test': 'guide-edit', text: Y.t('edit.title') }) : null,
     ]),
@@ -229,6 +232,14 @@ Y.views.item = async function (main, params) {
     })),
   ]);
   main.appendChild(section('guide.steps', Y.h('div', { class: 'flow-layout' }, [Y.h('div', { class: 'flow-wrap' }, Y.flowchart(steps)), stepTable]), mark('steps')));
+  if ((it.parallel_departments || []).length) {
+    main.appendChild(section('parallel.title', Y.h('div', { 'data-test': 'guide-parallel' }, [
+      Y.h('p', { class: 'hint', text: Y.t('parallel.explain') }),
+      Y.h('ul', { class: 'plain' }, it.parallel_departments.map(function (d) {
+        return Y.h('li', { text: d.department + ' · ' + Y.limitText(d.limit) });
+      })),
+    ]), mark('parallel_departments')));
+  }
 
   var mats;
   if (it.no_materials) {
@@ -549,6 +560,128 @@ function complaintStatus(c) {
       answered ? Y.row(Y.t('complaint.answer'), Y.h('span', { class: 'pre', 'data-test': 'complaint-answer', text: c.answer })) : null,
       answered ? Y.row(Y.t('complaint.upheld'), c.upheld ? Y.t('yes') : Y.t('no')) : null,
       answered ? Y.row(Y.t('complaint.answered_on'), c.answered_on) : null,
+    ]),
+  ]);
+}
+
+// ---- consultations (咨询) -----------------------------------------------------
+
+// Anyone asks about an item (`params.item` preselects it, from the guide's
+// 咨询 button); the number and code are shown once; the answer is read with
+// them below. The code stays in memory only: never in the URL or storage.
+Y.views.ask = async function (main, params) {
+  main.appendChild(Y.h('h1', { text: Y.t('ask.title') }));
+  main.appendChild(Y.h('p', { class: 'muted no-print', text: Y.t('ask.explain') }));
+  var data = await Y.api('GET', '/catalogue');
+  var items = data.items || [];
+  var item = Y.h('select', { 'data-test': 'ask-item', required: true }, [Y.h('option', { value: '', text: Y.t('ask.pick_item') })].concat(items.map(function (it) {
+    return Y.h('option', { value: it.code, text: it.name + ' (' + it.code + ')' });
+  })));
+  item.value = params.item || '';
+  var question = Y.h('textarea', { rows: '6', 'data-test': 'ask-question', required: true, maxlength: '600' });
+  var name = Y.h('input', { 'data-test': 'ask-name', autocomplete: 'off', maxlength: '30' });
+  var phone = Y.h('input', { type: 'tel', 'data-test': 'ask-phone', autocomplete: 'off', maxlength: '20' });
+  var slip = Y.h('div', { class: 'slip-wrap', 'data-test': 'ask-out', 'aria-live': 'polite' });
+  var submit = Y.h('button', { type: 'submit', class: 'primary', 'data-test': 'ask-submit', text: Y.t('ask.submit') });
+  var form = Y.h('form', { class: 'card form no-print', 'data-test': 'ask-form' }, [
+    Y.h('h2', { text: Y.t('ask.form') }),
+    Y.field(Y.t('ask.item'), item),
+    Y.field(Y.t('ask.question'), question),
+    Y.h('fieldset', { class: 'plain-set' }, [
+      Y.h('legend', { text: Y.t('ask.contact') }),
+      Y.h('p', { class: 'hint', text: Y.t('ask.contact_hint') }),
+      Y.h('div', { class: 'inline' }, [Y.field(Y.t('ask.name'), name), Y.field(Y.t('ask.phone'), phone)]),
+    ]),
+    submit,
+  ]);
+  form.addEventListener('submit', async function (ev) {
+    ev.preventDefault();
+    Y.alert('');
+    var req = { item_code: item.value, question: question.value.trim() };
+    if (!req.item_code || !req.question) {
+      Y.alert(Y.t('ask.need_text'));
+      return;
+    }
+    if (name.value.trim()) req.contact_name = name.value.trim();
+    if (phone.value.trim()) req.contact_phone = phone.value.trim();
+    var itemName = item.options[item.selectedIndex] ? item.options[item.selectedIndex].text : req.item_code;
+    submit.disabled = true;
+    try {
+      var r = await Y.api('POST', '/questions', req);
+      question.value = '';
+      name.value = '';
+      phone.value = '';
+      Y.clear(slip).appendChild(questionSlip(r, itemName));
+      main.classList.add('has-slip');
+      if (slip.scrollIntoView) slip.scrollIntoView({ block: 'start' });
+    } catch (e) {
+      Y.showError(e);
+    } finally {
+      submit.disabled = false;
+    }
+  });
+  main.appendChild(slip);
+  main.appendChild(form);
+  main.appendChild(questionLookup());
+};
+
+// The question's number and code, shown once, to print or write down.
+function questionSlip(r, itemName) {
+  var node = Y.state.node || {};
+  return Y.h('div', {}, [
+    Y.h('div', { class: 'warning no-print', role: 'note', 'data-test': 'ask-once', text: Y.t('ask.once') }),
+    Y.h('section', { class: 'card printable slip', 'data-test': 'ask-slip' }, [
+      Y.h('h2', { text: Y.t('ask.slip_title') }),
+      Y.h('p', { class: 'muted', text: node.name || '' }),
+      Y.h('dl', { class: 'facts' }, [
+        Y.row(Y.t('ask.no'), Y.h('strong', { class: 'big', 'data-test': 'ask-no', text: r.question_no })),
+        Y.row(Y.t('ask.code'), Y.h('strong', { class: 'big', 'data-test': 'ask-code', text: r.code })),
+        Y.row(Y.t('ask.item'), itemName),
+        Y.row(Y.t('ask.asked_on'), node.today || ''),
+        Y.row(Y.t('ask.answerer'), Y.h('span', { class: 'code', text: r.answering_node })),
+      ]),
+      Y.h('p', { class: 'receipt-note', text: Y.t('ask.slip_hint') }),
+    ]),
+    Y.h('div', { class: 'actions no-print' }, Y.h('button', { type: 'button', class: 'primary', 'data-test': 'ask-print', text: Y.t('print'), onclick: Y.printPage })),
+  ]);
+}
+
+function questionLookup() {
+  var no = Y.h('input', { 'data-test': 'qlookup-no', required: true, autocomplete: 'off', spellcheck: 'false' });
+  var code = Y.h('input', { 'data-test': 'qlookup-code', required: true, autocomplete: 'off', inputmode: 'numeric' });
+  var out = Y.h('div', { 'data-test': 'qlookup-out', 'aria-live': 'polite' });
+  var form = Y.h('form', { class: 'card form no-print', 'data-test': 'qlookup-form' }, [
+    Y.h('h2', { text: Y.t('ask.lookup') }),
+    Y.h('p', { class: 'hint', text: Y.t('ask.lookup_explain') }),
+    Y.field(Y.t('ask.no'), no),
+    Y.field(Y.t('ask.code'), code),
+    Y.h('button', { type: 'submit', class: 'primary', 'data-test': 'qlookup-submit', text: Y.t('ask.lookup_submit') }),
+  ]);
+  form.addEventListener('submit', async function (ev) {
+    ev.preventDefault();
+    Y.alert('');
+    Y.clear(out);
+    try {
+      var q = await Y.api('POST', '/questions/lookup', { question_no: no.value.trim(), code: code.value.trim() });
+      out.appendChild(questionStatus(q));
+    } catch (e) {
+      Y.showError(e);
+    }
+  });
+  return Y.h('div', { class: 'no-print' }, [form, out]);
+}
+
+function questionStatus(q) {
+  var a = q.answer;
+  return Y.h('section', { class: 'card', 'data-test': 'qlookup-result', 'data-answered': a ? 'true' : 'false' }, [
+    Y.h('h2', {}, [q.item_name || q.item_code, ' ', Y.h('span', { class: 'state ' + (a ? 'state-result_issued' : ''), 'data-test': 'question-status', text: a ? Y.t('ask.answered') : Y.t('ask.pending') })]),
+    Y.h('dl', { class: 'facts' }, [
+      Y.row(Y.t('ask.no'), q.question_no),
+      Y.row(Y.t('ask.asked_on'), q.asked_on),
+      Y.row(Y.t('ask.question'), Y.h('span', { class: 'pre', text: q.question })),
+      Y.row(Y.t('ask.answer'), a ? Y.h('span', { class: 'pre', 'data-test': 'question-answer', text: a.text }) : Y.h('span', { class: 'muted', text: Y.t('ask.not_yet') })),
+      a ? Y.row(Y.t('ask.answered_on'), a.answered_on) : null,
+      q.office ? Y.row(Y.t('ask.office'), q.office) : null,
     ]),
   ]);
 }

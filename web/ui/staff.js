@@ -61,6 +61,28 @@ Y.logout = async function () {
 
 // ---- intake wizard -------------------------------------------------------
 
+// The applicant's history at this node: past cases (fill the form from the
+// newest; apply again for the same item) and the e-licences held, which
+// materials then come from by data sharing.
+function applicantHistory(held, item, fill) {
+  var cases = held.cases || [];
+  var licences = (held.licences || []).filter(function (l) { return l.usable !== false; });
+  if (!cases.length && !licences.length && !held.false_commitment_case) return null;
+  var same = cases.filter(function (c) { return item && c.item_code === item.code; })[0];
+  return Y.h('div', { class: 'card history', 'data-test': 'intake-history-found' }, [
+    Y.h('h3', { text: Y.t('history.title') }),
+    held.false_commitment_case ? Y.h('p', { class: 'warning', text: Y.t('case.applicant_false_commitment', { case_no: held.false_commitment_case }) }) : null,
+    cases.length ? Y.h('ul', { class: 'plain' }, cases.slice(0, 5).map(function (c) {
+      return Y.h('li', {}, [c.submitted_on, ' · ', c.item_name || c.item_code, ' · ', Y.label('state', c.state), ' ', Y.h('span', { class: 'code', text: c.case_no })]);
+    })) : null,
+    licences.length ? Y.h('p', { class: 'hint', 'data-test': 'intake-history-licences', text: Y.t('history.licences', { list: licences.map(function (l) { return l.type + ' ' + l.number; }).join('、') }) }) : null,
+    Y.h('div', { class: 'actions' }, [
+      cases.length ? Y.h('button', { type: 'button', 'data-test': 'intake-history-fill', text: Y.t('history.fill'), onclick: function () { fill(cases[0], false); } }) : null,
+      same ? Y.h('button', { type: 'button', class: 'primary', 'data-test': 'intake-apply-again', text: Y.t('history.again', { case_no: same.case_no }), onclick: function () { fill(same, true); } }) : null,
+    ]),
+  ]);
+}
+
 Y.views.intake = function (main, params) {
   var wiz = { item: null, applicant: null, materials: null, agent: null };
   var steps = ['intake.step_item', 'intake.step_applicant', 'intake.step_materials', 'intake.step_receipt'];
@@ -89,6 +111,7 @@ Y.views.intake = function (main, params) {
     body.appendChild(Y.catalogueBrowser({ q: '' }, async function (it) {
       try {
         wiz.item = await Y.api('GET', '/catalogue/' + encodeURIComponent(it.code));
+        wiz.again = null;
         show(1);
       } catch (e) {
         Y.showError(e);
@@ -112,8 +135,34 @@ Y.views.intake = function (main, params) {
       else status.textContent = '✗ ' + Y.t('id.' + r.reason, { n: r.n, expected: r.expected });
       return r.valid;
     }
-    id.addEventListener('input', check);
-    check();
+    // What this node already holds for the applicant (past cases, licences):
+    // fill the form from history, or make a past application again.
+    var history = Y.h('div', { class: 'history-box', 'data-test': 'intake-history', 'aria-live': 'polite' });
+    var lookedUp = '';
+    async function lookUp() {
+      var idValue = id.value.trim().toUpperCase();
+      if (idValue === lookedUp) return;
+      lookedUp = idValue;
+      Y.clear(history);
+      var held;
+      try {
+        held = await Y.api('POST', '/applicants/lookup', { id_number: idValue });
+      } catch (e) {
+        return;  // history is a convenience; the intake goes on without it
+      }
+      if (idValue !== lookedUp) return;
+      Y.append(Y.clear(history), applicantHistory(held, wiz.item, function (past, again) {
+        name.value = past.applicant_name;
+        phone.value = past.applicant_phone;
+        dom.value = past.domicile;
+        if (again) wiz.again = past.case_no;
+      }));
+    }
+    id.addEventListener('input', function () {
+      if (check()) lookUp();
+      else Y.clear(history);
+    });
+    if (check()) lookUp();
 
     // 代办: someone applies on the applicant's behalf.
     var ag = wiz.agent || { id_number: '', name: '', phone: '', authorisation: '' };
@@ -155,6 +204,7 @@ Y.views.intake = function (main, params) {
     var form = Y.h('form', { class: 'card form', 'data-test': 'intake-applicant' }, [
       Y.h('p', {}, [Y.t('intake.item'), ': ', Y.h('strong', { text: wiz.item.name }), ' ', Y.h('span', { class: 'code', text: wiz.item.code })]),
       Y.field(Y.t('applicant.id_number'), id, status),
+      history,
       Y.field(Y.t('applicant.name'), name),
       Y.field(Y.t('applicant.phone'), phone),
       Y.field(Y.t('applicant.domicile'), dom, Y.h('span', { class: 'hint', text: Y.t('applicant.domicile_hint') })),
@@ -241,6 +291,7 @@ Y.views.intake = function (main, params) {
     });
     var form = Y.h('form', { class: 'form', 'data-test': 'intake-materials' }, [
       Y.h('p', {}, [Y.t('intake.item'), ': ', Y.h('strong', { text: wiz.item.name }), ' · ', Y.t('applicant.name'), ': ', wiz.applicant.name]),
+      wiz.again ? Y.h('p', { class: 'hint', 'data-test': 'intake-again-hint', text: Y.t('history.again_hint', { case_no: wiz.again }) }) : null,
       mats.length ? Y.h('ol', { class: 'materials' }, rows.map(function (r) { return r.el; })) : Y.h('p', { text: Y.t('guide.no_materials') }),
       Y.h('div', { class: 'actions' }, [
         Y.h('button', { type: 'button', 'data-test': 'intake-back', text: Y.t('back'), onclick: function () { show(1); } }),
@@ -477,6 +528,7 @@ function renderCase(main, c) {
     panel,
   ]));
 
+  if (c.parallel && c.parallel.length) main.appendChild(parallelSection(main, c));
   if (c.rating) main.appendChild(ratingSection(c.rating));
   if (c.supervision && c.supervision.length) main.appendChild(caseSupervision(c.supervision));
 
@@ -501,6 +553,50 @@ function renderCase(main, c) {
       ]);
     })),
   ]));
+}
+
+// 并联审批: each parallel department with its deadline and opinion; at the
+// handling node an officer gives their department's opinion (an
+// administrator records one received on paper).
+function parallelSection(main, c) {
+  var user = (Y.state.session && Y.state.session.user) || {};
+  var canGive = c.state === 'accepted' && c.handling_node === (Y.state.node || {}).id && Y.hasRole(['officer', 'admin']);
+  var note = Y.h('input', { 'data-test': 'opinion-note', placeholder: Y.t('parallel.note') });
+  async function give(department, agreed) {
+    Y.alert('');
+    try {
+      var updated = await Y.api('POST', '/cases/' + encodeURIComponent(c.case_no) + '/opinions', { department: department, agreed: agreed, note: note.value.trim() });
+      renderCase(main, updated);
+      Y.alert(Y.t('parallel.recorded', { department: department }), 'ok');
+    } catch (e) {
+      Y.showError(e);
+    }
+  }
+  var rows = c.parallel.map(function (t) {
+    var mine = canGive && !t.opinion && (user.role === 'admin' || user.department === t.department);
+    return Y.h('tr', { 'data-test': 'parallel-row', 'data-department': t.department }, [
+      Y.h('td', { text: t.department }),
+      Y.h('td', { text: Y.limitText(t.limit) }),
+      Y.h('td', {}, t.opinion ? Y.t('parallel.done') : Y.cardBadge(t.card, t.due)),
+      Y.h('td', { 'data-test': 'parallel-opinion' }, t.opinion ? [
+        Y.h('strong', { text: t.opinion.agreed ? Y.t('parallel.agreed') : Y.t('parallel.disagreed') }), ' ',
+        t.opinion.note, ' ',
+        Y.h('span', { class: 'muted', text: [t.opinion.by_name, t.opinion.on].filter(Boolean).join(' · ') }),
+      ] : (mine ? Y.h('span', { class: 'actions' }, [
+        Y.h('button', { type: 'button', class: 'primary', 'data-test': 'opinion-agree', text: Y.t('parallel.agree'), onclick: function () { give(t.department, true); } }),
+        Y.h('button', { type: 'button', class: 'danger', 'data-test': 'opinion-disagree', text: Y.t('parallel.disagree'), onclick: function () { give(t.department, false); } }),
+      ]) : Y.t('parallel.awaited'))),
+    ]);
+  });
+  return Y.h('section', { class: 'card', 'data-test': 'case-parallel' }, [
+    Y.h('h2', { text: Y.t('parallel.title') }),
+    Y.h('p', { class: 'hint', text: Y.t('parallel.explain') }),
+    Y.h('div', { class: 'table-wrap' }, Y.h('table', { class: 'table' }, [
+      Y.h('thead', {}, Y.h('tr', {}, ['parallel.department', 'guide.committed_limit', 'case.deadline', 'parallel.opinion'].map(function (k) { return Y.h('th', { text: Y.t(k) }); }))),
+      Y.h('tbody', {}, rows),
+    ])),
+    canGive ? Y.h('div', { class: 'no-print' }, Y.field(Y.t('parallel.note'), note)) : null,
+  ]);
 }
 
 function actionClass(a) {
@@ -1172,6 +1268,54 @@ Y.views.tasks = async function (main) {
       Y.h('ul', { class: 'plain-list' }, answered.map(function (c) { return complaintCard(c, false); })),
     ]));
   }
+};
+
+// ---- consultations (咨询答复) ---------------------------------------------------------
+
+var QUESTION_STATES = ['open', 'answered', 'all'];
+
+// Questions asked here or about items this node publishes: those this node
+// must answer first, each with an answer box for clerks, officers and
+// administrators.
+Y.views.questions = async function (main, params) {
+  var state = QUESTION_STATES.indexOf(params.state) >= 0 ? params.state : 'open';
+  main.appendChild(Y.h('h1', { text: Y.t('questions.title') }));
+  main.appendChild(Y.h('p', { class: 'muted', text: Y.t('questions.explain') }));
+  main.appendChild(Y.h('div', { class: 'actions no-print', 'data-test': 'questions-filter' }, QUESTION_STATES.map(function (s) {
+    return Y.h('a', { class: 'button' + (s === state ? ' primary' : ''), href: '#/questions?state=' + s, 'data-test': 'questions-state-' + s, 'aria-current': s === state ? 'page' : null, text: Y.t('questions.state_' + s) });
+  })));
+  var data = await Y.api('GET', '/questions?state=' + state);
+  var list = data.questions || [];
+  var mayAnswer = Y.hasRole(['clerk', 'officer', 'admin']);
+  main.appendChild(Y.h('p', { class: 'muted', 'data-test': 'questions-count', text: Y.t('questions.count', { n: list.length }) }));
+  if (!list.length) {
+    main.appendChild(Y.h('p', { class: 'muted', 'data-test': 'questions-empty', text: Y.t('questions.empty') }));
+    return;
+  }
+  main.appendChild(Y.h('ul', { class: 'plain-list' }, list.map(function (q) {
+    var a = q.answer;
+    return Y.h('li', { class: 'card task', 'data-test': 'question-task', 'data-question': q.question_no, 'data-answered': a ? 'true' : 'false' }, [
+      Y.h('p', {}, [
+        Y.h('strong', { text: q.item_name || q.item_code }), ' ',
+        q.must_answer ? Y.h('span', { class: 'flag', 'data-test': 'question-must-answer', text: Y.t('questions.must_answer') }) : null,
+      ]),
+      Y.h('dl', { class: 'facts' }, [
+        Y.row(Y.t('ask.no'), Y.h('span', { class: 'code', text: q.question_no })),
+        Y.row(Y.t('ask.item'), Y.h('span', { class: 'code', text: q.item_code })),
+        Y.row(Y.t('ask.asked_on'), q.asked_on + ' · ' + q.asking_node),
+        Y.row(Y.t('ask.contact'), [q.contact_name, q.contact_phone].filter(Boolean).join(' · ') || Y.t('questions.contact_none')),
+        Y.row(Y.t('ask.question'), Y.h('span', { class: 'pre', text: q.question })),
+        a ? Y.row(Y.t('ask.answer'), Y.h('span', { class: 'pre', text: a.text })) : null,
+        a ? Y.row(Y.t('ask.answered_on'), (a.answered_on || '') + (q.answered_by ? ' · ' + q.answered_by : '')) : null,
+      ]),
+      !a && q.must_answer && mayAnswer ? replyForm('question-answer', Y.t('ask.answer'), Y.t('questions.answer_submit'), async function (text) {
+        await Y.api('POST', '/questions/' + encodeURIComponent(q.question_no) + '/answer', { answer: text });
+        await Y.route();
+        Y.alert(Y.t('questions.answer_done', { question_no: q.question_no }), 'ok');
+      }) : null,
+      !a && !q.must_answer ? Y.h('p', { class: 'muted', text: Y.t('questions.answered_by_other', { node: q.answering_node }) }) : null,
+    ]);
+  })));
 };
 
 function syncTable(nodes) {

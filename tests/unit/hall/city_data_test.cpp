@@ -17,7 +17,7 @@ TEST(CityData, TheCatalogueHoldsThirtyOrMoreRealItemsWithTheFeaturesTheHallOffer
   auto items = load_catalogue_file(source("catalogue.city.toml"));
   ASSERT_TRUE(items.ok()) << items.status().message();
   EXPECT_GE(items->size(), 30u);
-  int commitment = 0, sharing = 0, same_city = 0, online = 0;
+  int commitment = 0, sharing = 0, same_city = 0, online = 0, parallel = 0;
   std::set<RegionLevel> levels;
   for (const ServiceItem& item : *items) {
     EXPECT_TRUE(validate(item).ok()) << item.name;
@@ -26,6 +26,7 @@ TEST(CityData, TheCatalogueHoldsThirtyOrMoreRealItemsWithTheFeaturesTheHallOffer
         << item.name;
     levels.insert(item.handling_level);
     same_city += item.same_city_handling;
+    parallel += !item.parallel_departments.empty();
     online += item.online_capable && item.visits_required <= 1;
     bool has_commitment = false, has_sharing = false;
     for (const Material& m : item.materials) {
@@ -39,6 +40,7 @@ TEST(CityData, TheCatalogueHoldsThirtyOrMoreRealItemsWithTheFeaturesTheHallOffer
   EXPECT_GE(commitment, 3);
   EXPECT_GE(sharing, 5);
   EXPECT_GE(same_city, 3);
+  EXPECT_GE(parallel, 2);
   EXPECT_GE(online, 3);
   EXPECT_TRUE(levels.contains(RegionLevel::kVillage));
   EXPECT_TRUE(levels.contains(RegionLevel::kTown));

@@ -42,6 +42,10 @@ struct Body {
     noticeWithdrawn @15 :Data;
     licenceIssued @16 :Data;
     licenceRevoked @17 :Data;
-    somethingNew @18 :Text;
+    appointmentBooked @18 :Data;
+    appointmentCancelled @19 :Data;
+    question @20 :Data;
+    questionAnswer @21 :Data;
+    somethingNew @22 :Text;
   }
 }

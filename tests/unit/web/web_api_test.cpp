@@ -30,6 +30,7 @@ class TestBackend : public HallBackend {
   const std::string& node_name() const override { return name_; }
   int yellow_card_working_days() const override { return 1; }
   int post_check_working_days() const override { return 20; }
+  const config::AppointmentConfig& appointments() const override { return appointment_settings; }
   Status read(const std::function<Status(storage::Database&)>& read) override {
     return read(node_.db);
   }
@@ -44,6 +45,8 @@ class TestBackend : public HallBackend {
   void set_recovering(bool recovering) { recovering_ = recovering; }
   std::int64_t now() const override { return clock_ms_ / 1000; }
   std::string node_metrics() override { return "yimen_events_stored 0\n"; }
+
+  config::AppointmentConfig appointment_settings;
 
  private:
   TestNode& node_;
@@ -540,6 +543,9 @@ TEST_F(WebApiTest, GarbageNeverGivesA5xx) {
       {&root, "POST", "/api/v1/supervision/X/response"},
       {&clerk, "POST", "/api/v1/notices"},
       {&clerk, "POST", "/api/v1/notices/X/withdraw"},
+      {&anon, "POST", "/api/v1/questions"},
+      {&anon, "POST", "/api/v1/questions/lookup"},
+      {&clerk, "POST", "/api/v1/questions/X/answer"},
       {&clerk, "GET", "/api/v1/kpis?from=2026-02-30&to=%FF"},
       {&clerk, "GET", "/api/v1/kpis?from=9999-12-31"},
       {&clerk, "GET", "/api/v1/kpis?to=2026-03-02%00"},
@@ -1035,6 +1041,156 @@ TEST_F(WebApiTest, ComplaintsFromOneAddressAreLimitedToTenAnHour) {
   EXPECT_EQ(send(resident, "POST", "/api/v1/complaints", complaint).status, 201);
 }
 
+TEST_F(WebApiTest, AnyoneAsksAQuestionAndReadsTheAnswerWithItsCode) {
+  const std::string ask = std::string(R"({"item_code":")") + kItem +
+                          R"(","question":"低保申请需要提供几个月的银行流水？\n谢谢"})";
+  Browser none;  // no session at all
+  EXPECT_EQ(send(none, "POST", "/api/v1/questions", ask).status, 403);
+  Browser resident = visitor();
+  resident.peer = "10.0.2.1";
+  EXPECT_EQ(send(resident, "POST", "/api/v1/questions", ask, false).status, 403);
+
+  auto asked = send(resident, "POST", "/api/v1/questions", ask);
+  ASSERT_EQ(asked.status, 201) << asked.body;
+  const std::string no(body_of(asked)["question_no"].as_string());
+  const std::string code(body_of(asked)["code"].as_string());
+  EXPECT_EQ(no, std::string(kCounty) + "-Q20260302-000001");
+  ASSERT_EQ(code.size(), 8u);
+  EXPECT_EQ(code.find_first_not_of("0123456789"), std::string::npos);
+  // The county publishes the item, so the county answers.
+  EXPECT_EQ(body_of(asked)["answering_node"].as_string(), kCounty);
+
+  const auto lookup = [&](Browser& b, const std::string& n, const std::string& c) {
+    return send(b, "POST", "/api/v1/questions/lookup",
+                R"({"question_no":")" + n + R"(","code":")" + c + R"("})");
+  };
+  auto seen = lookup(resident, no, code);
+  ASSERT_EQ(seen.status, 200) << seen.body;
+  auto open = body_of(seen);
+  EXPECT_EQ(open["question"].as_string(), "低保申请需要提供几个月的银行流水？\n谢谢");
+  EXPECT_EQ(open["item_name"].as_string(), "最低生活保障金给付");
+  EXPECT_EQ(open["asked_on"].as_string(), "2026-03-02");
+  EXPECT_TRUE(open["answer"].is_null());
+  EXPECT_FALSE(open.contains("contact_name"));
+  std::string wrong = code;
+  wrong[7] = wrong[7] == '9' ? '0' : static_cast<char>(wrong[7] + 1);
+  EXPECT_EQ(lookup(resident, no, wrong).status, 404);
+  EXPECT_EQ(lookup(resident, std::string(kCounty) + "-Q20260302-000099", code).status, 404);
+
+  // A named question; the contact is for staff only.
+  auto named = send(resident, "POST", "/api/v1/questions",
+                    std::string(R"({"item_code":")") + kItem +
+                        R"(","question":"可以代办吗？","contact_name":"张三",)"
+                        R"("contact_phone":"13800000000"})");
+  ASSERT_EQ(named.status, 201) << named.body;
+  const std::string named_no(body_of(named)["question_no"].as_string());
+
+  Browser anon = visitor();
+  EXPECT_EQ(send(anon, "GET", "/api/v1/questions").status, 401);
+  Browser clerk = logged_in("clerk");
+  auto listed = body_of(send(clerk, "GET", "/api/v1/questions"))["questions"].as_array();
+  ASSERT_EQ(listed.size(), 2u);
+  const auto& first = listed[0].as_object();
+  EXPECT_EQ(first.at("question_no").as_string(), no);  // the oldest first
+  EXPECT_TRUE(first.at("must_answer").as_bool());
+  EXPECT_EQ(first.at("asking_node").as_string(), kCounty);
+  EXPECT_EQ(listed[1].as_object().at("contact_name").as_string(), "张三");
+  EXPECT_EQ(listed[1].as_object().at("contact_phone").as_string(), "13800000000");
+  auto bad_state = send(clerk, "GET", "/api/v1/questions?state=closed");
+  EXPECT_EQ(bad_state.status, 400);
+  EXPECT_NE(message_of(bad_state).find("state"), std::string::npos);
+
+  // Clerks, officers and administrators answer; once.
+  const std::string answer = "/api/v1/questions/" + no + "/answer";
+  Browser boss = logged_in("boss");
+  EXPECT_EQ(send(boss, "POST", answer, R"({"answer":"六个月"})").status, 403);
+  EXPECT_EQ(send(clerk, "POST", answer, R"({"answer":"六个月"})", false).status, 403);
+  auto empty = send(clerk, "POST", answer, R"({"answer":" "})");
+  EXPECT_EQ(empty.status, 400);
+  EXPECT_NE(message_of(empty).find("answer"), std::string::npos);
+  auto missing = send(clerk, "POST", answer, R"({"text":"六个月"})");
+  EXPECT_EQ(missing.status, 400);
+  EXPECT_EQ(message_of(missing), "answer: required");
+  EXPECT_EQ(send(clerk, "POST", "/api/v1/questions/441802000000-Q20260302-000099/answer",
+                 R"({"answer":"六个月"})")
+                .status,
+            404);
+  auto answered = send(clerk, "POST", answer, R"({"answer":"需提供近六个月的银行流水。"})");
+  ASSERT_EQ(answered.status, 200) << answered.body;
+  Browser officer = logged_in("officer");
+  EXPECT_EQ(send(officer, "POST", answer, R"({"answer":"again"})").status, 409);
+
+  auto after = body_of(lookup(resident, no, code));
+  ASSERT_TRUE(after["answer"].is_object()) << to_json(after);
+  EXPECT_EQ(after["answer"].as_object()["text"].as_string(), "需提供近六个月的银行流水。");
+  EXPECT_EQ(after["answer"].as_object()["answered_on"].as_string(), "2026-03-02");
+  EXPECT_EQ(body_of(send(clerk, "GET", "/api/v1/questions"))["questions"].as_array().size(), 1u);
+  auto done = body_of(send(clerk, "GET", "/api/v1/questions?state=answered"))["questions"];
+  ASSERT_EQ(done.as_array().size(), 1u);
+  EXPECT_EQ(done.as_array()[0].as_object().at("answered_by").as_string(), "clerk");
+  EXPECT_FALSE(done.as_array()[0].as_object().at("must_answer").as_bool());
+
+  // Bad input names the field.
+  for (const auto& [bad, field] : std::vector<std::pair<std::string, std::string>>{
+           {"not json", "body"},
+           {R"({"question":"q"})", "item_code"},
+           {R"({"item_code":5,"question":"q"})", "item_code"},
+           {R"({"item_code":"XK-1","question":"q"})", "item_code"},
+           {std::string(R"({"item_code":")") + kItem + R"("})", "question"},
+           {std::string(R"({"item_code":")") + kItem + R"(","question":")" +
+                std::string(2001, 'x') + R"("})",
+            "question"},
+           {std::string(R"({"item_code":")") + kItem + R"(","question":"q","contact_phone":7})",
+            "contact_phone"},
+           {std::string(R"({"item_code":")") + kItem +
+                R"(","question":"q","contact_phone":"call me"})",
+            "contact_phone"}}) {
+    auto r = send(resident, "POST", "/api/v1/questions", bad);
+    EXPECT_EQ(r.status, 400) << bad;
+    EXPECT_NE(message_of(r).find(field), std::string::npos) << bad << " " << r.body;
+  }
+  EXPECT_EQ(send(resident, "POST", "/api/v1/questions",
+                 R"({"item_code":"JF-00999-001-441802000000","question":"q"})")
+                .status,
+            404);
+
+  // Every change is audited, the anonymous asker by address only.
+  bool ask_row = false, answer_row = false;
+  const auto rows = hall::load_audit(county().db, 0, 100).value();
+  for (const auto& row : rows) {
+    ask_row |= row.entry.action == "question.ask" && row.entry.target == no &&
+               row.entry.actor.empty() && row.entry.address == "10.0.2.1";
+    answer_row |= row.entry.action == "question.answer" && row.entry.target == no &&
+                  row.entry.actor == "clerk";
+    EXPECT_EQ(row.entry.target.find("张三"), std::string::npos);
+  }
+  EXPECT_TRUE(ask_row);
+  EXPECT_TRUE(answer_row);
+
+  // Wrong codes are limited like case tracking: 5 per number.
+  for (int i = 0; i < 4; ++i) EXPECT_EQ(lookup(resident, no, wrong).status, 404) << i;
+  auto limited = lookup(resident, no, code);
+  EXPECT_EQ(limited.status, 429);
+  EXPECT_FALSE(limited.header("Retry-After").empty());
+}
+
+TEST_F(WebApiTest, QuestionsFromOneAddressAreLimitedToTenAnHour) {
+  Browser resident = visitor();
+  const std::string ask =
+      std::string(R"({"item_code":")") + kItem + R"(","question":"需要带户口本吗？"})";
+  for (int i = 0; i < 10; ++i) {
+    EXPECT_EQ(send(resident, "POST", "/api/v1/questions", ask).status, 201) << i;
+  }
+  auto limited = send(resident, "POST", "/api/v1/questions", ask);
+  EXPECT_EQ(limited.status, 429);
+  EXPECT_EQ(error_code(limited), "rate_limited");
+  // A clerk asking for a resident at the window is not limited.
+  Browser clerk = logged_in("clerk");
+  EXPECT_EQ(send(clerk, "POST", "/api/v1/questions", ask).status, 201);
+  city.clock_ms += 3601 * 1000;
+  EXPECT_EQ(send(resident, "POST", "/api/v1/questions", ask).status, 201);
+}
+
 TEST_F(WebApiTest, ASupervisorOrdersAnOverdueCaseAndTheOfficerResponds) {
   Browser clerk = logged_in("clerk");
   Browser officer = logged_in("officer");
@@ -1371,6 +1527,168 @@ TEST_F(WebApiTest, KpisAreForStaffAndCountTheCases) {
   }
 }
 
+TEST_F(WebApiTest, AResidentBooksAVisitLooksItUpAndCancelsIt) {
+  Browser resident = visitor();
+  auto slots = send(resident, "GET", "/api/v1/appointments/slots");
+  ASSERT_EQ(slots.status, 200) << slots.body;
+  auto open = body_of(slots);
+  EXPECT_EQ(open["windows"].as_int64(), 2);
+  auto& days = open["days"].as_array();
+  ASSERT_EQ(days.size(), 10u);  // 14 days from Monday 2026-03-02: ten working days
+  EXPECT_EQ(days[0].as_object().at("day").as_string(), "2026-03-02");
+  // It is 09:00: the 09:00 slot has begun.
+  EXPECT_EQ(days[0].as_object().at("slots").as_array()[0].as_object().at("slot").as_string(),
+            "09:30");
+
+  const std::string booking =
+      std::string(R"({"item_code":")") + kItem +
+      R"(","day":"2026-03-03","slot":"10:00","name":"张三","phone":"13800138000"})";
+  EXPECT_EQ(send(resident, "POST", "/api/v1/appointments", booking, false).status, 403);
+  auto made = send(resident, "POST", "/api/v1/appointments", booking);
+  ASSERT_EQ(made.status, 201) << made.body;
+  auto slip = body_of(made);
+  const std::string no(slip["booking_no"].as_string());
+  const std::string code(slip["code"].as_string());
+  EXPECT_EQ(no, std::string(kCounty) + "-A20260302-000001");
+  EXPECT_EQ(slip["item_name"].as_string(), "最低生活保障金给付");
+  // The same phone cannot book twice that day.
+  EXPECT_EQ(send(resident, "POST", "/api/v1/appointments", booking).status, 409);
+
+  auto looked = send(resident, "POST", "/api/v1/appointments/lookup",
+                     R"({"booking_no":")" + no + R"(","code":")" + code + R"("})");
+  ASSERT_EQ(looked.status, 200) << looked.body;
+  EXPECT_EQ(body_of(looked)["phone"].as_string(), "138****8000");
+  EXPECT_EQ(body_of(looked)["slot"].as_string(), "10:00");
+  auto wrong = send(resident, "POST", "/api/v1/appointments/lookup",
+                    R"({"booking_no":")" + no + R"(","code":"00000000"})");
+  EXPECT_EQ(wrong.status, 404);
+  EXPECT_EQ(
+      send(resident, "POST", "/api/v1/appointments/" + no + "/cancel", R"({"code":"00000000"})")
+          .status,
+      404);
+
+  // The window sees the day's list with the resident's name and number.
+  Browser clerk = logged_in("clerk");
+  auto day = send(clerk, "GET", "/api/v1/appointments?day=2026-03-03");
+  ASSERT_EQ(day.status, 200) << day.body;
+  auto list = body_of(day);
+  EXPECT_EQ(list["booked"].as_int64(), 1);
+  EXPECT_EQ(list["appointments"].as_array()[0].as_object().at("phone").as_string(), "13800138000");
+  EXPECT_EQ(send(resident, "GET", "/api/v1/appointments?day=2026-03-03").status, 401);
+
+  auto cancelled = send(resident, "POST", "/api/v1/appointments/" + no + "/cancel",
+                        R"({"code":")" + code + R"("})");
+  ASSERT_EQ(cancelled.status, 200) << cancelled.body;
+  EXPECT_EQ(send(resident, "POST", "/api/v1/appointments/" + no + "/cancel",
+                 R"({"code":")" + code + R"("})")
+                .status,
+            409);
+  EXPECT_EQ(body_of(send(clerk, "GET", "/api/v1/appointments?day=2026-03-03"))["booked"].as_int64(),
+            0);
+
+  // Staff cancel with a reason, which they must give.
+  auto again = send(resident, "POST", "/api/v1/appointments", booking);
+  ASSERT_EQ(again.status, 201) << again.body;
+  const std::string second(body_of(again)["booking_no"].as_string());
+  EXPECT_EQ(send(clerk, "POST", "/api/v1/appointments/" + second + "/cancel", "{}").status, 400);
+  EXPECT_EQ(send(clerk, "POST", "/api/v1/appointments/" + second + "/cancel",
+                 R"({"reason":"窗口临时关闭，已电话告知"})")
+                .status,
+            200);
+}
+
+TEST_F(WebApiTest, BadBookingsAreRefusedAndAFullSlotIsAConflict) {
+  Browser resident = visitor();
+  auto bad = send(resident, "POST", "/api/v1/appointments",
+                  std::string(R"({"item_code":")") + kItem +
+                      R"(","day":"2026-03-03","slot":"10:00","phone":"138"})");
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_NE(bad.body.find("name"), std::string::npos) << bad.body;
+  bad = send(resident, "POST", "/api/v1/appointments",
+             std::string(R"({"item_code":")") + kItem +
+                 R"(","day":"03/03","slot":"10:00","name":"张三","phone":"13800138000"})");
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_NE(bad.body.find("day"), std::string::npos) << bad.body;
+  // A Saturday is not a working day.
+  bad = send(resident, "POST", "/api/v1/appointments",
+             std::string(R"({"item_code":")") + kItem +
+                 R"(","day":"2026-03-07","slot":"10:00","name":"张三","phone":"13800138000"})");
+  EXPECT_EQ(bad.status, 409) << bad.body;
+  for (const char* phone : {"13800000001", "13800000002"}) {
+    auto r = send(resident, "POST", "/api/v1/appointments",
+                  std::string(R"({"item_code":")") + kItem +
+                      R"(","day":"2026-03-04","slot":"14:00","name":"张三","phone":")" + phone +
+                      R"("})");
+    EXPECT_EQ(r.status, 201) << r.body;
+  }
+  auto full =
+      send(resident, "POST", "/api/v1/appointments",
+           std::string(R"({"item_code":")") + kItem +
+               R"(","day":"2026-03-04","slot":"14:00","name":"李四","phone":"13800000003"})");
+  EXPECT_EQ(full.status, 409);
+  EXPECT_NE(full.body.find("fully booked"), std::string::npos) << full.body;
+  // A hall that takes no bookings shows no days and refuses one.
+  backend.appointment_settings.windows = 0;
+  EXPECT_TRUE(
+      body_of(send(resident, "GET", "/api/v1/appointments/slots"))["days"].as_array().empty());
+  EXPECT_EQ(send(resident, "POST", "/api/v1/appointments",
+                 std::string(R"({"item_code":")") + kItem +
+                     R"(","day":"2026-03-05","slot":"10:00","name":"张三","phone":"13800138000"})")
+                .status,
+            409);
+}
+
+TEST_F(WebApiTest, ParallelDepartmentsGiveOpinionsAndTheLastAgreementApproves) {
+  hall::ServiceItem joint = hall::testing::dibao(kCounty);
+  joint.code = hall::parse_item_code("JF-00105-009-441802000000").value();
+  joint.public_notice.reset();
+  joint.parallel_departments = {{"民政局", {3, hall::DayKind::kWorking}},
+                                {"区残疾人联合会", {5, hall::DayKind::kWorking}}};
+  ASSERT_TRUE(county().hall.publish_item(hall::testing::officer(), joint).ok());
+  Browser clerk = logged_in("clerk");
+  std::string body = intake_body();
+  body.replace(body.find(kItem), std::string(kItem).size(), "JF-00105-009-441802000000");
+  const std::string no(submit(clerk, body)["case_no"].as_string());
+  Browser officer = logged_in("officer");
+  ASSERT_EQ(act(officer, no, "accept").status, 200);
+
+  auto page = body_of(send(officer, "GET", "/api/v1/cases/" + no));
+  auto& parallel = page["parallel"].as_array();
+  ASSERT_EQ(parallel.size(), 2u);
+  EXPECT_EQ(parallel[0].as_object().at("department").as_string(), "民政局");
+  EXPECT_EQ(parallel[0].as_object().at("due").as_string(), "2026-03-05");
+  EXPECT_EQ(parallel[0].as_object().at("card").as_string(), "green");
+  EXPECT_TRUE(parallel[0].as_object().at("opinion").is_null());
+  for (const auto& a : page["actions"].as_array()) EXPECT_NE(a.as_string(), "approve");
+  EXPECT_EQ(act(officer, no, "approve", "准予").status, 409);
+
+  const std::string url = "/api/v1/cases/" + no + "/opinions";
+  // An officer speaks for their own department only; a clerk not at all.
+  EXPECT_EQ(send(officer, "POST", url, R"({"department":"区残疾人联合会","agreed":true})").status,
+            403);
+  EXPECT_EQ(send(clerk, "POST", url, R"({"department":"民政局","agreed":true})").status, 403);
+  EXPECT_EQ(send(officer, "POST", url, R"({"department":"民政局"})").status, 400);
+  auto first = send(officer, "POST", url,
+                    R"({"department":"民政局","agreed":true,"note":"家庭经济状况核对无误"})");
+  ASSERT_EQ(first.status, 200) << first.body;
+  EXPECT_EQ(body_of(first)["state"].as_string(), "accepted");
+  EXPECT_EQ(send(officer, "POST", url, R"({"department":"民政局","agreed":true})").status, 409);
+  // The administrator records the federation's opinion received on paper.
+  Browser root = admin();
+  auto last = send(root, "POST", url, R"({"department":"区残疾人联合会","agreed":true})");
+  ASSERT_EQ(last.status, 200) << last.body;
+  auto decided = body_of(last);
+  EXPECT_EQ(decided["state"].as_string(), "approved");
+  EXPECT_EQ(decided["decision"].as_string(), "并联审批：民政局、区残疾人联合会均同意，准予办理。");
+  EXPECT_TRUE(decided["parallel"]
+                  .as_array()[1]
+                  .as_object()
+                  .at("opinion")
+                  .as_object()
+                  .at("agreed")
+                  .as_bool());
+}
+
 TEST_F(WebApiTest, WritesWhileTheNodeRecoversAreRefusedAs503) {
   Browser clerk = logged_in("clerk");
   Browser officer = logged_in("officer");
@@ -1402,6 +1720,9 @@ TEST_F(WebApiTest, WritesWhileTheNodeRecoversAreRefusedAs503) {
        R"({"response":"已办结"})"},
       {&clerk, "/api/v1/notices", R"({"title":"停水通知","body":"3月3日停水"})"},
       {&clerk, "/api/v1/notices/441802000000-N20260302-000001/withdraw", "{}"},
+      {&resident, "/api/v1/questions",
+       std::string(R"({"item_code":")") + kItem + R"(","question":"需要带户口本吗？"})"},
+      {&clerk, "/api/v1/questions/441802000000-Q20260302-000001/answer", R"({"answer":"需要"})"},
       {&root, "/api/v1/catalogue", to_json(guide)},
       {&root, "/api/v1/calendar", R"({"year":2027,"holidays":["2027-01-01"]})"},
       {&root, "/api/v1/users",
