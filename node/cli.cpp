@@ -11,6 +11,7 @@
 #include "node/commands/command.h"
 #include "node/control_socket.h"
 #include "node/data_lock.h"
+#include "node/node_directory.h"
 
 namespace yimen::node {
 namespace {
@@ -250,6 +251,16 @@ const std::vector<Command>& commands() {
        {"--qr"},
        0,
        run_licence_export},
+      {"demo-traffic",
+       "yimen demo-traffic --city DIR --minutes N [--password-env VAR]",
+       "play residents, clerks, officers and supervisors at the running web halls of a demo city "
+       "(scripts/demo) for at most N minutes (0.5 allowed): intakes, material requests, "
+       "decisions, cross-region cases, ratings, a complaint; prints what it did as name=value "
+       "lines. The accounts' password is read from VAR or as one line from standard input",
+       {"--city", "--minutes", "--password-env"},
+       {},
+       0,
+       run_demo_traffic},
       {"check-id",
        "yimen check-id NUMBER",
        "say what an 18-character resident ID number or unified social credit code is, or what "
@@ -420,13 +431,7 @@ int dispatch(const std::vector<std::string>& args, std::ostream& out, std::ostre
       return forward(*cmd, args, *dir, out, err);
     }
   }
-  CommandContext ctx{out,
-                     [] {
-                       return std::chrono::duration_cast<std::chrono::seconds>(
-                                  std::chrono::system_clock::now().time_since_epoch())
-                           .count();
-                     },
-                     &in, cwd, runtime};
+  CommandContext ctx{out, [] { return system_clock_ms() / 1000; }, &in, cwd, runtime};
   const Status status = cmd->run(*parsed, ctx);
   if (!status.ok()) {
     err << "yimen " << cmd->name << ": " << status.message() << "\n";

@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "common/log.h"
 #include "node/hall/hall.h"
 #include "node/hall/users.h"
 #include "node/node_store.h"
@@ -18,6 +19,24 @@ namespace {
 
 Status no_node_in(const std::filesystem::path& dir) {
   return not_found(dir.string() + " holds no node (no node.toml); create one with yimen init");
+}
+
+// YIMEN_CLOCK_SHIFT_DAYS in milliseconds (see system_clock_ms), 0 when unset;
+// an unusable value is ignored with a warning.
+std::int64_t clock_shift_ms() {
+  const char* text = std::getenv("YIMEN_CLOCK_SHIFT_DAYS");
+  if (text == nullptr || *text == '\0') return 0;
+  const std::string value = text;
+  if (value.size() > 4 || value.find_first_not_of("0123456789") != std::string::npos ||
+      std::stoi(value) < 1 || std::stoi(value) > 3650) {
+    log::warn("clock", "YIMEN_CLOCK_SHIFT_DAYS=" + value.substr(0, 16) +
+                           " ignored: expected whole days from 1 to 3650");
+    return 0;
+  }
+  const int days = std::stoi(value);
+  log::warn("clock", "YIMEN_CLOCK_SHIFT_DAYS=" + value + ": this process runs " + value +
+                         " days in the past (demo history only)");
+  return static_cast<std::int64_t>(days) * 86'400'000;
 }
 
 }  // namespace
@@ -95,9 +114,11 @@ Result<OpenNode> open_node(const std::filesystem::path& path) {
 }
 
 std::int64_t system_clock_ms() {
+  static const std::int64_t shift_ms = clock_shift_ms();
   return std::chrono::duration_cast<std::chrono::milliseconds>(
              std::chrono::system_clock::now().time_since_epoch())
-      .count();
+             .count() -
+         shift_ms;
 }
 
 Status NodeDirectory::write_config(const config::NodeConfig& config) const {

@@ -77,7 +77,14 @@ struct OpenNode {
 // the key is the one the database was created with.
 Result<OpenNode> open_node(const std::filesystem::path& dir);
 
-// Milliseconds since the Unix epoch on the system clock.
+// Milliseconds since the Unix epoch on the node's wall clock: the system clock,
+// moved back by YIMEN_CLOCK_SHIFT_DAYS whole days when that environment
+// variable is set (1 to 3650). The shift exists for demo history only
+// (scripts/demo creates its city dated a month back so that some cases are
+// overdue); it applies to every command of the process, `yimen run` included,
+// and the first call prints a warning to standard error. Event times only
+// move forward (the HLC), so a node run later without the shift simply
+// continues at the real time. Thread-safe.
 std::int64_t system_clock_ms();
 
 }  // namespace yimen::node

@@ -1,7 +1,7 @@
 #pragma once
 
 // HTTP requests and responses as plain values (STYLE.md section 7): the server
-// (http_server.cpp, the one translation unit that includes Beast) turns bytes
+// (http_server.cpp, the server's one translation unit that includes Beast) turns bytes
 // into an HttpRequest and an HttpResponse back into bytes; everything between
 // is a pure function that tests drive without sockets.
 

@@ -5,8 +5,9 @@
 // connection. Every request gets a fresh parser with header and body limits
 // and a read timeout; a connection answers one request at a time (at most one
 // response queued), so a client cannot pile up work. Optional TLS from a
-// certificate and key in PEM files. This is the one translation unit that
-// includes Beast; everything it calls is a pure handler (web_api.h).
+// certificate and key in PEM files. This is the server's one translation unit
+// that includes Beast (http_client.cpp is the client's); everything it calls is
+// a pure handler (web_api.h).
 //
 // Thread-safe: start() and stop() from one owning thread; the handler runs on
 // the server's threads, concurrently for different connections.

@@ -116,5 +116,6 @@ Status run_backup(const CommandArgs& args, CommandContext& ctx);
 Status run_restore(const CommandArgs& args, CommandContext& ctx);
 Status run_recovery_status(const CommandArgs& args, CommandContext& ctx);
 Status run_recovery_end(const CommandArgs& args, CommandContext& ctx);
+Status run_demo_traffic(const CommandArgs& args, CommandContext& ctx);
 
 }  // namespace yimen::node

@@ -510,6 +510,7 @@ async function scenario(browser, urls, lang, opts) {
     await officer.clickAction('accept_supplement', 'accepted');
     await officer.page.fill('[data-test="action-note"]', lang === 'zh' ? '符合低保条件' : 'meets the conditions');
     await officer.clickAction('approve', 'approved');
+    let licenceFile = '';
     assert.equal(await officer.page.textContent('h1 [data-test="state"]'), T[lang].approved);
     assert.equal(await officer.page.getAttribute('[data-test="case-commitment"]', 'data-commitment'), 'true');
     assert.equal(await officer.page.locator('[data-test="case-agent"]').count(), lang === 'en' ? 1 : 0, 'the agent shows on the case page');
@@ -538,11 +539,42 @@ async function scenario(browser, urls, lang, opts) {
       await officer.page.fill('[data-test="action-note"]', '低保证已制发');
       await officer.clickAction('issue_result', 'result_issued');
       log('commitment confirmed and result issued');
+      // The county issues the e-licence on the case page.
+      await officer.page.waitForSelector('[data-test="case-licence"]');
+      await officer.page.fill('[data-test="licence-type"]', '最低生活保障证');
+      await officer.page.click('[data-test="licence-issue"]');
+      await officer.page.waitForSelector('[data-test="licence-issued"]').catch(async (e) => {
+        throw new Error('issuing the licence failed: ' + (await officer.alertText()) + ' ' + e.message);
+      });
+      licenceFile = await officer.page.inputValue('[data-test="licence-file"]');
+      assert.match(licenceFile, /^YIMEN-LICENCE/);
+      await officer.shot('licence-issued');
+      log('e-licence ' + (await officer.page.textContent('[data-test="licence-number"]')) + ' issued');
     } else {
       await officer.page.waitForSelector('h1 [data-test="state"][data-state="revoked"]');
       log('commitment found false: the approval is revoked');
     }
     const finalState = lang === 'zh' ? 'result_issued' : 'revoked';
+
+    // Anyone verifies the licence at the village, offline; an altered copy fails.
+    if (licenceFile) {
+      const verifier = await open(urls.village, 'verifier');
+      await verifier.go('#/verify');
+      await verifier.page.fill('[data-test="verify-document"]', licenceFile);
+      await verifier.page.click('[data-test="verify-submit"]');
+      await verifier.page.waitForSelector('[data-test="verify-verdict"][data-valid="true"]').catch(async (e) => {
+        throw new Error('the licence did not verify: ' + (await verifier.alertText()) + ' ' + e.message);
+      });
+      await verifier.shot('licence-verified');
+      const lines = licenceFile.split('\n');
+      const body = lines[1];
+      const i = Math.floor(body.length / 2);
+      lines[1] = body.slice(0, i) + (body[i] === 'A' ? 'B' : 'A') + body.slice(i + 1);
+      await verifier.page.fill('[data-test="verify-document"]', lines.join('\n'));
+      await verifier.page.click('[data-test="verify-submit"]');
+      await verifier.page.waitForSelector('[data-test="verify-verdict"][data-valid="false"]');
+      log('the licence verifies at the village; an altered copy does not');
+    }
 
     // 4. The resident tracks the case at the village.
     const tracker = await open(urls.village, 'tracker');

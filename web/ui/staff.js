@@ -529,6 +529,9 @@ function renderCase(main, c) {
   ]));
 
   if (c.parallel && c.parallel.length) main.appendChild(parallelSection(main, c));
+  if (['approved', 'result_issued', 'closed'].indexOf(c.state) >= 0 && c.handling_node === (Y.state.node || {}).id && Y.hasRole(['officer', 'admin'])) {
+    main.appendChild(Y.licenceIssueSection(c));
+  }
   if (c.rating) main.appendChild(ratingSection(c.rating));
   if (c.supervision && c.supervision.length) main.appendChild(caseSupervision(c.supervision));
 
