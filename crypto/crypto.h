@@ -161,6 +161,15 @@ Result<std::string> hash_password(std::string_view password);
 // fast; lookups of codes are rate limited where they are checked.
 Result<std::string> hash_secret_code(std::string_view code);
 
+// A fresh 8-digit secret code (a query code for a case, a complaint, a
+// question or a booking) with its hash_secret_code hash. The code is shown
+// once to the person it belongs to; only the hash is stored.
+struct SecretCode {
+  std::string code;
+  std::string hash;
+};
+Result<SecretCode> new_secret_code();
+
 // True when `password` matches `hash` (a string from hash_password or
 // hash_secret_code).
 bool verify_password(std::string_view hash, std::string_view password);

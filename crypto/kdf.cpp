@@ -1,5 +1,6 @@
 #include <sodium.h>
 
+#include <cstdio>
 #include <fstream>
 #include <sstream>
 
@@ -106,6 +107,14 @@ Result<std::string> hash_secret_code(std::string_view code) {
     return internal_error("Argon2id could not get the memory it needs");
   }
   return std::string(out);
+}
+
+Result<SecretCode> new_secret_code() {
+  char text[16];
+  std::snprintf(text, sizeof text, "%08u", random_below(100000000));
+  SecretCode out{text, ""};
+  YIMEN_ASSIGN_OR_RETURN(out.hash, hash_secret_code(out.code));
+  return out;
 }
 
 bool verify_password(std::string_view hash, std::string_view password) {

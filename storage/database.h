@@ -19,6 +19,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 #include "common/status.h"
@@ -43,6 +44,15 @@ struct KeyEraser {
 };
 // Compiled statements of one connection that are not in use, by SQL text.
 struct StatementCache;
+
+template <typename T>
+struct IsResult : std::false_type {
+  using Value = T;
+};
+template <typename T>
+struct IsResult<Result<T>> : std::true_type {
+  using Value = T;
+};
 }  // namespace detail
 
 struct OpenOptions {
@@ -219,6 +229,24 @@ class Statement {
   std::unique_ptr<sqlite3_stmt, detail::StatementFinalizer> pager_probe_;
   Status bind_error_;
 };
+
+// Steps `stmt` to its end and returns `read(stmt)` for every row, in order. `read` returns the
+// row's value or a Result of it; the first error (of a step or of a read) is returned.
+template <typename Read,
+          typename Row = typename detail::IsResult<std::invoke_result_t<Read&, Statement&>>::Value>
+Result<std::vector<Row>> collect(Statement& stmt, Read read) {
+  std::vector<Row> out;
+  for (;;) {
+    YIMEN_ASSIGN_OR_RETURN(const bool row, stmt.step());
+    if (!row) return out;
+    if constexpr (detail::IsResult<std::invoke_result_t<Read&, Statement&>>::value) {
+      YIMEN_ASSIGN_OR_RETURN(Row value, read(stmt));
+      out.push_back(std::move(value));
+    } else {
+      out.push_back(read(stmt));
+    }
+  }
+}
 
 // A write transaction started by Database::begin(). Rolls back in its destructor unless
 // commit() succeeded. Movable, not copyable. Borrows its Database's connection, which must

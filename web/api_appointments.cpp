@@ -2,6 +2,8 @@
 // in an open slot, look their booking up and cancel it with its code; staff
 // see the day's bookings and cancel one with a reason.
 
+#include <map>
+
 #include "node/hall/appointment.h"
 #include "node/hall/hall_projection.h"
 #include "node/hall/identity.h"
@@ -183,9 +185,13 @@ HttpResponse list_day(Call& call) {
   int live = 0;
   const Status s = call.backend().read([&](storage::Database& db) -> Status {
     YIMEN_ASSIGN_OR_RETURN(auto bookings, hall::appointments_on(db, call.backend().node_id(), day));
+    std::map<std::string, std::string> item_names;  // a day's bookings share few items
     for (const auto& a : bookings) {
-      YIMEN_ASSIGN_OR_RETURN(auto item_name, item_name_of(db, a.item_code));
-      list.push_back(booking_json(a, item_name, true));
+      auto [name, added] = item_names.try_emplace(a.item_code);
+      if (added) {
+        YIMEN_ASSIGN_OR_RETURN(name->second, item_name_of(db, a.item_code));
+      }
+      list.push_back(booking_json(a, name->second, true));
       if (!a.cancelled) ++live;
     }
     return {};

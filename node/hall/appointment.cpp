@@ -109,10 +109,8 @@ Result<BookedAppointment> Hall::book_appointment(const Actor& actor,
     return invalid_argument("phone must be 5 to 20 digits, spaces, '-' or '+'");
   }
   if (!parse_slot(booking.slot)) return invalid_argument("slot must be HH:MM");
-  char code_text[16];
-  std::snprintf(code_text, sizeof code_text, "%08u", crypto::random_below(100000000));
-  YIMEN_ASSIGN_OR_RETURN(const std::string code_hash, crypto::hash_secret_code(code_text));
-  BookedAppointment out{"", code_text};
+  YIMEN_ASSIGN_OR_RETURN(const crypto::SecretCode code, crypto::new_secret_code());
+  BookedAppointment out{"", code.code};
   Status status = in_transaction([&]() -> Status {
     YIMEN_ASSIGN_OR_RETURN(auto item, load_item(db_, booking.item_code));
     if (!item) return not_found("no item " + booking.item_code + " in the catalogue");
@@ -151,7 +149,7 @@ Result<BookedAppointment> Hall::book_appointment(const Actor& actor,
                                           e.setSlot(booking.slot);
                                           e.setName(booking.name);
                                           e.setPhone(booking.phone);
-                                          e.setCodeHash(code_hash);
+                                          e.setCodeHash(code.hash);
                                         }));
     (void)r;
     return {};
@@ -271,14 +269,7 @@ Result<std::vector<AppointmentRecord>> appointments_on(storage::Database& db,
                                                             "ORDER BY slot, booking_no"));
   stmt.bind(1, node.str());
   stmt.bind(2, day.to_string());
-  std::vector<AppointmentRecord> out;
-  for (;;) {
-    YIMEN_ASSIGN_OR_RETURN(bool row, stmt.step());
-    if (!row) break;
-    YIMEN_ASSIGN_OR_RETURN(auto r, read_appointment(stmt));
-    out.push_back(std::move(r));
-  }
-  return out;
+  return storage::collect(stmt, read_appointment);
 }
 
 }  // namespace yimen::hall

@@ -132,13 +132,7 @@ Result<std::vector<AuditRow>> load_audit(storage::Database& db, std::int64_t aft
                                                "LIMIT ?"));
   stmt.bind(1, after_seq);
   stmt.bind(2, std::int64_t{limit});
-  std::vector<AuditRow> rows;
-  for (;;) {
-    YIMEN_ASSIGN_OR_RETURN(const bool row, stmt.step());
-    if (!row) break;
-    rows.push_back(read_row(stmt));
-  }
-  return rows;
+  return storage::collect(stmt, read_row);
 }
 
 Result<AuditHead> audit_head(storage::Database& db) {

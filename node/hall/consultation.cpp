@@ -112,10 +112,8 @@ Result<AskedQuestion> Hall::ask_question(const Actor& actor, const QuestionInput
       return failed_precondition("item " + q.item_code + " has been withdrawn");
     }
   }
-  char code_text[16];
-  std::snprintf(code_text, sizeof code_text, "%08u", crypto::random_below(100000000));
-  YIMEN_ASSIGN_OR_RETURN(const std::string code_hash, crypto::hash_secret_code(code_text));
-  AskedQuestion out{"", code_text, answerer};
+  YIMEN_ASSIGN_OR_RETURN(const crypto::SecretCode code, crypto::new_secret_code());
+  AskedQuestion out{"", code.code, answerer};
   Status status = in_transaction([&]() -> Status {
     YIMEN_ASSIGN_OR_RETURN(out.question_no,
                            next_number("question", "question_no", node_.str() + "-Q"));
@@ -129,7 +127,7 @@ Result<AskedQuestion> Hall::ask_question(const Actor& actor, const QuestionInput
                              e.setText(q.question);
                              e.setContactName(q.contact_name);
                              e.setContactPhone(q.contact_phone);
-                             e.setCodeHash(code_hash);
+                             e.setCodeHash(code.hash);
                            }));
     (void)r;
     return {};
@@ -290,14 +288,7 @@ Result<std::vector<QuestionRecord>> questions_in(storage::Database& db, const Re
                                          : filter == QuestionFilter::kAnswered ? 1
                                                                                : 2));
   stmt.bind(4, self.str());
-  std::vector<QuestionRecord> out;
-  for (;;) {
-    YIMEN_ASSIGN_OR_RETURN(bool row, stmt.step());
-    if (!row) break;
-    YIMEN_ASSIGN_OR_RETURN(auto r, read_question(stmt));
-    out.push_back(std::move(r));
-  }
-  return out;
+  return storage::collect(stmt, read_question);
 }
 
 }  // namespace yimen::hall

@@ -223,10 +223,8 @@ Result<FiledComplaint> Hall::file_complaint(const Actor& actor, const ComplaintI
       c.contact_phone.size() > 20 || !is_display_text(c.contact_phone)) {
     return invalid_argument("contact name or phone is too long");
   }
-  char code_text[16];
-  std::snprintf(code_text, sizeof code_text, "%08u", crypto::random_below(100000000));
-  YIMEN_ASSIGN_OR_RETURN(const std::string code_hash, crypto::hash_secret_code(code_text));
-  FiledComplaint out{"", code_text, complaint_handler(c.about)};
+  YIMEN_ASSIGN_OR_RETURN(const crypto::SecretCode code, crypto::new_secret_code());
+  FiledComplaint out{"", code.code, complaint_handler(c.about)};
   Status status = in_transaction([&]() -> Status {
     YIMEN_ASSIGN_OR_RETURN(out.complaint_no,
                            next_number("complaint", "complaint_no", node_.str() + "-C"));
@@ -243,7 +241,7 @@ Result<FiledComplaint> Hall::file_complaint(const Actor& actor, const ComplaintI
                              e.setBody(c.body);
                              e.setContactName(c.contact_name);
                              e.setContactPhone(c.contact_phone);
-                             e.setCodeHash(code_hash);
+                             e.setCodeHash(code.hash);
                            }));
     (void)r;
     return {};
@@ -488,14 +486,7 @@ Result<std::vector<ComplaintRecord>> complaints_handled_in(storage::Database& db
   stmt.bind(2, prefix);
   stmt.bind(3, static_cast<std::int64_t>(prefix.size()));
   stmt.bind(4, prefix);
-  std::vector<ComplaintRecord> out;
-  for (;;) {
-    YIMEN_ASSIGN_OR_RETURN(bool row, stmt.step());
-    if (!row) break;
-    YIMEN_ASSIGN_OR_RETURN(auto r, read_complaint(stmt));
-    out.push_back(std::move(r));
-  }
-  return out;
+  return storage::collect(stmt, read_complaint);
 }
 
 Result<Date> complaint_due(const WorkingDayCalendar& calendar, Date filed_on) {

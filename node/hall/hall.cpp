@@ -14,13 +14,6 @@
 namespace yimen::hall {
 namespace {
 
-void fill_actor(const Actor& actor, schema::Actor::Builder out) {
-  out.setLogin(actor.login);
-  out.setName(actor.name);
-  out.setOffice(actor.office);
-  out.setPhone(actor.phone);
-}
-
 void fill_supplied(const std::vector<SuppliedMaterial>& supplied,
                    capnp::List<schema::SuppliedMaterial>::Builder out) {
   for (unsigned i = 0; i < supplied.size(); ++i) {
@@ -80,6 +73,13 @@ Status check_supplied(const ServiceItem& item, const std::vector<SuppliedMateria
 }
 
 }  // namespace
+
+void fill_actor(const Actor& actor, schema::Actor::Builder out) {
+  out.setLogin(actor.login);
+  out.setName(actor.name);
+  out.setOffice(actor.office);
+  out.setPhone(actor.phone);
+}
 
 std::vector<sync::AudienceEntry> case_audience(const RegionCode& intake,
                                                const RegionCode& handling) {
@@ -303,10 +303,8 @@ Result<SubmittedCase> Hall::submit(const Actor& actor, const Application& app) {
   YIMEN_ASSIGN_OR_RETURN(const auto materials,
                          with_sharing_sources(*item, applicant_id.number(), app.materials, on));
 
-  char code_text[16];
-  std::snprintf(code_text, sizeof code_text, "%08u", crypto::random_below(100000000));
-  const std::string query_code = code_text;
-  YIMEN_ASSIGN_OR_RETURN(const std::string code_hash, crypto::hash_secret_code(query_code));
+  YIMEN_ASSIGN_OR_RETURN(const crypto::SecretCode code, crypto::new_secret_code());
+  const std::string& query_code = code.code;
 
   SubmittedCase out{"", query_code, handling, ""};
   Status status = in_transaction([&]() -> Status {
@@ -328,7 +326,7 @@ Result<SubmittedCase> Hall::submit(const Actor& actor, const Application& app) {
           a.setDomicile(domicile->str());
           sub.setChannel(app.channel);
           fill_supplied(materials, sub.initMaterials(static_cast<unsigned>(materials.size())));
-          sub.setQueryCodeHash(code_hash);
+          sub.setQueryCodeHash(code.hash);
           sub.setVisits(static_cast<std::uint8_t>(visits));
           if (app.agent) {
             auto agent = sub.initAgent();

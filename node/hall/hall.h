@@ -111,6 +111,9 @@ CaseDeadline case_deadline(const WorkingDayCalendar& calendar, const CaseFile& f
 std::vector<sync::AudienceEntry> case_audience(const RegionCode& intake,
                                                const RegionCode& handling);
 
+// Writes who acted into a case event.
+void fill_actor(const Actor& actor, schema::Actor::Builder out);
+
 class Hall {
  public:
   using Clock = std::function<std::int64_t()>;  // Unix milliseconds; a seam for tests

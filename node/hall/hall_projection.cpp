@@ -11,6 +11,7 @@
 #include "node/hall/feedback.h"
 #include "node/hall/identity.h"
 #include "node/hall/licence.h"
+#include "node/hall/parallel_review.h"
 #include "node/hall/public_notice.h"
 #include "node/hall/supervision.h"
 #include "storage/blob_store.h"
@@ -516,6 +517,22 @@ Result<Admission> HallProjection::admit_checked(const sync::DecodedEvent& event)
       if (!state) return corruption("case_file: unknown state " + owner->second);
       auto next = next_state(*state, *action);
       if (!next.ok()) return Admission::reject(next.status().message());
+      if (*action == CaseAction::kApprove) {
+        // The origin refuses to approve while departments of a parallel
+        // review (并联审批) have not given their opinion; so must a receiver.
+        YIMEN_ASSIGN_OR_RETURN(auto file, load_case(db_, case_no));
+        std::optional<ServiceItem> item;
+        if (file) {
+          YIMEN_ASSIGN_OR_RETURN(item, load_item(db_, file->item_code, file->item_version));
+        }
+        YIMEN_ASSIGN_OR_RETURN(auto opinions, load_opinions(db_, case_no));
+        if (const auto awaited =
+                item ? awaited_departments(*item, opinions) : std::vector<std::string>();
+            !awaited.empty()) {
+          return Admission::reject("case " + case_no + " was approved while the opinion of " +
+                                   awaited.front() + " was awaited (并联审批)");
+        }
+      }
       return Admission::accept();
     }
     case Body::RATING:
@@ -927,13 +944,7 @@ Result<std::optional<ServiceItem>> load_item(storage::Database& db, const std::s
 Result<std::vector<std::string>> current_item_codes(storage::Database& db) {
   YIMEN_ASSIGN_OR_RETURN(auto stmt, db.prepare("SELECT DISTINCT code FROM catalogue_item WHERE "
                                                "withdrawn = 0 ORDER BY code"));
-  std::vector<std::string> out;
-  for (;;) {
-    YIMEN_ASSIGN_OR_RETURN(bool row, stmt.step());
-    if (!row) break;
-    out.push_back(stmt.column_text(0));
-  }
-  return out;
+  return storage::collect(stmt, [](storage::Statement& row) { return row.column_text(0); });
 }
 
 Result<CatalogueIndex> load_catalogue_index(storage::Database& db) {
@@ -1090,13 +1101,7 @@ Result<std::vector<std::string>> case_numbers(storage::Database& db, const Regio
   stmt.bind(1, static_cast<std::int64_t>(prefix.size()));
   stmt.bind(2, prefix);
   if (state) stmt.bind(3, case_state_name(*state));
-  std::vector<std::string> out;
-  for (;;) {
-    YIMEN_ASSIGN_OR_RETURN(bool row, stmt.step());
-    if (!row) break;
-    out.push_back(stmt.column_text(0));
-  }
-  return out;
+  return storage::collect(stmt, [](storage::Statement& row) { return row.column_text(0); });
 }
 
 Result<std::vector<PostCheckTask>> post_check_tasks(storage::Database& db, const RegionCode& region,

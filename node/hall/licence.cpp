@@ -87,21 +87,15 @@ constexpr const char* kLicenceColumns =
     "SELECT l.document, r.reason FROM licence l LEFT JOIN licence_revocation r ON "
     "r.number = l.number ";
 
-Result<std::vector<HeldLicence>> read_held(storage::Statement& stmt) {
-  std::vector<HeldLicence> out;
-  for (;;) {
-    YIMEN_ASSIGN_OR_RETURN(bool row, stmt.step());
-    if (!row) break;
-    HeldLicence h;
-    h.document = stmt.column_blob(0);
-    auto doc = decode_licence_document(h.document);
-    if (!doc.ok()) return corruption("a stored licence document: " + doc.status().message());
-    h.licence = std::move(doc->licence);
-    h.revoked = !stmt.column_is_null(1);
-    if (h.revoked) h.revoked_reason = stmt.column_text(1);
-    out.push_back(std::move(h));
-  }
-  return out;
+Result<HeldLicence> read_held(storage::Statement& stmt) {
+  HeldLicence h;
+  h.document = stmt.column_blob(0);
+  auto doc = decode_licence_document(h.document);
+  if (!doc.ok()) return corruption("a stored licence document: " + doc.status().message());
+  h.licence = std::move(doc->licence);
+  h.revoked = !stmt.column_is_null(1);
+  if (h.revoked) h.revoked_reason = stmt.column_text(1);
+  return h;
 }
 
 }  // namespace
@@ -425,9 +419,10 @@ Result<std::optional<HeldLicence>> load_licence(storage::Database& db, const std
   YIMEN_ASSIGN_OR_RETURN(auto stmt,
                          db.prepare(std::string(kLicenceColumns) + "WHERE l.number = ?"));
   stmt.bind(1, number);
+  YIMEN_ASSIGN_OR_RETURN(const bool row, stmt.step());
+  if (!row) return std::optional<HeldLicence>();
   YIMEN_ASSIGN_OR_RETURN(auto held, read_held(stmt));
-  if (held.empty()) return std::optional<HeldLicence>();
-  return std::optional<HeldLicence>(std::move(held.front()));
+  return std::optional<HeldLicence>(std::move(held));
 }
 
 Result<std::vector<HeldLicence>> licences_of(storage::Database& db, const std::string& holder_id) {
@@ -435,7 +430,7 @@ Result<std::vector<HeldLicence>> licences_of(storage::Database& db, const std::s
                                                "WHERE l.holder_id = ? ORDER BY l.valid_from DESC, "
                                                "l.number DESC LIMIT 100"));
   stmt.bind(1, holder_id);
-  return read_held(stmt);
+  return storage::collect(stmt, read_held);
 }
 
 Result<std::vector<HeldLicence>> licences_expiring(storage::Database& db, const RegionCode& region,
@@ -451,7 +446,7 @@ Result<std::vector<HeldLicence>> licences_expiring(storage::Database& db, const 
   stmt.bind(2, prefix);
   stmt.bind(3, today.to_string());
   stmt.bind(4, today.plus_days(kLicenceReminderDays).to_string());
-  return read_held(stmt);
+  return storage::collect(stmt, read_held);
 }
 
 }  // namespace yimen::hall

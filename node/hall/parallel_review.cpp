@@ -6,17 +6,6 @@
 #include "node/hall/hall.h"
 
 namespace yimen::hall {
-namespace {
-
-void set_actor(const Actor& actor, schema::CaseHandling::Builder h) {
-  auto a = h.initActor();
-  a.setLogin(actor.login);
-  a.setName(actor.name);
-  a.setOffice(actor.office);
-  a.setPhone(actor.phone);
-}
-
-}  // namespace
 
 Result<std::vector<DepartmentOpinionRecord>> load_opinions(storage::Database& db,
                                                            const std::string& case_no) {
@@ -24,15 +13,12 @@ Result<std::vector<DepartmentOpinionRecord>> load_opinions(storage::Database& db
                                                "by_name, by_office FROM case_opinion "
                                                "WHERE case_no = ?"));
   stmt.bind(1, case_no);
-  std::vector<DepartmentOpinionRecord> out;
-  for (;;) {
-    YIMEN_ASSIGN_OR_RETURN(bool row, stmt.step());
-    if (!row) break;
-    YIMEN_ASSIGN_OR_RETURN(const Date on, Date::from_string(stmt.column_text(3)));
-    out.push_back({stmt.column_text(0), stmt.column_int64(1) != 0, stmt.column_text(2), on,
-                   stmt.column_text(4), stmt.column_text(5)});
-  }
-  return out;
+  return storage::collect(stmt, [](storage::Statement& row) -> Result<DepartmentOpinionRecord> {
+    YIMEN_ASSIGN_OR_RETURN(const Date on, Date::from_string(row.column_text(3)));
+    return DepartmentOpinionRecord{row.column_text(0), row.column_int64(1) != 0,
+                                   row.column_text(2), on,
+                                   row.column_text(4), row.column_text(5)};
+  });
 }
 
 std::vector<ParallelTask> parallel_tasks(const WorkingDayCalendar& calendar, const CaseFile& file,
@@ -103,7 +89,7 @@ Status Hall::record_opinion(const Actor& actor, const std::string& case_no,
     YIMEN_ASSIGN_OR_RETURN(auto r, emit(actor, audience, [&](schema::Body::Builder b) {
                              auto h = b.initCaseHandling();
                              h.setCaseNo(case_no);
-                             set_actor(actor, h);
+                             fill_actor(actor, h.initActor());
                              auto o = h.initDepartmentOpinion();
                              o.setDepartment(department);
                              o.setAgreed(agreed);
@@ -126,7 +112,7 @@ Status Hall::record_opinion(const Actor& actor, const std::string& case_no,
     YIMEN_ASSIGN_OR_RETURN(auto d, emit(actor, audience, [&](schema::Body::Builder b) {
                              auto h = b.initCaseHandling();
                              h.setCaseNo(case_no);
-                             set_actor(actor, h);
+                             fill_actor(actor, h.initActor());
                              if (agreed) {
                                h.setApproved(decision);
                              } else {

@@ -199,14 +199,7 @@ Result<std::vector<NoticeRecord>> notices_in(storage::Database& db, const Region
   stmt.bind(2, prefix);
   stmt.bind(3, static_cast<std::int64_t>(all));
   stmt.bind(4, today.to_string());
-  std::vector<NoticeRecord> out;
-  for (;;) {
-    YIMEN_ASSIGN_OR_RETURN(bool row, stmt.step());
-    if (!row) break;
-    YIMEN_ASSIGN_OR_RETURN(auto r, read_notice(stmt));
-    out.push_back(std::move(r));
-  }
-  return out;
+  return storage::collect(stmt, read_notice);
 }
 
 }  // namespace yimen::hall

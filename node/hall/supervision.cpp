@@ -47,14 +47,7 @@ Result<SupervisionRecord> read_order(storage::Statement& stmt, const WorkingDayC
 
 Result<std::vector<SupervisionRecord>> read_orders(storage::Statement& stmt,
                                                    const WorkingDayCalendar& calendar) {
-  std::vector<SupervisionRecord> out;
-  for (;;) {
-    YIMEN_ASSIGN_OR_RETURN(bool row, stmt.step());
-    if (!row) break;
-    YIMEN_ASSIGN_OR_RETURN(auto r, read_order(stmt, calendar));
-    out.push_back(std::move(r));
-  }
-  return out;
+  return storage::collect(stmt, [&](storage::Statement& row) { return read_order(row, calendar); });
 }
 
 }  // namespace

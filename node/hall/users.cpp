@@ -245,14 +245,7 @@ Result<std::optional<User>> UserDirectory::find(std::string_view login) {
 Result<std::vector<User>> UserDirectory::list() {
   YIMEN_ASSIGN_OR_RETURN(auto stmt, db_.prepare("SELECT " + std::string(kUserColumns) +
                                                 " FROM hall_user ORDER BY login"));
-  std::vector<User> users;
-  for (;;) {
-    YIMEN_ASSIGN_OR_RETURN(const bool row, stmt.step());
-    if (!row) break;
-    YIMEN_ASSIGN_OR_RETURN(User user, read_user(stmt));
-    users.push_back(std::move(user));
-  }
-  return users;
+  return storage::collect(stmt, read_user);
 }
 
 Status UserDirectory::set_active(std::string_view login, bool active) {

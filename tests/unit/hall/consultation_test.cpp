@@ -22,29 +22,6 @@ class ConsultationTest : public HallCityTest {
     return load_question(city[node].db, no).value().value();
   }
 
-  // `fill` signed as the next event of `node`, as a node would sign it
-  // whatever the rules say.
-  Bytes signed_by(const char* node, std::function<void(schema::Body::Builder)> fill) {
-    auto& n = city[node];
-    const auto head = n.hall.log().head(n.region).value();
-    sync::EventDraft draft{"intruder",
-                           {{sync::AudienceEntry::Kind::kNode, code(kVillage)},
-                            {sync::AudienceEntry::Kind::kNode, code(kCounty)}},
-                           std::move(fill)};
-    return sync::sign_event(draft, n.region, head ? head->seq + 1 : 1,
-                            head ? ByteView(head->id.data(), head->id.size()) : ByteView(),
-                            (static_cast<std::uint64_t>(city.clock_ms) + 5) << 16, n.key);
-  }
-
-  sync::AppendResult append_at(const char* node, const Bytes& envelope) {
-    auto& n = city[node];
-    auto tx = n.db.begin().value();
-    auto r = n.hall.log().append(sync::decode_envelope(envelope).value(), city.clock_ms / 1000);
-    EXPECT_TRUE(r.ok()) << r.status().message();
-    EXPECT_TRUE(tx.commit().ok());
-    return r.ok() ? *r : sync::AppendResult{};
-  }
-
   static std::function<void(schema::Body::Builder)> answer_body(std::string no, std::string text) {
     return [no = std::move(no), text = std::move(text)](schema::Body::Builder b) {
       auto a = b.initQuestionAnswer();

@@ -93,6 +93,25 @@ TEST_F(ParallelReviewTest, TheCaseIsApprovedWhenEveryDepartmentAgrees) {
   EXPECT_EQ(tasks(kVillage, no)[0].opinion->by_office, "区卫生健康局");
 }
 
+TEST_F(ParallelReviewTest, AnApprovalWithoutTheOpinionsIsQuarantinedOnReceipt) {
+  const auto no = accepted_joint_case();
+  city.deliver(kCounty, kVillage);
+  ASSERT_TRUE(county().record_opinion(health(), no, "区卫生健康局", true, "").ok());
+  city.deliver(kCounty, kVillage);
+  // The county's own command side refuses; a county that signs the approval
+  // anyway (an old or altered build) is refused by the receiver.
+  auto r = append_at(kVillage, signed_by(kCounty, [&](schema::Body::Builder b) {
+                       auto h = b.initCaseHandling();
+                       h.setCaseNo(no);
+                       h.setApproved("准予");
+                     }));
+  EXPECT_EQ(r.outcome, sync::AppendOutcome::kQuarantined);
+  EXPECT_EQ(r.detail, "case " + no +
+                          " was approved while the opinion of 区医疗保障局 was awaited "
+                          "(并联审批)");
+  EXPECT_EQ(at(kVillage, no).state, CaseState::kAccepted);
+}
+
 TEST_F(ParallelReviewTest, OneDisagreementRejectsTheCase) {
   const auto no = accepted_joint_case();
   EXPECT_EQ(county().record_opinion(insurance(), no, "区医疗保障局", false, "").code(),
