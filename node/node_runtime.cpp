@@ -2,6 +2,7 @@
 
 #include "common/log.h"
 #include "node/cli.h"
+#include "node/hall/online_application.h"
 #include "node/node_store.h"
 #include "node/web_backend.h"
 
@@ -139,12 +140,27 @@ void NodeRuntime::anchor_audit_now() {
   if (!s.ok()) log::warn("audit", "audit log not anchored: " + s.message());
 }
 
+void NodeRuntime::drop_unused_uploads_now() {
+  if (sync_ && sync_->recovering()) return;
+  int dropped = 0;
+  const Status s = write([&dropped](NodeAccess& access) -> Status {
+    YIMEN_ASSIGN_OR_RETURN(dropped,
+                           hall::drop_unused_uploads(access.node.db, system_clock_ms() / 1000));
+    return {};
+  });
+  if (!s.ok()) log::warn("uploads", "unused uploads not dropped: " + s.message());
+  if (dropped > 0) {
+    log::info("uploads", std::to_string(dropped) + " uploads no application used were dropped");
+  }
+}
+
 void NodeRuntime::anchor_audit_periodically() {
   std::unique_lock lock(anchor_mutex_);
   while (!stopping_) {
     if (anchor_wake_.wait_for(lock, kAuditAnchorInterval, [this] { return stopping_; })) break;
     lock.unlock();
     anchor_audit_now();
+    drop_unused_uploads_now();
     lock.lock();
   }
 }

@@ -66,9 +66,11 @@ class NodeRuntime {
   Status start_sync();
   Status start_web(const RunOptions& options);
   // Anchors the audit log's head upward every kAuditAnchorInterval, and once
-  // more when the node stops (DESIGN.md section 7).
+  // more when the node stops (DESIGN.md section 7); drops unused uploads on
+  // the same beat.
   void anchor_audit_periodically();
   void anchor_audit_now();
+  void drop_unused_uploads_now();
 
   DataLock lock_;
   OpenNode node_;

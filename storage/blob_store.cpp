@@ -193,6 +193,17 @@ Result<std::optional<Bytes>> read_blob(Database& db, ByteView hash) {
   return std::optional<Bytes>(std::move(out));
 }
 
+Status drop_blob(Database& db, ByteView hash) {
+  YIMEN_ASSIGN_OR_RETURN(auto stmt, db.prepare("DELETE FROM blob WHERE hash = ?"));
+  stmt.bind_blob(1, hash);
+  return stmt.run();  // the chunks go with it (ON DELETE CASCADE)
+}
+
+Result<bool> blob_held(Database& db, const BlobRef& ref) {
+  YIMEN_ASSIGN_OR_RETURN(auto held, known(db, ref.hash));
+  return held && held->complete && held->size == ref.size;
+}
+
 Result<std::vector<WantedBlob>> wanted_blobs(Database& db, std::size_t limit) {
   YIMEN_ASSIGN_OR_RETURN(
       auto stmt,

@@ -66,6 +66,12 @@ Result<std::optional<Bytes>> read_blob_chunk(Database& db, ByteView hash, std::u
 // The whole content of a complete blob, nullopt when not (yet) held.
 Result<std::optional<Bytes>> read_blob(Database& db, ByteView hash);
 
+// Forgets a blob and its chunks (nothing when it is not known).
+Status drop_blob(Database& db, ByteView hash);
+
+// Whether the whole of `ref` is held here (complete, of that size).
+Result<bool> blob_held(Database& db, const BlobRef& ref);
+
 // Blobs wanted and not complete, oldest first, at most `limit`.
 Result<std::vector<WantedBlob>> wanted_blobs(Database& db, std::size_t limit);
 

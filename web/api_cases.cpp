@@ -1,11 +1,15 @@
 // /api/v1/cases: intake at the window, the staff's case lists and case pages,
 // handling and intake actions, and the one-time notification.
+// /api/v1/applications: a resident's online application.
 
+#include "crypto/crypto.h"
 #include "node/hall/feedback.h"
 #include "node/hall/hall_projection.h"
 #include "node/hall/one_time_notice.h"
+#include "node/hall/online_application.h"
 #include "node/hall/parallel_review.h"
 #include "node/hall/supervision.h"
+#include "storage/blob_store.h"
 #include "web/api_support.h"
 
 namespace yimen::web {
@@ -40,6 +44,7 @@ json::object case_summary_json(const hall::CaseFile& file, const std::string& it
       {"card", deadline.card ? json::value(hall::card_name(*deadline.card)) : nullptr},
       {"responsible_name", file.responsible_name},
       {"channel", file.channel},
+      {"identity", file.identity},
   };
 }
 
@@ -58,10 +63,14 @@ json::array available_actions(const hall::CaseFile& file, const RegionCode& self
       hall::CaseAction::kWithdraw};
   static constexpr hall::CaseAction kIntake[] = {
       hall::CaseAction::kReturnIncomplete, hall::CaseAction::kSupplyMaterials,
-      hall::CaseAction::kRequestWithdrawal, hall::CaseAction::kDeliverResult};
+      hall::CaseAction::kRequestWithdrawal, hall::CaseAction::kDeliverResult,
+      hall::CaseAction::kVerifyIdentity};
   if (file.handling_node == self) {
     for (auto a : kHandling) {
-      if (a == hall::CaseAction::kApprove && awaiting_opinions) continue;
+      if (a == hall::CaseAction::kApprove &&
+          (awaiting_opinions || file.identity == hall::kIdentityUnverified)) {
+        continue;
+      }
       if (hall::next_state(file.state, a).ok())
         out.push_back(json::value(hall::case_action_name(a)));
     }
@@ -72,6 +81,9 @@ json::array available_actions(const hall::CaseFile& file, const RegionCode& self
   }
   if (file.intake_node == self) {
     for (auto a : kIntake) {
+      if (a == hall::CaseAction::kVerifyIdentity && file.identity != hall::kIdentityUnverified) {
+        continue;
+      }
       if (hall::check_intake_action(file.state, a, file.returned).ok()) {
         out.push_back(json::value(hall::case_action_name(a)));
       }
@@ -129,6 +141,21 @@ Result<json::object> case_page_json(storage::Database& db, Call& call, const std
   }
   out["history"] = std::move(history);
   out["materials"] = c.item ? item_guide_json(*c.item)["materials"] : json::array();
+  out["identity_note"] = c.file.identity_note;
+  YIMEN_ASSIGN_OR_RETURN(const auto supplied, hall::case_materials(db, case_no));
+  json::array supplied_json;
+  for (const auto& m : supplied) {
+    json::object o{{"material", m.material}, {"how", m.how}, {"note", m.note}};
+    if (m.file) {
+      YIMEN_ASSIGN_OR_RETURN(const bool here, storage::blob_held(db, {m.file->hash, m.file->size}));
+      o["file"] = json::object{{"name", m.file->name},
+                               {"media_type", m.file->media_type},
+                               {"size", static_cast<std::int64_t>(m.file->size)},
+                               {"here", here}};
+    }
+    supplied_json.push_back(std::move(o));
+  }
+  out["supplied"] = std::move(supplied_json);
   YIMEN_ASSIGN_OR_RETURN(auto opinions, hall::load_opinions(db, case_no));
   json::array parallel;
   bool awaiting = false;
@@ -217,8 +244,32 @@ Result<std::vector<hall::SuppliedMaterial>> parse_supplied(const json::object& b
     if (!index) return invalid_argument(where + ".material: required");
     YIMEN_ASSIGN_OR_RETURN(auto how, optional_string(m, "how", where + ".how", 20));
     YIMEN_ASSIGN_OR_RETURN(auto note, optional_string(m, "note", where + ".note", 1000));
-    out.push_back(
-        {static_cast<int>(*index), how.value_or("paper"), note.value_or(""), std::nullopt});
+    hall::SuppliedMaterial supplied{static_cast<int>(*index), how.value_or("paper"),
+                                    note.value_or(""), std::nullopt};
+    YIMEN_ASSIGN_OR_RETURN(const json::object* file,
+                           optional_object(m, "attachment", where + ".attachment"));
+    if (file != nullptr) {
+      const std::string at = where + ".attachment";
+      YIMEN_ASSIGN_OR_RETURN(auto hash, required_string(*file, "hash", at + ".hash", 64));
+      YIMEN_ASSIGN_OR_RETURN(
+          auto size, optional_integer(*file, "size", at + ".size", 1, hall::kMaxMaterialFileBytes));
+      YIMEN_ASSIGN_OR_RETURN(auto name, required_string(*file, "name", at + ".name", 200));
+      YIMEN_ASSIGN_OR_RETURN(auto type,
+                             required_string(*file, "media_type", at + ".media_type", 40));
+      auto bytes = crypto::from_hex(hash);
+      if (!bytes.ok() || bytes->size() != 32) {
+        return invalid_argument(at + ".hash: expected 64 hexadecimal digits");
+      }
+      if (!size) return invalid_argument(at + ".size: required");
+      if (supplied.how != "electronic") {
+        return invalid_argument(at +
+                                ": a file is attached only to a material supplied "
+                                "electronically");
+      }
+      supplied.attachment =
+          hall::MaterialFile{*bytes, static_cast<std::uint64_t>(*size), name, type};
+    }
+    out.push_back(std::move(supplied));
   }
   return out;
 }
@@ -305,7 +356,47 @@ HttpResponse submit_case(Call& call) {
   return json_response(json::object{{"case_no", submitted->case_no},
                                     {"query_code", submitted->query_code},
                                     {"handling_node", submitted->handling_node.str()},
-                                    {"repeat_of", submitted->repeat_of}},
+                                    {"repeat_of", submitted->repeat_of},
+                                    {"identity", submitted->identity}},
+                       201);
+}
+
+// An online application (网上申请) from a resident's browser: channel
+// "online", no visit, the materials uploaded first (api_materials.cpp). The
+// office pre-reviews it before acceptance; the identity stays unverified
+// unless data sharing vouches for the applicant.
+HttpResponse submit_online(Call& call) {
+  const std::string address = call.request.peer;
+  if (auto blocked = call.state.applications_by_address.blocked_for(address, call.now);
+      blocked > 0) {
+    return rate_limited(blocked, "too many applications from this address; try later");
+  }
+  auto body = body_object(call);
+  if (!body.ok()) return status_response(body.status());
+  for (const char* staff_only : {"channel", "visits", "agent"}) {
+    if (body->contains(staff_only)) {
+      return error_response(400, "bad_request",
+                            std::string(staff_only) + ": not part of an online application");
+    }
+  }
+  auto app = parse_application(*body, call.backend().node_id());
+  if (!app.ok()) return status_response(app.status());
+  app->channel = "online";
+  if (call.backend().recovering()) {
+    return error_response(503, "unavailable", "the node is recovering from a backup");
+  }
+  std::optional<hall::SubmittedCase> submitted;
+  const Status s = call.backend().write([&](hall::Hall& hall, storage::Database& db) -> Status {
+    YIMEN_ASSIGN_OR_RETURN(auto result, hall.submit(hall::Actor{}, *app));
+    submitted = std::move(result);
+    return audit(db, call, "case.apply_online", submitted->case_no, "ok");
+  });
+  if (!s.ok()) return status_response(s);
+  call.state.applications_by_address.record_failure(address, call.now);
+  return json_response(json::object{{"case_no", submitted->case_no},
+                                    {"query_code", submitted->query_code},
+                                    {"handling_node", submitted->handling_node.str()},
+                                    {"identity", submitted->identity}},
                        201);
 }
 
@@ -483,6 +574,7 @@ HttpResponse one_time_notice(Call& call) {
 void add_case_routes(std::vector<Route>& routes) {
   using hall::Role;
   routes.push_back({"POST", "/api/v1/cases", roles({Role::kClerk, Role::kAdmin}), submit_case});
+  routes.push_back({"POST", "/api/v1/applications", anyone(), submit_online});
   routes.push_back({"GET", "/api/v1/cases", staff(), list_cases});
   routes.push_back({"GET", "/api/v1/cases/{no}", staff(), show_case});
   routes.push_back({"POST", "/api/v1/cases/{no}/actions",

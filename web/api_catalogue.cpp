@@ -260,6 +260,13 @@ Result<hall::ServiceItem> item_from_json(const json::object& body) {
                                                    "commitment_allowed"));
     YIMEN_ASSIGN_OR_RETURN(material.sharing_source, m.text("sharing_source", false));
     YIMEN_ASSIGN_OR_RETURN(material.sample_text, m.text("sample_text", false));
+    YIMEN_ASSIGN_OR_RETURN(auto sample, m.object("sample"));
+    if (sample) {
+      hall::Attachment a;
+      YIMEN_ASSIGN_OR_RETURN(a.name, sample->text("name", true));
+      YIMEN_ASSIGN_OR_RETURN(a.content_hash, sample->text("content_hash", true, 64));
+      material.sample = std::move(a);
+    }
     YIMEN_ASSIGN_OR_RETURN(material.common_mistakes, m.texts("common_mistakes"));
     YIMEN_ASSIGN_OR_RETURN(material.notes, m.text("notes", false));
     item.materials.push_back(std::move(material));
@@ -376,7 +383,7 @@ json::object item_guide_json(const hall::ServiceItem& item) {
   for (size_t i = 0; i < item.materials.size(); ++i) {
     const auto& m = item.materials[i];
     json::array mistakes(m.common_mistakes.begin(), m.common_mistakes.end());
-    materials.push_back(json::object{
+    json::object material{
         {"index", i},
         {"name", m.name},
         {"copies", m.copies},
@@ -388,7 +395,13 @@ json::object item_guide_json(const hall::ServiceItem& item) {
         {"sample_text", m.sample_text},
         {"common_mistakes", std::move(mistakes)},
         {"notes", m.notes},
-    });
+    };
+    // 示范文本 as a file, when there is one (absent otherwise).
+    if (m.sample) {
+      material["sample"] =
+          json::object{{"name", m.sample->name}, {"content_hash", m.sample->content_hash}};
+    }
+    materials.push_back(std::move(material));
   }
   out["materials"] = std::move(materials);
   out["no_materials"] = item.no_materials;

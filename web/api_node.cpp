@@ -113,6 +113,66 @@ HttpResponse add_user(Call& call) {
   return json_response(user_json(added), 201);
 }
 
+// The account named in the path, when it exists here; NotFound otherwise.
+Result<hall::User> named_user(Call& call) {
+  std::optional<hall::User> found;
+  YIMEN_TRY(call.backend().read([&](storage::Database& db) -> Status {
+    YIMEN_ASSIGN_OR_RETURN(found, hall::UserDirectory(db).find(call.params.at("login")));
+    return {};
+  }));
+  if (!found) return not_found("no user has this login");
+  return *found;
+}
+
+// Disables (a clerk who left, a lost password) or enables an account. A
+// disabled account cannot log in and its open sessions end at once. An
+// administrator cannot disable their own account.
+HttpResponse set_user_active(Call& call) {
+  auto body = body_object(call);
+  if (!body.ok()) return status_response(body.status());
+  const auto* active = body->if_contains("active");
+  if (active == nullptr || !active->is_bool()) {
+    return error_response(400, "bad_request", "active: expected true or false");
+  }
+  auto user = named_user(call);
+  if (!user.ok()) return status_response(user.status());
+  if (!active->get_bool() && user->login == call.user().login) {
+    return error_response(409, "conflict", "you cannot disable your own account");
+  }
+  if (call.backend().recovering()) {
+    return error_response(503, "unavailable", "the node is recovering from a backup");
+  }
+  const Status s = call.backend().write([&](hall::Hall&, storage::Database& db) -> Status {
+    YIMEN_TRY(hall::UserDirectory(db).set_active(user->login, active->get_bool()));
+    return audit(db, call, active->get_bool() ? "user.enable" : "user.disable", user->login, "ok");
+  });
+  if (!s.ok()) return status_response(s);
+  if (!active->get_bool()) call.state.sessions.end_sessions_of(user->login);
+  user->active = active->get_bool();
+  return json_response(user_json(*user));
+}
+
+// Gives an account a new password (the administrator tells its owner); the
+// account's open sessions end, except the one making the change.
+HttpResponse set_user_password(Call& call) {
+  auto body = body_object(call);
+  if (!body.ok()) return status_response(body.status());
+  auto password = required_string(*body, "password", "password", hall::kMaxPasswordBytes);
+  if (!password.ok()) return status_response(password.status());
+  auto user = named_user(call);
+  if (!user.ok()) return status_response(user.status());
+  if (call.backend().recovering()) {
+    return error_response(503, "unavailable", "the node is recovering from a backup");
+  }
+  const Status s = call.backend().write([&](hall::Hall&, storage::Database& db) -> Status {
+    YIMEN_TRY(hall::UserDirectory(db).set_password(user->login, *password));
+    return audit(db, call, "user.password", user->login, "ok");
+  });
+  if (!s.ok()) return status_response(s);
+  call.state.sessions.end_sessions_of(user->login, call.session->token);
+  return json_response(user_json(*user));
+}
+
 }  // namespace
 
 void add_node_routes(std::vector<Route>& routes) {
@@ -121,6 +181,10 @@ void add_node_routes(std::vector<Route>& routes) {
   routes.push_back({"GET", "/api/v1/sync", roles({Role::kSupervisor, Role::kAdmin}), sync_status});
   routes.push_back({"GET", "/api/v1/users", roles({Role::kAdmin}), list_users});
   routes.push_back({"POST", "/api/v1/users", roles({Role::kAdmin}), add_user});
+  routes.push_back(
+      {"POST", "/api/v1/users/{login}/active", roles({Role::kAdmin}), set_user_active});
+  routes.push_back(
+      {"POST", "/api/v1/users/{login}/password", roles({Role::kAdmin}), set_user_password});
 }
 
 }  // namespace yimen::web

@@ -30,6 +30,9 @@ inline constexpr std::size_t kMaxListedCases = 500;
 inline constexpr int kComplaintsPerAddressPerHour = 10;
 inline constexpr int kBookingsPerAddressPerHour = 10;
 inline constexpr int kQuestionsPerAddressPerHour = 10;
+// An online application takes a file per material; a resident re-uploads a few.
+inline constexpr int kUploadsPerAddressPerHour = 60;
+inline constexpr int kApplicationsPerAddressPerHour = 10;
 
 // The newest catalogue, searchable, and the list answers already rendered,
 // kept until the catalogue changes (every handler checks the generation).
@@ -51,7 +54,9 @@ struct WebApi::State {
         refusals_noted(1, 60),
         complaints_by_address(kComplaintsPerAddressPerHour, 3600),
         bookings_by_address(kBookingsPerAddressPerHour, 3600),
-        questions_by_address(kQuestionsPerAddressPerHour, 3600) {}
+        questions_by_address(kQuestionsPerAddressPerHour, 3600),
+        uploads_by_address(kUploadsPerAddressPerHour, 3600),
+        applications_by_address(kApplicationsPerAddressPerHour, 3600) {}
   HallBackend& backend;
   WebOptions options;
   SessionStore sessions;
@@ -59,10 +64,12 @@ struct WebApi::State {
   FailureLimiter login_by_address;
   FailureLimiter track_by_case;
   FailureLimiter track_by_address;
-  FailureLimiter refusals_noted;         // one audit row a minute per refused login key
-  FailureLimiter complaints_by_address;  // counts every complaint filed, not only failures
-  FailureLimiter bookings_by_address;    // counts every appointment booked
-  FailureLimiter questions_by_address;   // counts every question asked anonymously
+  FailureLimiter refusals_noted;           // one audit row a minute per refused login key
+  FailureLimiter complaints_by_address;    // counts every complaint filed, not only failures
+  FailureLimiter bookings_by_address;      // counts every appointment booked
+  FailureLimiter questions_by_address;     // counts every question asked anonymously
+  FailureLimiter uploads_by_address;       // counts every file uploaded anonymously
+  FailureLimiter applications_by_address;  // counts every online application
   RequestMetrics metrics;
   CatalogueCache catalogue;
 };
@@ -116,6 +123,7 @@ void add_kpi_routes(std::vector<Route>& routes);
 void add_licence_routes(std::vector<Route>& routes);
 void add_appointment_routes(std::vector<Route>& routes);
 void add_consultation_routes(std::vector<Route>& routes);
+void add_material_routes(std::vector<Route>& routes);
 
 // The session cookie's name.
 inline constexpr const char* kSessionCookie = "yimen_session";

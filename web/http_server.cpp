@@ -1,5 +1,7 @@
 #include "web/http_server.h"
 
+#include <algorithm>
+#include <charconv>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -147,8 +149,35 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
     reading_ = true;
     parser_.emplace();
     parser_->header_limit(static_cast<std::uint32_t>(options_.header_limit));
-    parser_->body_limit(options_.body_limit);
+    // Beast checks a Content-Length against the limit as it parses the
+    // header, so the header is read under the larger limit and the path then
+    // decides which applies (read_body).
+    parser_->body_limit(std::max(options_.body_limit, options_.upload_body_limit));
     lowest().expires_after(options_.timeout);
+    // The header first: the path decides how large a body may follow.
+    http::async_read_header(stream_, buffer_, *parser_,
+                            [self = this->shared_from_this()](error_code ec, std::size_t) {
+                              if (ec) return self->on_read(ec);
+                              self->read_body();
+                            });
+  }
+
+  void read_body() {
+    const auto target = parser_->get().target();
+    const std::string_view path(target.data(), std::min(target.size(), target.find('?')));
+    const std::size_t limit =
+        path == options_.upload_path ? options_.upload_body_limit : options_.body_limit;
+    // (The header's own field: boost::optional from content_length() trips
+    // -Wmaybe-uninitialized in g++ 12.)
+    const auto length_field = parser_->get()[http::field::content_length];
+    std::size_t length = 0;
+    const auto [end, parse_error] =
+        std::from_chars(length_field.data(), length_field.data() + length_field.size(), length);
+    if (parse_error == std::errc() && end == length_field.data() + length_field.size() &&
+        length > limit) {
+      return reply_and_close(plain_error(413, "too_large", "the request body is too large"));
+    }
+    parser_->body_limit(limit);  // a chunked body is counted as it comes
     http::async_read(
         stream_, buffer_, *parser_,
         [self = this->shared_from_this()](error_code ec, std::size_t) { self->on_read(ec); });

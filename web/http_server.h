@@ -36,6 +36,9 @@ struct ServerOptions {
   int threads = 2;
   std::size_t header_limit = 16 * 1024;
   std::size_t body_limit = 1024 * 1024;
+  // Requests to this path (files a resident uploads) may carry a larger body.
+  std::string upload_path = "/api/v1/uploads";
+  std::size_t upload_body_limit = 9 * 1024 * 1024;
   // A request must arrive whole, and a response be taken, within this time;
   // an idle keep-alive connection is closed after it too.
   std::chrono::seconds timeout{30};

@@ -64,6 +64,20 @@ void SessionStore::end(const std::string& token) {
   sessions_.erase(token);
 }
 
+int SessionStore::end_sessions_of(const std::string& login, const std::string& except) {
+  std::lock_guard lock(mutex_);
+  int ended = 0;
+  for (auto it = sessions_.begin(); it != sessions_.end();) {
+    if (it->second.user && it->second.user->login == login && it->first != except) {
+      it = sessions_.erase(it);
+      ++ended;
+    } else {
+      ++it;
+    }
+  }
+  return ended;
+}
+
 std::size_t SessionStore::size() const {
   std::lock_guard lock(mutex_);
   return sessions_.size();
@@ -77,9 +91,15 @@ void SessionStore::evict(std::int64_t now) {
     it = now - it->second.last_seen > idle ? sessions_.erase(it) : std::next(it);
   }
   while (sessions_.size() >= limits_.max_sessions) {
+    // The least recently seen anonymous session; a staff one only when all are staff.
     auto oldest = sessions_.begin();
     for (auto it = sessions_.begin(); it != sessions_.end(); ++it) {
-      if (it->second.last_seen < oldest->second.last_seen) oldest = it;
+      const bool staff = it->second.user.has_value();
+      const bool oldest_staff = oldest->second.user.has_value();
+      if ((oldest_staff && !staff) ||
+          (staff == oldest_staff && it->second.last_seen < oldest->second.last_seen)) {
+        oldest = it;
+      }
     }
     sessions_.erase(oldest);
   }

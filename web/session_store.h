@@ -29,7 +29,10 @@ class SessionStore {
   struct Limits {
     std::int64_t staff_idle_seconds = 30 * 60;  // a logged-in session expires after this idle time
     std::int64_t anonymous_idle_seconds = 2 * 60 * 60;
-    std::size_t max_sessions = 20000;  // the oldest are dropped beyond this
+    // Beyond this the least recently seen anonymous sessions are dropped
+    // first, so visitors cannot push the staff out; staff sessions only when
+    // nothing else is left.
+    std::size_t max_sessions = 20000;
   };
   SessionStore() : SessionStore(Limits{}) {}
   explicit SessionStore(Limits limits) : limits_(limits) {}
@@ -42,6 +45,9 @@ class SessionStore {
   // any, is ended, so a token fixed before login is worthless after it).
   Session log_in(const std::string& old_token, const hall::User& user, std::int64_t now);
   void end(const std::string& token);
+  // Ends every session logged in as `login` (an account disabled or given a
+  // new password) but the one whose token is `except`; returns how many.
+  int end_sessions_of(const std::string& login, const std::string& except = "");
   std::size_t size() const;
 
  private:

@@ -26,14 +26,14 @@ std::string ApiAnswer::describe() const {
 }
 
 Result<ApiAnswer> HallVisitor::request(const std::string& method, const std::string& target,
-                                       const std::string& body) {
+                                       const std::string& body, const std::string& content_type) {
   web::ClientRequest req;
   req.method = method;
   req.target = target;
   req.headers.emplace_back("Accept", "application/json");
   if (!cookie_.empty()) req.headers.emplace_back("Cookie", cookie_);
   if (method != "GET") {
-    req.headers.emplace_back("Content-Type", "application/json");
+    req.headers.emplace_back("Content-Type", content_type);
     req.headers.emplace_back("X-CSRF-Token", csrf_);
     req.body = body;
   }
@@ -65,15 +65,20 @@ Result<ApiAnswer> HallVisitor::post(const std::string& target, const json::objec
   return request_as_staff("POST", target, web::to_json(body));
 }
 
+Result<ApiAnswer> HallVisitor::upload(const std::string& target, const std::string& media_type,
+                                      const std::string& content) {
+  return request_as_staff("POST", target, content, media_type);
+}
+
 Result<ApiAnswer> HallVisitor::request_as_staff(const std::string& method,
-                                                const std::string& target,
-                                                const std::string& body) {
-  YIMEN_ASSIGN_OR_RETURN(auto answer, request(method, target, body));
+                                                const std::string& target, const std::string& body,
+                                                const std::string& content_type) {
+  YIMEN_ASSIGN_OR_RETURN(auto answer, request(method, target, body, content_type));
   if (answer.status != 401 || !logged_in_) return answer;
   // The staff session ended (idle too long): log in again, once.
   const std::string login = login_, password = password_;
   YIMEN_TRY(log_in(login, password));
-  return request(method, target, body);
+  return request(method, target, body, content_type);
 }
 
 Status HallVisitor::open_session() {

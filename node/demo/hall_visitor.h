@@ -56,12 +56,17 @@ class HallVisitor {
   // whose session ended (401) logs in again once and repeats the request.
   Result<ApiAnswer> get(const std::string& target);
   Result<ApiAnswer> post(const std::string& target, const json::object& body);
+  // POSTs a file as the body (POST /api/v1/uploads), of `media_type`.
+  Result<ApiAnswer> upload(const std::string& target, const std::string& media_type,
+                           const std::string& content);
 
  private:
   Result<ApiAnswer> request(const std::string& method, const std::string& target,
-                            const std::string& body);
+                            const std::string& body,
+                            const std::string& content_type = "application/json");
   Result<ApiAnswer> request_as_staff(const std::string& method, const std::string& target,
-                                     const std::string& body);
+                                     const std::string& body,
+                                     const std::string& content_type = "application/json");
 
   std::string host_;
   std::uint16_t port_;

@@ -29,6 +29,13 @@ constexpr auto kNoRoundWithin = std::chrono::seconds(30);  // of the deadline
 constexpr auto kMaxRequestTime = milliseconds(5000);
 constexpr auto kMinRequestTime = milliseconds(200);
 constexpr auto kCatalogueRetry = milliseconds(2000);
+// What a resident uploads for a material: a 1×1 PNG, the smallest scan there is.
+const std::string kScan(
+    "\x89\x50\x4E\x47\x0D\x0A\x1A\x0A\x00\x00\x00\x0D\x49\x48\x44\x52\x00\x00"
+    "\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1F\x15\xC4\x89\x00\x00\x00"
+    "\x0D\x49\x44\x41\x54\x78\xDA\x63\xFC\xCF\xC0\xF0\x1F\x00\x05\x05\x02\x00"
+    "\x5F\xC8\xF1\xD2\x00\x00\x00\x00\x49\x45\x4E\x44\xAE\x42\x60\x82",
+    70);
 constexpr int kMaxRounds = 60;
 constexpr int kMaxLoops = 1'000'000;   // a bound besides the deadline
 constexpr int kMaxFailuresInARow = 3;  // then the node counts as down
@@ -180,6 +187,7 @@ struct Guide {
   // Parallel departments (并联审批) must agree before the lead may approve;
   // stories that need an approval leave such items alone.
   bool parallel_review = false;
+  bool online_capable = false;  // residents may apply online (网上申请)
 };
 
 int depth(RegionLevel level) { return static_cast<int>(level); }
@@ -589,6 +597,8 @@ class Traffic {
     guide.by_domicile = text_of(page->body, "territorial_rule") != "intake";
     const json::array* parallel = array_of(page->body, "parallel_departments");
     guide.parallel_review = parallel != nullptr && !parallel->empty();
+    const json::value* online = field_of(page->body, "online_capable");
+    guide.online_capable = online != nullptr && online->is_bool() && online->get_bool();
     if (const json::array* materials = array_of(page->body, "materials")) {
       for (const auto& m : *materials) {
         guide.materials.push_back(
@@ -646,7 +656,9 @@ class Traffic {
     return false;
   }
 
-  json::object application(const Story& story) {
+  // `online`: the resident applies from a browser (no channel, visits or agent
+  // in the body); otherwise a clerk takes the case at the window.
+  json::object application(const Story& story, bool online) {
     const Resident applicant = make_resident(random_, story.domicile, today_);
     json::array materials;
     for (size_t m = 0; m < story.guide.materials.size(); ++m) {
@@ -659,16 +671,15 @@ class Traffic {
               : "paper";
       materials.push_back(json::object{{"material", m}, {"how", how}});
     }
-    // Every third story came in online; the rest at the window.
-    const bool online = std::uniform_int_distribution<int>(0, 2)(random_) == 0;
     json::object body{{"item_code", story.item_code},
                       {"applicant", json::object{{"id_number", applicant.id_number},
                                                  {"name", applicant.name},
                                                  {"phone", applicant.phone},
                                                  {"domicile", applicant.domicile}}},
-                      {"channel", online ? "online" : "window"},
-                      {"visits", online ? 0 : 1},
                       {"materials", std::move(materials)}};
+    if (online) return body;
+    body["channel"] = "window";
+    body["visits"] = 1;
     // The village often applies on behalf of an elderly resident (代办).
     if (story.plan == Plan::kClosed && !online &&
         stations_[story.intake].node->id.level() == RegionLevel::kVillage) {
@@ -683,6 +694,30 @@ class Traffic {
     return body;
   }
 
+  // A resident applies online at the intake node: a scan uploaded for every
+  // material handed in on paper at a window, then the application.
+  std::optional<ApiAnswer> apply_online(Station& in, json::object body) {
+    HallVisitor resident(in.node->web_host, in.node->web_port);
+    if (!open_session(in, resident)) return std::nullopt;
+    resident.set_timeout(request_time());
+    for (auto& m : body["materials"].as_array()) {
+      auto& material = m.as_object();
+      if (text_of(m, "how") != "paper") continue;
+      auto uploaded = resident.upload("/api/v1/uploads", "image/png", kScan);
+      if (!uploaded.ok()) {
+        note_failure(in, uploaded.status());
+        return std::nullopt;
+      }
+      if (!uploaded->ok()) return *uploaded;
+      material["how"] = "electronic";
+      material["attachment"] = json::object{{"hash", text_of(uploaded->body, "hash")},
+                                            {"size", kScan.size()},
+                                            {"name", "材料扫描件.png"},
+                                            {"media_type", "image/png"}};
+    }
+    return call(in, resident, "POST", "/api/v1/applications", body);
+  }
+
   bool take(Story& story) {
     Station& in = stations_[story.intake];
     if (!in.up || !in.has_clerk) return fail(story);
@@ -692,7 +727,11 @@ class Traffic {
                                 " fits a story of plan " + plan_name(story.plan) + "; skipped");
       return fail(story);
     }
-    auto taken = call(in, in.clerk, "POST", "/api/v1/cases", application(story));
+    // A third of the stories for items that allow it come in online.
+    const bool online =
+        story.guide.online_capable && std::uniform_int_distribution<int>(0, 2)(random_) == 0;
+    auto taken = online ? apply_online(in, application(story, true))
+                        : call(in, in.clerk, "POST", "/api/v1/cases", application(story, false));
     if (!taken) return wait(story, "for an answer to its intake at " + in.where());
     if (taken->status != 201) {
       unexpected("intake of " + story.item_code + " at " + in.where(), *taken);
@@ -700,8 +739,18 @@ class Traffic {
     }
     story.case_no = text_of(taken->body, "case_no");
     story.query_code = text_of(taken->body, "query_code");
+    if (text_of(taken->body, "identity") == "unverified" && needs_approval(story.plan)) {
+      // Nobody has seen an online applicant's ID card: the intake office
+      // checks it by video call before the case can be decided (other
+      // stories leave it unverified, for the officers' queues to show).
+      auto verified =
+          call(in, in.clerk, "POST", "/api/v1/cases/" + story.case_no + "/actions",
+               {{"action", "verify_identity"}, {"note", "视频核验身份（人脸比对通过）"}});
+      if (verified && !verified->ok()) unexpected("verify_identity at " + in.where(), *verified);
+    }
     const std::string handling = text_of(taken->body, "handling_node");
     ++summary_.cases;
+    if (online) ++summary_.online;
     if (story.cross_region) ++summary_.cross_region;
     log::info(kComponent, "case " + story.case_no + " (" + story.item_code + ") taken at " +
                               in.where() + ", handled by " + handling +
@@ -922,6 +971,7 @@ void TrafficSummary::print(std::ostream& out) const {
       {"nodes", nodes},
       {"nodes_down", nodes_down},
       {"cases", cases},
+      {"online", online},
       {"cross_region", cross_region},
       {"accepted", accepted},
       {"refused", refused},

@@ -57,7 +57,8 @@ struct TrafficOptions {
 struct TrafficSummary {
   int nodes = 0;       // answering web halls
   int nodes_down = 0;  // skipped: no answer
-  int cases = 0;       // taken at a window
+  int cases = 0;       // taken at a window or applied for online
+  int online = 0;      // of which online applications with uploaded scans
   int cross_region = 0;
   int accepted = 0;
   int refused = 0;

@@ -29,12 +29,13 @@ struct ActionNames {
   const char* name;
   CaseHalf half;
 };
-constexpr std::array<ActionNames, 19> kActions = {{
+constexpr std::array<ActionNames, 20> kActions = {{
     {CaseAction::kSubmit, "submit", CaseHalf::kIntake},
     {CaseAction::kReturnIncomplete, "return_incomplete", CaseHalf::kIntake},
     {CaseAction::kSupplyMaterials, "supply_materials", CaseHalf::kIntake},
     {CaseAction::kRequestWithdrawal, "request_withdrawal", CaseHalf::kIntake},
     {CaseAction::kDeliverResult, "deliver_result", CaseHalf::kIntake},
+    {CaseAction::kVerifyIdentity, "verify_identity", CaseHalf::kIntake},
     {CaseAction::kAccept, "accept", CaseHalf::kHandling},
     {CaseAction::kRefuse, "refuse", CaseHalf::kHandling},
     {CaseAction::kRequestMaterials, "request_materials", CaseHalf::kHandling},
@@ -186,6 +187,9 @@ Status check_intake_action(CaseState state, CaseAction action, bool returned) {
       break;
     case CaseAction::kDeliverResult:
       if (state == CaseState::kResultIssued || state == CaseState::kClosed) return {};
+      break;
+    case CaseAction::kVerifyIdentity:
+      if (withdrawable(state)) return {};
       break;
     default:
       return invalid_argument(std::string(case_action_name(action)) +

@@ -50,6 +50,7 @@ enum class CaseAction {
   kSupplyMaterials,    // "supply_materials"
   kRequestWithdrawal,  // "request_withdrawal"
   kDeliverResult,      // "deliver_result"
+  kVerifyIdentity,     // "verify_identity": an online applicant's identity checked at a window
   // handling half
   kAccept,             // "accept"
   kRefuse,             // "refuse"

@@ -8,6 +8,7 @@
 #include "node/hall/audit_log.h"
 #include "node/hall/catalogue_codec.h"
 #include "node/hall/identity.h"
+#include "node/hall/online_application.h"
 #include "node/hall/parallel_review.h"
 #include "storage/blob_store.h"
 
@@ -268,6 +269,20 @@ Result<SubmittedCase> Hall::submit(const Actor& actor, const Application& app) {
   if (!kChannels.contains(app.channel)) return invalid_argument("unknown channel " + app.channel);
   YIMEN_ASSIGN_OR_RETURN(const RegionCode handling, competent_region(*item, *domicile, node_));
   YIMEN_TRY(check_supplied(*item, app.materials));
+  YIMEN_TRY(check_attachments(db_, app.materials));
+  const bool remote = app.channel == "online" || app.channel == "mobile";
+  if (remote && !item->online_capable) {
+    return failed_precondition("item " + app.item_code + " cannot be applied for online");
+  }
+  // Nobody saw the ID card of a remote applicant: data sharing may vouch for
+  // them, or a clerk checks it later (verify_identity).
+  std::string identity = kIdentityWindow;
+  std::string identity_source;
+  if (remote) {
+    YIMEN_ASSIGN_OR_RETURN(identity_source,
+                           identity_by_sharing(db_, applicant_id.number(), app.applicant.name));
+    identity = identity_source.empty() ? kIdentityUnverified : kIdentityShared;
+  }
   const int visits =
       app.visits.value_or(app.channel == "online" || app.channel == "mobile" ? 0 : 1);
   if (visits < 0 || visits > 20) return invalid_argument("visits must be 0 to 20");
@@ -306,7 +321,7 @@ Result<SubmittedCase> Hall::submit(const Actor& actor, const Application& app) {
   YIMEN_ASSIGN_OR_RETURN(const crypto::SecretCode code, crypto::new_secret_code());
   const std::string& query_code = code.code;
 
-  SubmittedCase out{"", query_code, handling, ""};
+  SubmittedCase out{"", query_code, handling, "", identity};
   Status status = in_transaction([&]() -> Status {
     YIMEN_ASSIGN_OR_RETURN(out.case_no, next_number("case_file", "case_no", node_.str() + "-"));
 
@@ -328,6 +343,8 @@ Result<SubmittedCase> Hall::submit(const Actor& actor, const Application& app) {
           fill_supplied(materials, sub.initMaterials(static_cast<unsigned>(materials.size())));
           sub.setQueryCodeHash(code.hash);
           sub.setVisits(static_cast<std::uint8_t>(visits));
+          sub.setIdentity(identity);
+          sub.setIdentitySource(identity_source);
           if (app.agent) {
             auto agent = sub.initAgent();
             agent.setIdNumber(app.agent->id_number);
@@ -376,6 +393,16 @@ Status Hall::act(const Actor& actor, const std::string& case_no, const CaseComma
       return failed_precondition("the commitment of case " + case_no + " was already checked (" +
                                  file->post_check + ")");
     }
+    if (command.action == CaseAction::kApprove && file->identity == kIdentityUnverified) {
+      return failed_precondition("case " + case_no +
+                                 ": the applicant's identity is not verified yet (an online "
+                                 "application); it is checked at a window of " +
+                                 file->intake_node.str() + " before approval");
+    }
+    if (command.action == CaseAction::kVerifyIdentity && file->identity != kIdentityUnverified) {
+      return failed_precondition("the identity of the applicant of " + case_no +
+                                 " was already established (" + file->identity + ")");
+    }
     if (command.action == CaseAction::kApprove) {
       YIMEN_ASSIGN_OR_RETURN(auto item, load_item(db_, file->item_code, file->item_version));
       YIMEN_ASSIGN_OR_RETURN(auto opinions, load_opinions(db_, case_no));
@@ -395,7 +422,8 @@ Status Hall::act(const Actor& actor, const std::string& case_no, const CaseComma
         command.action == CaseAction::kRefuse || command.action == CaseAction::kReject ||
         command.action == CaseAction::kApprove || command.action == CaseAction::kIssueResult ||
         command.action == CaseAction::kWithdraw ||
-        command.action == CaseAction::kRequestWithdrawal || post_check;
+        command.action == CaseAction::kRequestWithdrawal ||
+        command.action == CaseAction::kVerifyIdentity || post_check;
     if (needs_note && command.note.empty()) {
       return invalid_argument(std::string(case_action_name(command.action)) +
                               " needs a note (the decision, reason or result)");
@@ -408,6 +436,7 @@ Status Hall::act(const Actor& actor, const std::string& case_no, const CaseComma
       if (!item) return internal_error("case " + case_no + " has no item version");
       if (command.supplied.empty()) return invalid_argument("supply_materials needs materials");
       YIMEN_TRY(check_supplied(*item, command.supplied));
+      YIMEN_TRY(check_attachments(db_, command.supplied));
     }
     const auto audience = case_audience(file->intake_node, file->handling_node);
     YIMEN_ASSIGN_OR_RETURN(
@@ -429,6 +458,9 @@ Status Hall::act(const Actor& actor, const std::string& case_no, const CaseComma
                 break;
               case CaseAction::kRequestWithdrawal:
                 intake.setWithdrawalRequested(command.note);
+                break;
+              case CaseAction::kVerifyIdentity:
+                intake.setIdentityVerified(command.note);
                 break;
               default:
                 intake.setResultDelivered(command.note);

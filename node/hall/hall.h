@@ -46,14 +46,6 @@ struct Applicant {
   std::string domicile;  // 12-digit region code
 };
 
-// A file attached to a supplied material, stored as a blob at the intake node.
-struct MaterialFile {
-  Bytes hash;  // BLAKE2b-256 of the content (storage::put_blob)
-  std::uint64_t size = 0;
-  std::string name;
-  std::string media_type;
-};
-
 struct SuppliedMaterial {
   int material = 0;  // index into the item version's materials
   std::string how;   // "paper" | "electronic" | "shared" | "commitment"
@@ -85,6 +77,7 @@ struct SubmittedCase {
   std::string query_code;  // 8 digits, given to the applicant once and stored only as a hash
   RegionCode handling_node;
   std::string repeat_of;  // set when the applicant has an open case for the same item
+  std::string identity;   // kIdentityWindow, kIdentityShared or kIdentityUnverified
 };
 
 // A handling or intake action on an existing case.

@@ -11,6 +11,7 @@
 #include "node/hall/feedback.h"
 #include "node/hall/identity.h"
 #include "node/hall/licence.h"
+#include "node/hall/online_application.h"
 #include "node/hall/parallel_review.h"
 #include "node/hall/public_notice.h"
 #include "node/hall/supervision.h"
@@ -20,7 +21,7 @@
 namespace yimen::hall {
 namespace {
 
-constexpr std::array<storage::Migration, 7> kMigrations = {{
+constexpr std::array<storage::Migration, 8> kMigrations = {{
     {1, "calendar, catalogue and cases", R"sql(
 CREATE TABLE calendar_year (
   year      INTEGER PRIMARY KEY,
@@ -244,6 +245,27 @@ CREATE TABLE case_opinion (
   PRIMARY KEY (case_no, department)
 );
 )sql"},
+    {8, "how materials were supplied, the applicant's identity check", R"sql(
+ALTER TABLE case_file ADD COLUMN identity TEXT NOT NULL DEFAULT 'window';
+ALTER TABLE case_file ADD COLUMN identity_note TEXT NOT NULL DEFAULT '';
+CREATE TABLE case_material (
+  case_no     TEXT NOT NULL,
+  material    INTEGER NOT NULL,   -- index into the item version's materials
+  how         TEXT NOT NULL,
+  note        TEXT NOT NULL,
+  file_hash   BLOB,               -- NULL: no file attached
+  file_size   INTEGER NOT NULL DEFAULT 0,
+  file_name   TEXT NOT NULL DEFAULT '',
+  file_type   TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY (case_no, material)
+);
+-- Files residents uploaded here (local state, not a projection of events):
+-- those no case refers to are dropped after a while.
+CREATE TABLE material_upload (
+  hash         BLOB PRIMARY KEY,
+  uploaded_at  INTEGER NOT NULL   -- Unix seconds of the latest upload of this content
+);
+)sql"},
 }};
 
 using Admission = sync::EventSink::Admission;
@@ -459,6 +481,13 @@ Result<Admission> HallProjection::admit_checked(const sync::DecodedEvent& event)
       YIMEN_ASSIGN_OR_RETURN(auto owner, case_owner(db_, case_no, false));
       if (intake.which() != schema::CaseIntake::SUBMITTED) {
         if (!owner) return Admission::wait_for(case_dependency(case_no));
+        if (intake.which() == schema::CaseIntake::IDENTITY_VERIFIED) {
+          YIMEN_ASSIGN_OR_RETURN(auto file, load_case(db_, case_no));
+          if (file && file->identity != kIdentityUnverified) {
+            return Admission::reject("the identity of the applicant of " + case_no +
+                                     " was already established");
+          }
+        }
         return Admission::accept();
       }
       if (owner) return Admission::reject("case " + case_no + " was already submitted");
@@ -519,8 +548,13 @@ Result<Admission> HallProjection::admit_checked(const sync::DecodedEvent& event)
       if (!next.ok()) return Admission::reject(next.status().message());
       if (*action == CaseAction::kApprove) {
         // The origin refuses to approve while departments of a parallel
-        // review (并联审批) have not given their opinion; so must a receiver.
+        // review (并联审批) have not given their opinion, or while nobody has
+        // established who the applicant is; so must a receiver.
         YIMEN_ASSIGN_OR_RETURN(auto file, load_case(db_, case_no));
+        if (file && file->identity == kIdentityUnverified) {
+          return Admission::reject("case " + case_no +
+                                   " was approved while the applicant's identity was unverified");
+        }
         std::optional<ServiceItem> item;
         if (file) {
           YIMEN_ASSIGN_OR_RETURN(item, load_item(db_, file->item_code, file->item_version));
@@ -661,6 +695,34 @@ Status HallProjection::apply(const sync::DecodedEvent& event) {
   }
 }
 
+Status HallProjection::record_materials(const std::string& case_no,
+                                        capnp::List<schema::SuppliedMaterial>::Reader supplied) {
+  for (const auto m : supplied) {
+    YIMEN_ASSIGN_OR_RETURN(
+        auto ins, db_.prepare("INSERT OR REPLACE INTO case_material (case_no, material, how, "
+                              "note, file_hash, file_size, file_name, file_type) "
+                              "VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
+    ins.bind(1, case_no);
+    ins.bind(2, static_cast<std::int64_t>(m.getMaterial()));
+    ins.bind(3, text(m.getHow()));
+    ins.bind(4, text(m.getNote()));
+    if (m.hasAttachment()) {
+      const auto a = m.getAttachment();
+      ins.bind_blob(5, ByteView(a.getHash().begin(), a.getHash().size()));
+      ins.bind(6, static_cast<std::int64_t>(a.getSize()));
+      ins.bind(7, text(a.getName()));
+      ins.bind(8, text(a.getMediaType()));
+    } else {
+      ins.bind_null(5);
+      ins.bind(6, std::int64_t{0});
+      ins.bind(7, std::string_view());
+      ins.bind(8, std::string_view());
+    }
+    YIMEN_TRY(ins.run());
+  }
+  return {};
+}
+
 Status HallProjection::want_attachments(const sync::DecodedEvent& event,
                                         capnp::List<schema::SuppliedMaterial>::Reader supplied) {
   const bool named = std::any_of(
@@ -710,9 +772,10 @@ Status HallProjection::apply_case_intake(const sync::DecodedEvent& event) {
                       "item_version, applicant_id, applicant_name, applicant_phone, domicile, "
                       "channel, query_code_hash, state, submitted_on, limit_days, limit_kind, "
                       "responsible_login, responsible_name, repeat_of, visits, submitted_at, "
-                      "agent_id, agent_name, agent_authorisation, commitment, agent_phone) "
+                      "agent_id, agent_name, agent_authorisation, commitment, agent_phone, "
+                      "identity, identity_note) "
                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'submitted', ?, ?, ?, ?, ?, ?, "
-                      "?, ?, ?, ?, ?, ?, ?)"));
+                      "?, ?, ?, ?, ?, ?, ?, ?, ?)"));
       ins.bind(1, case_no);
       ins.bind(2, event.origin().str());
       ins.bind(3, text(sub.getHandlingNode()));
@@ -738,7 +801,11 @@ Status HallProjection::apply_case_intake(const sync::DecodedEvent& event) {
       ins.bind(22, sub.hasAgent() ? text(agent.getAuthorisation()) : std::string());
       ins.bind(23, static_cast<std::int64_t>(any_supplied(sub.getMaterials(), "commitment")));
       ins.bind(24, sub.hasAgent() ? text(agent.getPhone()) : std::string());
+      const std::string identity = text(sub.getIdentity());
+      ins.bind(25, identity.empty() ? std::string(kIdentityWindow) : identity);
+      ins.bind(26, text(sub.getIdentitySource()));
       YIMEN_TRY(ins.run());
+      YIMEN_TRY(record_materials(case_no, sub.getMaterials()));
       YIMEN_TRY(want_attachments(event, sub.getMaterials()));
       return add_transition(case_no, CaseHalf::kIntake, CaseAction::kSubmit, event, "");
     }
@@ -759,6 +826,7 @@ Status HallProjection::apply_case_intake(const sync::DecodedEvent& event) {
       upd.bind(2, static_cast<std::int64_t>(any_supplied(supplied, "commitment")));
       upd.bind(3, case_no);
       YIMEN_TRY(upd.run());
+      YIMEN_TRY(record_materials(case_no, supplied));
       YIMEN_TRY(want_attachments(event, supplied));
       return add_transition(case_no, CaseHalf::kIntake, CaseAction::kSupplyMaterials, event, "");
     }
@@ -773,6 +841,16 @@ Status HallProjection::apply_case_intake(const sync::DecodedEvent& event) {
     case schema::CaseIntake::RESULT_DELIVERED:
       return add_transition(case_no, CaseHalf::kIntake, CaseAction::kDeliverResult, event,
                             text(intake.getResultDelivered()));
+    case schema::CaseIntake::IDENTITY_VERIFIED: {
+      const std::string how = text(intake.getIdentityVerified());
+      YIMEN_ASSIGN_OR_RETURN(auto upd, db_.prepare("UPDATE case_file SET identity = ?, "
+                                                   "identity_note = ? WHERE case_no = ?"));
+      upd.bind(1, kIdentityWindow);
+      upd.bind(2, how);
+      upd.bind(3, case_no);
+      YIMEN_TRY(upd.run());
+      return add_transition(case_no, CaseHalf::kIntake, CaseAction::kVerifyIdentity, event, how);
+    }
   }
   return {};
 }
@@ -919,7 +997,8 @@ Status HallProjection::reset() {
       "DELETE FROM applicant_flag; DELETE FROM rating; DELETE FROM rating_follow_up; "
       "DELETE FROM complaint; DELETE FROM supervision_order; DELETE FROM public_notice; "
       "DELETE FROM licence; DELETE FROM licence_revocation; "
-      "DELETE FROM question; DELETE FROM appointment; DELETE FROM case_opinion;");
+      "DELETE FROM question; DELETE FROM appointment; DELETE FROM case_opinion; "
+      "DELETE FROM case_material;");
 }
 
 // --- Queries ---
@@ -988,13 +1067,13 @@ Result<WorkingDayCalendar> load_calendar(storage::Database& db) {
 Result<std::optional<CaseFile>> load_case(storage::Database& db, const std::string& case_no) {
   YIMEN_ASSIGN_OR_RETURN(
       auto stmt,
-      db.prepare(
-          "SELECT intake_node, handling_node, item_code, item_version, applicant_id, "
-          "applicant_name, applicant_phone, domicile, channel, query_code_hash, state, "
-          "submitted_on, accepted_on, limit_days, limit_kind, responsible_login, "
-          "responsible_name, returned, withdrawal_requested, repeat_of, decision, result, "
-          "visits, submitted_at, agent_id, agent_name, agent_authorisation, commitment, "
-          "approved_on, finished_on, post_check, agent_phone FROM case_file WHERE case_no = ?"));
+      db.prepare("SELECT intake_node, handling_node, item_code, item_version, applicant_id, "
+                 "applicant_name, applicant_phone, domicile, channel, query_code_hash, state, "
+                 "submitted_on, accepted_on, limit_days, limit_kind, responsible_login, "
+                 "responsible_name, returned, withdrawal_requested, repeat_of, decision, result, "
+                 "visits, submitted_at, agent_id, agent_name, agent_authorisation, commitment, "
+                 "approved_on, finished_on, post_check, agent_phone, identity, identity_note "
+                 "FROM case_file WHERE case_no = ?"));
   stmt.bind(1, case_no);
   YIMEN_ASSIGN_OR_RETURN(bool row, stmt.step());
   if (!row) return std::optional<CaseFile>();
@@ -1036,7 +1115,9 @@ Result<std::optional<CaseFile>> load_case(storage::Database& db, const std::stri
       stmt.column_int64(27) != 0,
       std::nullopt,
       std::nullopt,
-      stmt.column_text(30)};
+      stmt.column_text(30),
+      stmt.column_text(32),
+      stmt.column_text(33)};
   auto optional_date = [&](int column, std::optional<Date>& out) -> Status {
     if (stmt.column_is_null(column)) return {};
     YIMEN_ASSIGN_OR_RETURN(out, Date::from_string(stmt.column_text(column)));
@@ -1059,6 +1140,23 @@ Result<std::optional<CaseFile>> load_case(storage::Database& db, const std::stri
     f.pauses.push_back(pause);
   }
   return std::optional<CaseFile>(std::move(f));
+}
+
+Result<std::vector<CaseMaterial>> case_materials(storage::Database& db,
+                                                 const std::string& case_no) {
+  YIMEN_ASSIGN_OR_RETURN(auto stmt, db.prepare("SELECT material, how, note, file_hash, file_size, "
+                                               "file_name, file_type FROM case_material WHERE "
+                                               "case_no = ? ORDER BY material"));
+  stmt.bind(1, case_no);
+  return storage::collect(stmt, [](storage::Statement& row) {
+    CaseMaterial m{static_cast<int>(row.column_int64(0)), row.column_text(1), row.column_text(2),
+                   std::nullopt};
+    if (!row.column_is_null(3)) {
+      m.file = MaterialFile{row.column_blob(3), static_cast<std::uint64_t>(row.column_int64(4)),
+                            row.column_text(5), row.column_text(6)};
+    }
+    return m;
+  });
 }
 
 Result<std::vector<CaseTransition>> load_transitions(storage::Database& db,

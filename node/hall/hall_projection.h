@@ -38,6 +38,22 @@ struct CaseAgent {
 
 // What the projection holds about a case (the handling state, the intake
 // annotations, and what the deadline needs).
+// A file attached to a supplied material, stored as a blob at the intake node.
+struct MaterialFile {
+  Bytes hash;  // BLAKE2b-256 of the content (storage::put_blob)
+  std::uint64_t size = 0;
+  std::string name;
+  std::string media_type;
+};
+
+// A material as supplied for a case, at submission or later, with its file.
+struct CaseMaterial {
+  int material = 0;  // index into the item version's materials
+  std::string how;   // "paper" | "electronic" | "shared" | "commitment"
+  std::string note;
+  std::optional<MaterialFile> file;
+};
+
 struct CaseFile {
   std::string case_no;
   RegionCode intake_node;
@@ -69,6 +85,10 @@ struct CaseFile {
   std::optional<Date> approved_on;
   std::optional<Date> finished_on;  // result issued, or refused
   std::string post_check;           // "" until checked, then "confirmed" or "false"
+  // How the applicant's identity was established (online_application.h):
+  // "window", "shared" or "unverified"; with what (a source, how it was checked).
+  std::string identity;
+  std::string identity_note;
 };
 
 struct CaseTransition {
@@ -113,6 +133,8 @@ class HallProjection : public sync::EventSink {
   Result<std::optional<ServiceItem>> item_version(const std::string& code, int version);
 
   // Records the attachments this node must fetch (it is named in the audience).
+  Status record_materials(const std::string& case_no,
+                          capnp::List<schema::SuppliedMaterial>::Reader supplied);
   Status want_attachments(const sync::DecodedEvent& event,
                           capnp::List<schema::SuppliedMaterial>::Reader supplied);
 
@@ -149,6 +171,9 @@ Result<std::vector<CalendarYear>> load_calendar_years(storage::Database& db);
 Result<WorkingDayCalendar> load_calendar(storage::Database& db);
 
 Result<std::optional<CaseFile>> load_case(storage::Database& db, const std::string& case_no);
+// The materials of a case as supplied, in the item's order; a later supply of
+// a material replaces the earlier one.
+Result<std::vector<CaseMaterial>> case_materials(storage::Database& db, const std::string& case_no);
 Result<std::vector<CaseTransition>> load_transitions(storage::Database& db,
                                                      const std::string& case_no);
 // The leading digits every region code within `region` shares (a node's

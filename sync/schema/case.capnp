@@ -61,6 +61,10 @@ struct Submission {
   queryCodeHash @6 :Text;  # Argon2id string of the applicant's 8-digit query code
   visits @7 :UInt8;        # times the applicant came in person so far (1 at a window, 0 online)
   agent @8 :Agent;         # absent unless someone applies on the applicant's behalf
+  identity @9 :Text;       # how the applicant's identity was established: "window" (a clerk
+                           # saw the ID card; "" in older events), "shared" (data sharing, see
+                           # identitySource) or "unverified" (an online application)
+  identitySource @10 :Text;  # with "shared": what confirmed it, e.g. "licence <number>"
 }
 
 # Someone applying for the applicant (代办), with the authorisation the
@@ -81,6 +85,7 @@ struct CaseIntake {
     materialsSupplied @4 :List(SuppliedMaterial); # 补齐材料, answering a request
     withdrawalRequested @5 :Text;                 # the applicant's reason
     resultDelivered @6 :Text;                     # how the result reached the applicant
+    identityVerified @7 :Text;                    # an unverified identity checked since, how
   }
 }
 

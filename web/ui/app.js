@@ -11,6 +11,7 @@ var ROUTES = {
   track: { view: 'track' },
   complaint: { view: 'complaint' },
   ask: { view: 'ask' },
+  apply: { view: 'apply' },
   appointment: { view: 'appointment' },
   verify: { view: 'verify' },
   notices: { view: 'notices' },
@@ -108,6 +109,47 @@ Y.renderChrome = function () {
 
 var routeSeq = 0;
 
+// What the visitor typed into the page's form fields, in document order.
+function typedFields(main) {
+  return Array.prototype.slice.call(main.querySelectorAll('input[data-test], select[data-test], textarea[data-test]')).filter(function (el) {
+    return el.type !== 'file' && el.type !== 'password';
+  });
+}
+
+// Switches the language and renders the page again with what was typed kept:
+// the fields of the same page get their values back, and a view that keeps
+// more (the intake wizard's step) hands it over through Y.langCarry.
+async function switchLanguage() {
+  var main = document.getElementById('main');
+  var view = main.getAttribute('data-view');
+  var keep = Y.keepOnLangSwitch ? Y.keepOnLangSwitch() : null;
+  var typed = typedFields(main).map(function (el) {
+    return { key: el.getAttribute('data-test'), value: el.value, checked: el.checked };
+  });
+  Y.setLang(Y.state.lang === 'zh' ? 'en' : 'zh');
+  Y.langCarry = { view: view, keep: keep };
+  try {
+    await Y.route();
+  } finally {
+    Y.langCarry = null;
+  }
+  if (main.getAttribute('data-view') !== view) return;
+  var fields = typedFields(main);
+  typed.forEach(function (t, i) {
+    var el = fields[i];
+    if (!el || el.getAttribute('data-test') !== t.key) return;
+    if (el.type === 'checkbox' || el.type === 'radio') {
+      if (el.checked !== t.checked) {
+        el.checked = t.checked;
+        el.dispatchEvent(new Event('change', { bubbles: true }));
+      }
+    } else if (el.value !== t.value) {
+      el.value = t.value;
+      el.dispatchEvent(new Event('input', { bubbles: true }));
+    }
+  });
+}
+
 // Renders the page the hash names.
 Y.route = async function () {
   var seq = ++routeSeq;
@@ -118,6 +160,7 @@ Y.route = async function () {
   }
   var def = ROUTES[r.name];
   var main = document.getElementById('main');
+  Y.keepOnLangSwitch = null;
   Y.clear(main);
   main.className = 'main';
   Y.alert('');
@@ -158,10 +201,7 @@ Y.route = async function () {
 
 async function start() {
   Y.loadLang();
-  document.getElementById('lang').addEventListener('click', function () {
-    Y.setLang(Y.state.lang === 'zh' ? 'en' : 'zh');
-    Y.route();
-  });
+  document.getElementById('lang').addEventListener('click', switchLanguage);
   window.addEventListener('hashchange', Y.route);
   try {
     // The session first: it sets the cookie that every later call carries.

@@ -192,6 +192,7 @@ Y.views.item = async function (main, params) {
     Y.h('p', { class: 'flags' }, itemFlags(it)),
     Y.h('div', { class: 'actions no-print' }, [
       Y.h('button', { type: 'button', 'data-test': 'guide-print', onclick: Y.printPage, text: Y.t('print') }),
+      it.online_capable ? Y.h('a', { class: 'button primary', href: '#/apply?item=' + encodeURIComponent(it.code), 'data-test': 'guide-apply', text: Y.t('guide.apply_online') }) : null,
       Y.h('a', { class: 'button', href: '#/ask?item=' + encodeURIComponent(it.code), 'data-test': 'guide-ask', text: Y.t('guide.ask') }),
       Y.h('a', { class: 'button', href: '#/appointment?item=' + encodeURIComponent(it.code), 'data-test': 'guide-appointment', text: Y.t('guide.appointment') }),
       Y.hasRole(['clerk', 'admin']) ? Y.h('a', { class: 'button primary', href: '#/intake?item=' + encodeURIComponent(it.code), 'data-test': 'guide-intake', text: Y.t('intake.take_this') }) : null,

@@ -84,7 +84,11 @@ function applicantHistory(held, item, fill) {
 }
 
 Y.views.intake = function (main, params) {
-  var wiz = { item: null, applicant: null, materials: null, agent: null };
+  // After a language switch the wizard goes on where it was.
+  var carried = Y.langCarry && Y.langCarry.view === 'intake' ? Y.langCarry.keep : null;
+  var wiz = carried ? carried.wiz : { item: null, applicant: null, materials: null, agent: null };
+  var current = carried ? carried.step : 0;
+  Y.keepOnLangSwitch = function () { return { wiz: wiz, step: current }; };
   var steps = ['intake.step_item', 'intake.step_applicant', 'intake.step_materials', 'intake.step_receipt'];
   main.appendChild(Y.h('h1', { text: Y.t('intake.title') }));
   if (Y.state.node && Y.state.node.recovering) {
@@ -96,6 +100,7 @@ Y.views.intake = function (main, params) {
   main.appendChild(body);
 
   function show(i) {
+    current = i;
     Y.clear(bar);
     steps.forEach(function (k, j) {
       bar.appendChild(Y.h('li', { class: j === i ? 'current' : j < i ? 'done' : '', 'aria-current': j === i ? 'step' : null, text: Y.t(k) }));
@@ -331,6 +336,8 @@ Y.views.intake = function (main, params) {
   }
 
   function receipt(res) {
+    current = 3;
+    wiz.receipt = res;
     Y.clear(bar);
     steps.forEach(function (k, j) {
       bar.appendChild(Y.h('li', { class: j === 3 ? 'current' : 'done', text: Y.t(k) }));
@@ -371,7 +378,10 @@ Y.views.intake = function (main, params) {
     ]));
   }
 
-  if (params.item) {
+  if (carried) {
+    if (current === 3) receipt(wiz.receipt);
+    else show(current);
+  } else if (params.item) {
     Y.api('GET', '/catalogue/' + encodeURIComponent(params.item)).then(function (it) {
       wiz.item = it;
       show(1);
@@ -404,7 +414,7 @@ function caseTable(cases) {
         Y.h('td', { class: 'nowrap', 'data-label': Y.t('case.no') }, Y.h('a', { href: '#/case/' + encodeURIComponent(c.case_no), 'data-test': 'case-link', 'data-case': c.case_no, text: c.case_no })),
         Y.h('td', { 'data-label': Y.t('case.item'), text: c.item_name }),
         Y.h('td', { 'data-label': Y.t('case.state') }, Y.stateBadge(c.state, c.state_label)),
-        Y.h('td', { 'data-label': Y.t('case.applicant') }, [c.applicant_name, ' ', Y.h('span', { class: 'code', text: c.applicant_id_masked })]),
+        Y.h('td', { 'data-label': Y.t('case.applicant') }, [c.applicant_name, ' ', Y.h('span', { class: 'code', text: c.applicant_id_masked }), c.identity === 'unverified' ? [' ', Y.h('span', { class: 'badge badge-yellow', 'data-test': 'case-row-unverified', text: Y.t('identity.unverified') })] : null]),
         Y.h('td', { 'data-label': Y.t('case.deadline') }, Y.cardBadge(c.card, c.due)),
         Y.h('td', { class: 'nowrap', 'data-label': Y.t('case.submitted_on'), text: c.submitted_on }),
         Y.h('td', { class: 'code', 'data-label': Y.t('case.handling_node'), text: c.handling_node }),
@@ -468,7 +478,7 @@ function renderCase(main, c) {
         Y.row(Y.t('case.no'), Y.h('span', { 'data-test': 'case-no', text: c.case_no })),
         Y.row(Y.t('case.item'), c.item_name + ' (' + c.item_code + (c.item_version ? ' v' + c.item_version : '') + ')'),
         Y.row(Y.t('case.state'), Y.stateBadge(c.state, c.state_label)),
-        Y.row(Y.t('case.deadline'), [Y.cardBadge(c.card, c.due), c.unknown_reason ? Y.h('span', { class: 'hint', text: ' ' + c.unknown_reason }) : null]),
+        Y.row(Y.t('case.deadline'), [Y.cardBadge(c.card, c.due), unknownDeadline(c)]),
         Y.row(Y.t('guide.committed_limit'), Y.limitText(c.committed_limit)),
         Y.row(Y.t('case.submitted_on'), c.submitted_on),
         Y.row(Y.t('case.channel'), Y.label('channel', c.channel)),
@@ -493,6 +503,7 @@ function renderCase(main, c) {
         Y.row(Y.t('applicant.id_number'), ap.id_number),
         Y.row(Y.t('applicant.phone'), ap.phone),
         Y.row(Y.t('applicant.domicile'), ap.domicile),
+        c.identity ? Y.row(Y.t('case.identity'), Y.h('span', { class: c.identity === 'unverified' ? 'badge badge-yellow' : '', 'data-test': 'case-identity', 'data-identity': c.identity }, [Y.t('identity.' + c.identity), c.identity_note ? ' · ' + c.identity_note : ''])) : null,
       ]),
       c.applicant_false_commitment ? Y.h('p', { class: 'warning', 'data-test': 'case-false-commitment', text: Y.t('case.applicant_false_commitment', { case_no: c.applicant_false_commitment }) }) : null,
       c.agent ? Y.h('div', { 'data-test': 'case-agent' }, [
@@ -535,11 +546,23 @@ function renderCase(main, c) {
   if (c.rating) main.appendChild(ratingSection(c.rating));
   if (c.supervision && c.supervision.length) main.appendChild(caseSupervision(c.supervision));
 
-  // Materials.
-  main.appendChild(Y.h('section', { class: 'card' }, [
+  // Materials, with how each was supplied and the files uploaded for them.
+  var supplied = {};
+  (c.supplied || []).forEach(function (s) { supplied[s.material] = s; });
+  main.appendChild(Y.h('section', { class: 'card', 'data-test': 'case-materials' }, [
     Y.h('h2', { text: Y.t('guide.materials') }),
-    Y.h('ol', { class: 'materials' }, (c.materials || []).map(function (m) {
-      return Y.h('li', {}, [Y.h('strong', { text: m.name }), ' ', Y.h('span', { class: 'meta', text: Y.label('form', m.form, m.form_label) + ' · ' + Y.t('guide.copies', { n: m.copies }) + ' · ' + Y.label('kind', m.kind, m.kind_label) })]);
+    Y.h('ol', { class: 'materials' }, (c.materials || []).map(function (m, i) {
+      var s = supplied[i];
+      var file = s && s.file;
+      return Y.h('li', { 'data-test': 'case-material', 'data-how': s ? s.how : 'none' }, [
+        Y.h('strong', { text: m.name }), ' ',
+        Y.h('span', { class: 'meta', text: Y.label('form', m.form, m.form_label) + ' · ' + Y.t('guide.copies', { n: m.copies }) + ' · ' + Y.label('kind', m.kind, m.kind_label) }),
+        Y.h('div', {}, [
+          Y.h('span', { class: 'how', text: Y.t('case.supplied') + ': ' + Y.label('how', s ? s.how : 'none') + (s && s.note ? ' · ' + s.note : '') }),
+          file && file.here ? [' ', Y.h('a', { href: '/api/v1/cases/' + encodeURIComponent(c.case_no) + '/materials/' + i, target: '_blank', rel: 'noopener', 'data-test': 'case-file', text: Y.t('case.open_file') + ' (' + file.name + ')' })] : null,
+          file && !file.here ? Y.h('span', { class: 'hint', 'data-test': 'case-file-pending', text: ' ' + Y.t('case.file_not_here') }) : null,
+        ]),
+      ]);
     })),
   ]));
 
@@ -600,6 +623,16 @@ function parallelSection(main, c) {
     ])),
     canGive ? Y.h('div', { class: 'no-print' }, Y.field(Y.t('parallel.note'), note)) : null,
   ]);
+}
+
+// Why a case has no due date, in the reader's language (the API's reason,
+// in English, is kept as the tooltip).
+function unknownDeadline(c) {
+  if (!c.unknown_reason) return null;
+  var key = !c.accepted_on ? 'deadline.not_accepted'
+    : c.state === 'awaiting_materials' || c.state === 'in_notice' ? 'deadline.paused'
+      : 'deadline.no_calendar';
+  return Y.h('span', { class: 'hint', 'data-test': 'case-unknown-reason', 'data-reason': key, title: c.unknown_reason, text: ' ' + Y.t(key) });
 }
 
 function actionClass(a) {
@@ -1076,11 +1109,11 @@ function ordersTable(orders) {
       return Y.h('tr', { 'data-test': 'order-row', 'data-order': o.order_no, 'data-answered': o.response ? 'true' : 'false' }, [
         Y.h('td', { class: 'nowrap code', 'data-label': Y.t('supervision.order_no'), text: o.order_no }),
         Y.h('td', { class: 'nowrap', 'data-label': Y.t('case.no') }, Y.h('a', { href: '#/case/' + encodeURIComponent(o.case_no), text: o.case_no })),
-        Y.h('td', { class: 'code', 'data-label': Y.t('case.handling_node'), text: o.handling_node }),
-        Y.h('td', { class: 'pre', 'data-label': Y.t('supervision.instruction'), text: o.instruction }),
+        Y.h('td', { class: 'nowrap code', 'data-label': Y.t('case.handling_node'), text: o.handling_node }),
+        Y.h('td', { class: 'pre wide', 'data-label': Y.t('supervision.instruction'), text: o.instruction }),
         Y.h('td', { class: 'nowrap', 'data-label': Y.t('supervision.ordered_on'), text: o.ordered_on + ' · ' + Y.t('supervision.within', { n: o.respond_within }) }),
         Y.h('td', { 'data-label': Y.t('case.deadline') }, o.response ? Y.t('supervision.answered_on', { date: o.responded_on || '' }) : Y.cardBadge(o.card, o.due)),
-        Y.h('td', { class: 'pre', 'data-label': Y.t('supervision.response'), text: o.response || Y.t('supervision.awaiting') }),
+        Y.h('td', { class: 'pre wide', 'data-label': Y.t('supervision.response'), text: o.response || Y.t('supervision.awaiting') }),
       ]);
     })),
   ]));
@@ -1349,6 +1382,51 @@ function syncTable(nodes) {
 
 // ---- users ---------------------------------------------------------------
 
+// An account's buttons: disable or enable it (not one's own), and give it a
+// new password, which ends its open sessions.
+function userManagement(u, reload) {
+  var panel = Y.h('div', { class: 'user-panel' });
+  var self = Y.user() && Y.user().login === u.login;
+  async function setActive(active) {
+    Y.alert('');
+    try {
+      await Y.api('POST', '/users/' + encodeURIComponent(u.login) + '/active', { active: active });
+      Y.alert(Y.t(active ? 'users.enabled' : 'users.disabled', { login: u.login }), 'ok');
+      await reload();
+    } catch (e) {
+      Y.showError(e);
+    }
+  }
+  function passwordForm() {
+    Y.clear(panel);
+    var password = Y.h('input', { type: 'password', 'data-test': 'user-new-password', autocomplete: 'new-password', required: true });
+    var form = Y.h('form', { class: 'inline', 'data-test': 'user-password-form' }, [
+      Y.field(Y.t('users.new_password'), password),
+      Y.h('button', { type: 'submit', class: 'primary', 'data-test': 'user-password-submit', text: Y.t('users.set_password') }),
+      Y.h('button', { type: 'button', text: Y.t('cancel'), onclick: function () { Y.clear(panel); } }),
+    ]);
+    form.addEventListener('submit', async function (ev) {
+      ev.preventDefault();
+      Y.alert('');
+      try {
+        await Y.api('POST', '/users/' + encodeURIComponent(u.login) + '/password', { password: password.value });
+        Y.clear(panel);
+        Y.alert(Y.t('users.password_set', { login: u.login }), 'ok');
+      } catch (e) {
+        Y.showError(e);
+      }
+    });
+    panel.appendChild(form);
+    password.focus();
+  }
+  return [
+    self ? null : Y.h('button', { type: 'button', class: u.active ? 'danger' : '', 'data-test': u.active ? 'user-disable' : 'user-enable', text: Y.t(u.active ? 'users.disable' : 'users.enable'), onclick: function () { setActive(!u.active); } }),
+    ' ',
+    Y.h('button', { type: 'button', 'data-test': 'user-reset-password', text: Y.t('users.reset_password'), onclick: passwordForm }),
+    panel,
+  ];
+}
+
 Y.views.users = async function (main) {
   main.appendChild(Y.h('h1', { text: Y.t('users.title') }));
   var listBox = Y.h('div', { 'data-test': 'users-list' });
@@ -1356,11 +1434,12 @@ Y.views.users = async function (main) {
   async function load() {
     var data = await Y.api('GET', '/users');
     Y.clear(listBox).appendChild(Y.h('div', { class: 'table-wrap' }, Y.h('table', { class: 'table' }, [
-      Y.h('thead', {}, Y.h('tr', {}, ['users.login', 'users.name', 'users.role', 'users.department', 'users.phone', 'users.active'].map(function (k) { return Y.h('th', { text: Y.t(k) }); }))),
+      Y.h('thead', {}, Y.h('tr', {}, ['users.login', 'users.name', 'users.role', 'users.department', 'users.phone', 'users.active', 'users.manage'].map(function (k) { return Y.h('th', { text: Y.t(k) }); }))),
       Y.h('tbody', {}, (data.users || []).map(function (u) {
-        return Y.h('tr', { 'data-test': 'user-row', 'data-login': u.login }, [
+        return Y.h('tr', { 'data-test': 'user-row', 'data-login': u.login, 'data-active': u.active ? 'true' : 'false' }, [
           Y.h('td', { class: 'code', text: u.login }), Y.h('td', { text: u.name }), Y.h('td', { text: Y.label('role', u.role) }),
           Y.h('td', { text: u.department || '' }), Y.h('td', { text: u.office_phone || '' }), Y.h('td', { text: u.active ? Y.t('yes') : Y.t('no') }),
+          Y.h('td', {}, userManagement(u, load)),
         ]);
       })),
     ])));

@@ -21,6 +21,7 @@ TEST_F(KpiTest, TheCountyRollsUpItsVillagesCases) {
   const auto a = village().submit(clerk(), window)->case_no;
   const auto b = village().submit(clerk(), online)->case_no;
   const auto c = village().submit(clerk(), rejected)->case_no;
+  act(kVillage, b, CaseAction::kVerifyIdentity, "视频核验");
   city.deliver(kVillage, kCounty);
   for (const auto& no : {a, b, c}) act(kCounty, no, CaseAction::kAccept);
   act(kCounty, a, CaseAction::kApprove, "准予");

@@ -5,6 +5,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <set>
+
 #include "node/hall/audit_log.h"
 #include "node/hall/users.h"
 #include "sync/link_store.h"
@@ -640,10 +643,15 @@ TEST_F(WebApiTest, AnAdminPublishesANewVersionFromTheGuideItself) {
   auto guide = body_of(send(admin, "GET", std::string("/api/v1/catalogue/") + kItem));
   guide["name"] = "最低生活保障金给付（修订）";
   guide["committed_limit"].as_object()["days"] = 6;
+  // A sample (示范文本) as a file on a material survives the round trip.
+  guide["materials"].as_array()[0].as_object()["sample"] =
+      json::object{{"name", "低保申请书（示范文本）.pdf"}, {"content_hash", std::string(64, 'b')}};
   auto published = send(admin, "POST", "/api/v1/catalogue", to_json(guide));
   ASSERT_EQ(published.status, 201) << published.body;
   EXPECT_EQ(body_of(published)["version"].as_int64(), 2);
   EXPECT_EQ(body_of(published)["committed_limit"].as_object()["days"].as_int64(), 6);
+  EXPECT_EQ(body_of(published)["materials"].as_array()[0].as_object()["sample"].as_object()["name"],
+            "低保申请书（示范文本）.pdf");
   // Everything round-trips: publishing the same guide again gives an equal version 3.
   auto again = body_of(send(admin, "POST", "/api/v1/catalogue", published.body));
   EXPECT_EQ(again["version"].as_int64(), 3);
@@ -1741,6 +1749,160 @@ TEST_F(WebApiTest, WritesWhileTheNodeRecoversAreRefusedAs503) {
                  R"({"case_no":")" + no + R"(","code":")" + code + R"("})")
                 .status,
             200);
+}
+
+// An online application: the resident uploads each material, then applies;
+// the case arrives with channel "online" and an unverified identity, and the
+// staff open the uploaded files from the case page.
+TEST_F(WebApiTest, AResidentAppliesOnlineWithUploadedScans) {
+  const std::string png("\x89PNG\r\n\x1A\n a photographed application form", 41);
+  Browser resident = visitor();
+  resident.peer = "10.0.3.1";
+  const auto upload = [&](Browser& b, const std::string& type, const std::string& content,
+                          bool with_csrf = true) {
+    HttpRequest r;
+    r.method = "POST";
+    r.path = "/api/v1/uploads";
+    r.body = content;
+    r.peer = b.peer;
+    r.headers["content-type"] = type;
+    if (!b.cookie.empty()) r.headers["cookie"] = "yimen_session=" + b.cookie;
+    if (with_csrf) r.headers["x-csrf-token"] = b.csrf;
+    return api->handle(r);
+  };
+  EXPECT_EQ(upload(resident, "image/png", png, false).status, 403);
+  auto bad = upload(resident, "text/html", "<script>alert(1)</script>");
+  EXPECT_EQ(bad.status, 415);
+  EXPECT_EQ(error_code(bad), "unsupported_media_type");
+  EXPECT_EQ(message_of(upload(resident, "application/pdf", png)),
+            "the file is not a PDF although it says so");
+
+  auto up = upload(resident, "image/png", png);
+  ASSERT_EQ(up.status, 201) << up.body;
+  const std::string hash(body_of(up)["hash"].as_string());
+  EXPECT_EQ(hash.size(), 64u);
+  EXPECT_EQ(body_of(up)["size"].as_int64(), static_cast<std::int64_t>(png.size()));
+
+  const auto application = [&](const std::string& file_hash, const std::string& extra) {
+    return std::string(R"({"item_code":")") + kItem + R"(","applicant":{"id_number":")" +
+           kApplicantId +
+           R"(","name":"张三","phone":"13800000000","domicile":"441802001001"},)"
+           R"("materials":[{"material":0,"how":"electronic","attachment":{"hash":")" +
+           file_hash + R"(","size":)" + std::to_string(png.size()) +
+           R"(,"name":"申请书.png","media_type":"image/png"}},{"material":1,"how":"shared"},)"
+           R"({"material":2,"how":"commitment"}])" +
+           extra + "}";
+  };
+  auto staff_field =
+      send(resident, "POST", "/api/v1/applications", application(hash, R"(,"channel":"window")"));
+  EXPECT_EQ(staff_field.status, 400);
+  EXPECT_EQ(message_of(staff_field), "channel: not part of an online application");
+  auto unknown =
+      send(resident, "POST", "/api/v1/applications", application(std::string(64, 'a'), ""));
+  EXPECT_EQ(unknown.status, 400);
+  EXPECT_EQ(message_of(unknown),
+            "materials[0].attachment: no upload of this hash and size is "
+            "held here; upload the file first");
+
+  auto applied = send(resident, "POST", "/api/v1/applications", application(hash, ""));
+  ASSERT_EQ(applied.status, 201) << applied.body;
+  const std::string no(body_of(applied)["case_no"].as_string());
+  EXPECT_EQ(body_of(applied)["identity"].as_string(), "unverified");
+  EXPECT_EQ(body_of(applied)["query_code"].as_string().size(), 8u);
+  expect_no_id_number(applied);
+
+  // The office pre-reviews it: the case page shows how each material came
+  // and opens the uploaded file.
+  Browser officer = logged_in("officer");
+  auto page = body_of(send(officer, "GET", "/api/v1/cases/" + no));
+  EXPECT_EQ(page["channel"].as_string(), "online");
+  EXPECT_EQ(page["identity"].as_string(), "unverified");
+  EXPECT_EQ(page["visits"].as_int64(), 0);
+  auto supplied = page["supplied"].as_array();
+  ASSERT_EQ(supplied.size(), 3u);
+  auto file = supplied[0].as_object()["file"].as_object();
+  EXPECT_EQ(file["name"].as_string(), "申请书.png");
+  EXPECT_TRUE(file["here"].as_bool());
+  EXPECT_FALSE(supplied[1].as_object().contains("file"));
+  auto opened = send(officer, "GET", "/api/v1/cases/" + no + "/materials/0");
+  ASSERT_EQ(opened.status, 200) << opened.body;
+  EXPECT_EQ(opened.content_type, "image/png");
+  EXPECT_EQ(opened.body, png);
+  EXPECT_EQ(send(officer, "GET", "/api/v1/cases/" + no + "/materials/1").status, 404);
+  EXPECT_EQ(send(officer, "GET", "/api/v1/cases/" + no + "/materials/x").status, 400);
+  EXPECT_EQ(send(resident, "GET", "/api/v1/cases/" + no + "/materials/0").status, 401);
+
+  // Accepted, but not approved while nobody has seen the ID card.
+  ASSERT_EQ(act(officer, no, "accept").status, 200);
+  auto actions = body_of(send(officer, "GET", "/api/v1/cases/" + no))["actions"].as_array();
+  EXPECT_EQ(std::find(actions.begin(), actions.end(), json::value("approve")), actions.end());
+  EXPECT_EQ(act(officer, no, "approve", "准予").status, 409);
+  Browser clerk = logged_in("clerk");
+  ASSERT_EQ(act(clerk, no, "verify_identity", "身份证原件核验").status, 200);
+  EXPECT_EQ(body_of(send(officer, "GET", "/api/v1/cases/" + no))["identity"].as_string(), "window");
+  EXPECT_EQ(act(officer, no, "approve", "准予").status, 200);
+  expect_no_id_number_in_audit();
+}
+
+// An administrator disables an account (its sessions end at once), enables it
+// again and gives it a new password; nobody else may, and nobody disables
+// their own account.
+TEST_F(WebApiTest, AnAdminDisablesAnAccountAndResetsItsPassword) {
+  Browser root = admin();
+  Browser clerk = logged_in("clerk");
+  ASSERT_EQ(send(clerk, "GET", "/api/v1/cases").status, 200);
+  EXPECT_EQ(send(clerk, "POST", "/api/v1/users/officer/active", R"({"active":false})").status, 403);
+
+  auto off = send(root, "POST", "/api/v1/users/clerk/active", R"({"active":false})");
+  ASSERT_EQ(off.status, 200) << off.body;
+  EXPECT_FALSE(body_of(off)["active"].as_bool());
+  EXPECT_EQ(send(clerk, "GET", "/api/v1/cases").status, 401);  // the open session ended
+  Browser again = visitor();
+  auto refused = send(again, "POST", "/api/v1/session",
+                      std::string(R"({"login":"clerk","password":")") + kPassword + R"("})");
+  EXPECT_EQ(refused.status, 401) << refused.body;
+
+  EXPECT_EQ(send(root, "POST", "/api/v1/users/clerk/active", R"({"active":"no"})").status, 400);
+  EXPECT_EQ(send(root, "POST", "/api/v1/users/nobody/active", R"({"active":true})").status, 404);
+  auto self = send(root, "POST", "/api/v1/users/root1/active", R"({"active":false})");
+  EXPECT_EQ(self.status, 409);
+  EXPECT_EQ(message_of(self), "you cannot disable your own account");
+
+  ASSERT_EQ(send(root, "POST", "/api/v1/users/clerk/active", R"({"active":true})").status, 200);
+  Browser back = logged_in("clerk");
+  const std::string fresh = "a-new-password-2026";
+  EXPECT_EQ(send(root, "POST", "/api/v1/users/clerk/password", R"({"password":"short"})").status,
+            400);
+  auto reset =
+      send(root, "POST", "/api/v1/users/clerk/password", R"({"password":")" + fresh + R"("})");
+  ASSERT_EQ(reset.status, 200) << reset.body;
+  EXPECT_EQ(reset.body.find(fresh), std::string::npos);
+  EXPECT_EQ(send(back, "GET", "/api/v1/cases").status, 401);
+  Browser old_password = visitor();
+  EXPECT_EQ(send(old_password, "POST", "/api/v1/session",
+                 std::string(R"({"login":"clerk","password":")") + kPassword + R"("})")
+                .status,
+            401);
+  Browser new_password = visitor();
+  EXPECT_EQ(send(new_password, "POST", "/api/v1/session",
+                 R"({"login":"clerk","password":")" + fresh + R"("})")
+                .status,
+            200);
+  // The administrator who changes their own password stays logged in.
+  ASSERT_EQ(send(root, "POST", "/api/v1/users/root1/password", R"({"password":")" + fresh + R"("})")
+                .status,
+            200);
+  EXPECT_EQ(send(root, "GET", "/api/v1/users").status, 200);
+
+  const auto rows = hall::load_audit(county().db, 0, 1000).value();
+  std::set<std::string> actions;
+  for (const auto& row : rows) {
+    actions.insert(row.entry.action);
+    EXPECT_EQ(row.entry.target.find(fresh), std::string::npos);
+  }
+  for (const char* a : {"user.disable", "user.enable", "user.password"}) {
+    EXPECT_TRUE(actions.contains(a)) << a;
+  }
 }
 
 }  // namespace
