@@ -97,12 +97,51 @@ HttpResponse log_out(Call& call) {
   return r;
 }
 
+// A logged-in user changes their own password (after an administrator set
+// one for them): the current password first, counted like a failed login
+// when wrong; then every other session of the account ends.
+HttpResponse change_own_password(Call& call) {
+  auto body = body_object(call);
+  if (!body.ok()) return status_response(body.status());
+  auto current =
+      required_string(*body, "current_password", "current_password", hall::kMaxPasswordBytes);
+  if (!current.ok()) return status_response(current.status());
+  auto fresh = required_string(*body, "new_password", "new_password", hall::kMaxPasswordBytes);
+  if (!fresh.ok()) return status_response(fresh.status());
+  const std::string login = call.user().login;
+  if (auto blocked = call.state.login_by_account.blocked_for(login, call.now); blocked > 0) {
+    return rate_limited(blocked, "too many wrong passwords; try again later");
+  }
+  if (call.backend().recovering()) {
+    return error_response(503, "unavailable", "the node is recovering from a backup");
+  }
+  bool wrong = false;
+  const Status s = call.backend().write([&](hall::Hall&, storage::Database& db) -> Status {
+    hall::UserDirectory users(db);
+    if (auto checked = users.authenticate(login, *current); !checked.ok()) {
+      if (checked.status().code() != ErrorCode::kPermissionDenied) return checked.status();
+      wrong = true;
+      return audit(db, call, "user.password_own", login, "wrong_password");
+    }
+    YIMEN_TRY(users.set_password(login, *fresh));
+    return audit(db, call, "user.password_own", login, "ok");
+  });
+  if (!s.ok()) return status_response(s);
+  if (wrong) {
+    call.state.login_by_account.record_failure(login, call.now);
+    return error_response(403, "forbidden", "the current password is wrong");
+  }
+  call.state.sessions.end_sessions_of(login, call.session->token);
+  return json_response(json::object{{"changed", true}});
+}
+
 }  // namespace
 
 void add_session_routes(std::vector<Route>& routes) {
   routes.push_back({"GET", "/api/v1/session", anyone(), get_session});
   routes.push_back({"POST", "/api/v1/session", anyone(), log_in});
   routes.push_back({"DELETE", "/api/v1/session", staff(), log_out});
+  routes.push_back({"POST", "/api/v1/session/password", staff(), change_own_password});
 }
 
 }  // namespace yimen::web

@@ -11,8 +11,10 @@
 namespace yimen::web {
 namespace {
 
-// Every response carries these (DESIGN.md section 7).
-void add_security_headers(HttpResponse& response) {
+// Every response carries these (DESIGN.md section 7); under TLS the browser
+// is also told to use nothing else for a year.
+void add_security_headers(HttpResponse& response, bool tls) {
+  if (tls) response.add_header("Strict-Transport-Security", "max-age=31536000");
   response.add_header("Content-Security-Policy",
                       "default-src 'self'; img-src 'self' data:; style-src 'self'; "
                       "script-src 'self'; frame-ancestors 'none'; base-uri 'none'; "
@@ -20,6 +22,10 @@ void add_security_headers(HttpResponse& response) {
   response.add_header("X-Content-Type-Options", "nosniff");
   response.add_header("X-Frame-Options", "DENY");
   response.add_header("Referrer-Policy", "no-referrer");
+}
+
+bool is_loopback(const std::string& address) {
+  return address == "::1" || address.starts_with("127.") || address.starts_with("::ffff:127.");
 }
 
 bool is_state_changing(const std::string& method) { return method != "GET" && method != "HEAD"; }
@@ -132,6 +138,10 @@ HttpResponse WebApi::handle(const HttpRequest& request) {
     if (request.path == "/healthz") {
       route_name = "/healthz";
       response = text_response(200, "ok\n", "text/plain; charset=utf-8");
+    } else if (request.path == "/metrics" && !is_loopback(request.peer)) {
+      // The node's own collector scrapes it; nobody else needs its figures.
+      route_name = "/metrics";
+      response = error_response(404, "not_found", "no such resource");
     } else if (request.path == "/metrics") {
       route_name = "/metrics";
       response = text_response(200, state_->metrics.render() + state_->backend.node_metrics(),
@@ -186,7 +196,7 @@ HttpResponse WebApi::handle(const HttpRequest& request) {
     log::error("web", std::string("handler failed on ") + route_name + ": " + e.what());
     response = error_response(500, "internal", "internal error");
   }
-  add_security_headers(response);
+  add_security_headers(response, request.tls);
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   state_->metrics.record(route_name, response.status, seconds);

@@ -25,6 +25,7 @@ var ROUTES = {
   'notices-manage': { view: 'noticesManage', roles: ['clerk', 'admin'] },
   dashboard: { view: 'dashboard', roles: ['supervisor', 'admin'] },
   users: { view: 'users', roles: ['admin'] },
+  password: { view: 'password', roles: STAFF },
   calendar: { view: 'calendar' },
   edit: { view: 'edit', arg: 'code', roles: ['admin'] },
 };
@@ -95,7 +96,7 @@ Y.renderChrome = function () {
   var who = Y.clear(document.getElementById('who'));
   var u = Y.user();
   if (u) {
-    who.appendChild(Y.h('span', { class: 'user', 'data-test': 'who', 'data-role': u.role, text: u.name + ' · ' + Y.label('role', u.role) }));
+    who.appendChild(Y.h('a', { href: '#/password', class: 'user', 'data-test': 'who', 'data-role': u.role, title: Y.t('password.title'), text: u.name + ' · ' + Y.label('role', u.role) }));
     who.appendChild(Y.h('button', { type: 'button', class: 'link', 'data-test': 'logout', text: Y.t('nav.logout'), onclick: Y.logout }));
   } else {
     who.appendChild(Y.h('a', { href: '#/login', 'data-test': 'nav-login', text: Y.t('nav.login') }));

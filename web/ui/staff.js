@@ -1382,6 +1382,39 @@ function syncTable(nodes) {
 
 // ---- users ---------------------------------------------------------------
 
+// ---- one's own password ------------------------------------------------------
+
+Y.views.password = function (main) {
+  main.appendChild(Y.h('h1', { text: Y.t('password.title') }));
+  main.appendChild(Y.h('p', { class: 'muted', text: Y.t('password.explain') }));
+  var current = Y.h('input', { type: 'password', 'data-test': 'password-current', autocomplete: 'current-password', required: true });
+  var fresh = Y.h('input', { type: 'password', 'data-test': 'password-new', autocomplete: 'new-password', required: true });
+  var again = Y.h('input', { type: 'password', 'data-test': 'password-again', autocomplete: 'new-password', required: true });
+  var form = Y.h('form', { class: 'card form narrow', 'data-test': 'password-form' }, [
+    Y.field(Y.t('password.current'), current),
+    Y.field(Y.t('users.new_password'), fresh),
+    Y.field(Y.t('password.again'), again),
+    Y.h('button', { type: 'submit', class: 'primary', 'data-test': 'password-submit', text: Y.t('password.submit') }),
+  ]);
+  form.addEventListener('submit', async function (ev) {
+    ev.preventDefault();
+    Y.alert('');
+    if (fresh.value !== again.value) {
+      Y.alert(Y.t('password.mismatch'));
+      again.focus();
+      return;
+    }
+    try {
+      await Y.api('POST', '/session/password', { current_password: current.value, new_password: fresh.value });
+      current.value = fresh.value = again.value = '';
+      Y.alert(Y.t('password.changed'), 'ok');
+    } catch (e) {
+      Y.showError(e);
+    }
+  });
+  main.appendChild(form);
+};
+
 // An account's buttons: disable or enable it (not one's own), and give it a
 // new password, which ends its open sessions.
 function userManagement(u, reload) {

@@ -232,7 +232,14 @@ TEST_F(WebApiTest, EveryResponseCarriesTheSecurityHeaders) {
     EXPECT_NE(r.header("Content-Security-Policy").find("script-src 'self'"), std::string::npos)
         << target;
     EXPECT_EQ(r.header("X-Content-Type-Options"), "nosniff") << target;
+    EXPECT_EQ(r.header("Strict-Transport-Security"), "") << "not without TLS";
   }
+  HttpRequest over_tls;
+  over_tls.method = "GET";
+  over_tls.path = "/api/v1/node";
+  over_tls.peer = "127.0.0.1";
+  over_tls.tls = true;
+  EXPECT_EQ(api->handle(over_tls).header("Strict-Transport-Security"), "max-age=31536000");
 }
 
 TEST_F(WebApiTest, CatalogueListsSearchesAndShowsTheGuide) {
@@ -575,6 +582,13 @@ TEST_F(WebApiTest, MetricsCountRequestsByRoute) {
       std::string::npos);
   EXPECT_NE(metrics.find("yimen_http_request_seconds_count"), std::string::npos);
   EXPECT_NE(metrics.find("yimen_events_stored"), std::string::npos);
+  // Only the node's own machine reads them.
+  Browser far;
+  far.peer = "10.0.0.7";
+  EXPECT_EQ(send(far, "GET", "/metrics").status, 404);
+  Browser v6;
+  v6.peer = "::1";
+  EXPECT_EQ(send(v6, "GET", "/metrics").status, 200);
 }
 
 TEST_F(WebApiTest, ServesTheEmbeddedUi) {
@@ -1903,6 +1917,38 @@ TEST_F(WebApiTest, AnAdminDisablesAnAccountAndResetsItsPassword) {
   for (const char* a : {"user.disable", "user.enable", "user.password"}) {
     EXPECT_TRUE(actions.contains(a)) << a;
   }
+}
+
+// A clerk changes the password an administrator gave them: the current one
+// first; other sessions of the account end, this one goes on.
+TEST_F(WebApiTest, AUserChangesTheirOwnPassword) {
+  Browser clerk = logged_in("clerk");
+  Browser other_desk = logged_in("clerk");
+  const auto change = [&](Browser& b, const std::string& current, const std::string& fresh) {
+    return send(b, "POST", "/api/v1/session/password",
+                R"({"current_password":")" + current + R"(","new_password":")" + fresh + R"("})");
+  };
+  const std::string fresh = "my-own-password-2026";
+  auto wrong = change(clerk, "not-my-password", fresh);
+  EXPECT_EQ(wrong.status, 403);
+  EXPECT_EQ(message_of(wrong), "the current password is wrong");
+  EXPECT_EQ(change(clerk, kPassword, "short").status, 400);
+  Browser anon = visitor();
+  EXPECT_EQ(change(anon, kPassword, fresh).status, 401);
+
+  ASSERT_EQ(change(clerk, kPassword, fresh).status, 200);
+  EXPECT_EQ(send(clerk, "GET", "/api/v1/cases").status, 200);
+  EXPECT_EQ(send(other_desk, "GET", "/api/v1/cases").status, 401);
+  Browser next_day = visitor();
+  EXPECT_EQ(send(next_day, "POST", "/api/v1/session",
+                 R"({"login":"clerk","password":")" + fresh + R"("})")
+                .status,
+            200);
+
+  // Guessing the current password is limited like logging in.
+  for (int i = 0; i < 5; ++i)
+    EXPECT_EQ(change(clerk, "guess-" + std::to_string(i), "x").status, 403);
+  EXPECT_EQ(change(clerk, fresh, "another-password-1").status, 429);
 }
 
 }  // namespace
