@@ -14,31 +14,8 @@ var MAX_UPLOAD_BYTES = 8 * 1024 * 1024;
 
 // Sends one file to POST /api/v1/uploads as the request body. Resolves with
 // {hash, size, media_type}; rejects like Y.api.
-Y.upload = async function (file) {
-  var headers = { Accept: 'application/json', 'Content-Type': file.type };
-  if (Y.state.session) headers['X-CSRF-Token'] = Y.state.session.csrf;
-  var res;
-  try {
-    res = await fetch('/api/v1/uploads', { method: 'POST', credentials: 'same-origin', headers: headers, body: file });
-  } catch (e) {
-    var netErr = new Error(Y.t('error.network'));
-    netErr.code = 'network';
-    throw netErr;
-  }
-  var data = null;
-  try {
-    data = await res.json();
-  } catch (e) {
-    data = null;
-  }
-  if (!res.ok) {
-    var e2 = data && data.error ? data.error : {};
-    var err = new Error(e2.message || String(res.status));
-    err.status = res.status;
-    err.code = e2.code || 'http_' + res.status;
-    throw err;
-  }
-  return data;
+Y.upload = function (file) {
+  return Y.api('POST', '/uploads', file, file.type);
 };
 
 function sizeText(bytes) {

@@ -207,13 +207,14 @@ Y.showError = function (err) {
 // ---- API ---------------------------------------------------------------
 
 // Calls /api/v1 + path. Resolves with the parsed JSON body; rejects with an
-// Error carrying status, code and the API's error.message.
-Y.api = async function (method, path, body) {
+// Error carrying status, code and the API's error.message. `body` is sent as
+// JSON, or as it is (a File) when `rawType` gives its Content-Type.
+Y.api = async function (method, path, body, rawType) {
   var headers = { Accept: 'application/json' };
   var opts = { method: method, credentials: 'same-origin', headers: headers };
   if (body !== undefined) {
-    headers['Content-Type'] = 'application/json';
-    opts.body = JSON.stringify(body);
+    headers['Content-Type'] = rawType || 'application/json';
+    opts.body = rawType ? body : JSON.stringify(body);
   }
   if (method !== 'GET' && method !== 'HEAD' && Y.state.session) {
     headers['X-CSRF-Token'] = Y.state.session.csrf;
