@@ -338,19 +338,17 @@ Result<hall::Application> parse_application(const json::object& body, const Regi
 
 // --- handlers ---
 
-HttpResponse submit_case(Call& call) {
-  auto body = body_object(call);
-  if (!body.ok()) return status_response(body.status());
-  auto app = parse_application(*body, call.backend().node_id());
-  if (!app.ok()) return status_response(app.status());
+// Takes `app` at this node as `actor` and answers with the receipt (201).
+HttpResponse take_case(Call& call, const hall::Application& app, const hall::Actor& actor,
+                       const std::string& audit_action) {
   if (call.backend().recovering()) {
     return error_response(503, "unavailable", "the node is recovering from a backup");
   }
   std::optional<hall::SubmittedCase> submitted;
   const Status s = call.backend().write([&](hall::Hall& hall, storage::Database& db) -> Status {
-    YIMEN_ASSIGN_OR_RETURN(auto result, hall.submit(call.actor(), *app));
+    YIMEN_ASSIGN_OR_RETURN(auto result, hall.submit(actor, app));
     submitted = std::move(result);
-    return audit(db, call, "case.submit", submitted->case_no, "ok");
+    return audit(db, call, audit_action, submitted->case_no, "ok");
   });
   if (!s.ok()) return status_response(s);
   return json_response(json::object{{"case_no", submitted->case_no},
@@ -359,6 +357,14 @@ HttpResponse submit_case(Call& call) {
                                     {"repeat_of", submitted->repeat_of},
                                     {"identity", submitted->identity}},
                        201);
+}
+
+HttpResponse submit_case(Call& call) {
+  auto body = body_object(call);
+  if (!body.ok()) return status_response(body.status());
+  auto app = parse_application(*body, call.backend().node_id());
+  if (!app.ok()) return status_response(app.status());
+  return take_case(call, *app, call.actor(), "case.submit");
 }
 
 // An online application (网上申请) from a resident's browser: channel
@@ -382,22 +388,11 @@ HttpResponse submit_online(Call& call) {
   auto app = parse_application(*body, call.backend().node_id());
   if (!app.ok()) return status_response(app.status());
   app->channel = "online";
-  if (call.backend().recovering()) {
-    return error_response(503, "unavailable", "the node is recovering from a backup");
+  HttpResponse answer = take_case(call, *app, hall::Actor{}, "case.apply_online");
+  if (answer.status == 201) {
+    call.state.applications_by_address.record_failure(address, call.now);
   }
-  std::optional<hall::SubmittedCase> submitted;
-  const Status s = call.backend().write([&](hall::Hall& hall, storage::Database& db) -> Status {
-    YIMEN_ASSIGN_OR_RETURN(auto result, hall.submit(hall::Actor{}, *app));
-    submitted = std::move(result);
-    return audit(db, call, "case.apply_online", submitted->case_no, "ok");
-  });
-  if (!s.ok()) return status_response(s);
-  call.state.applications_by_address.record_failure(address, call.now);
-  return json_response(json::object{{"case_no", submitted->case_no},
-                                    {"query_code", submitted->query_code},
-                                    {"handling_node", submitted->handling_node.str()},
-                                    {"identity", submitted->identity}},
-                       201);
+  return answer;
 }
 
 HttpResponse list_cases(Call& call) {
