@@ -99,7 +99,8 @@ Result<Certificate> Certificate::decode(ByteView bytes) {
 }
 
 Status verify_chain(std::span<const Certificate> chain, const PublicKey& root_key, std::int64_t now,
-                    std::span<const Revocation> revocations, std::uint64_t leaf_seq) {
+                    std::span<const Revocation> revocations, std::uint64_t leaf_seq,
+                    std::span<const std::uint64_t> issued_seq) {
   auto refuse = [](const std::string& why) { return permission_denied(why); };
   if (chain.empty()) return refuse("no certificate");
   const Certificate& root = chain.back();
@@ -129,6 +130,8 @@ Status verify_chain(std::span<const Certificate> chain, const PublicKey& root_ke
     for (const Revocation& rev : revocations) {
       if (rev.key != c.public_key) continue;
       if (i == 0 && leaf_seq <= rev.after_seq) continue;
+      // An issuer: what it certified before its revocation stands.
+      if (i > 0 && i - 1 < issued_seq.size() && issued_seq[i - 1] <= rev.after_seq) continue;
       return refuse(describe(c) + ": key " + fingerprint(c.public_key) + " is revoked after seq " +
                     std::to_string(rev.after_seq));
     }

@@ -83,11 +83,16 @@ inline constexpr std::int64_t kValidityToleranceSeconds = 24 * 3600;
 //   - each subject is a direct child of its issuer (name constraint);
 //   - each certificate is within its validity period;
 //   - the leaf key is not revoked before `leaf_seq`; an issuer key in the
-//     chain that is revoked at all refuses the chain (its children must be
-//     re-enrolled by the new key).
+//     chain revoked after seq N still vouches for a certificate it published
+//     in its own event with seq <= N (`issued_seq`, parallel to `chain`:
+//     kUnknownIssuedSeq, or a missing entry, when that is not known), so a
+//     replaced town's villages stay valid; for anything later it refuses the
+//     chain (those children are enrolled again by the new key).
 // Returns OK, or PermissionDenied with a message naming the certificate and
 // the reason. Signatures were checked by Certificate::decode/issue.
+inline constexpr std::uint64_t kUnknownIssuedSeq = UINT64_MAX;
 Status verify_chain(std::span<const Certificate> chain, const PublicKey& root_key, std::int64_t now,
-                    std::span<const Revocation> revocations, std::uint64_t leaf_seq = UINT64_MAX);
+                    std::span<const Revocation> revocations, std::uint64_t leaf_seq = UINT64_MAX,
+                    std::span<const std::uint64_t> issued_seq = {});
 
 }  // namespace yimen::crypto

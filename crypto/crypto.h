@@ -34,6 +34,7 @@ using Digest = std::array<std::uint8_t, kDigestSize>;
 inline constexpr std::string_view kEventDomain = "yimen/event/v1";
 inline constexpr std::string_view kCertificateDomain = "yimen/cert/v1";
 inline constexpr std::string_view kEnrolRequestDomain = "yimen/enrol-request/v1";
+inline constexpr std::string_view kEnrolCertificateDomain = "yimen/enrol-certificate/v1";
 inline constexpr std::string_view kLicenceDomain = "yimen/licence/v1";
 
 // Bytes in sodium_malloc'ed memory (guard pages, locked where the system

@@ -71,6 +71,15 @@ const std::vector<Command>& commands() {
        {},
        0,
        run_key_show},
+      {"key revoke",
+       "yimen key revoke --data PARENT_DIR --child CODE --reason TEXT [--after-seq N]",
+       "revoke an enrolled child's key (lost, stolen or rotated): its events up to seq N (by "
+       "default all this node holds of it) stay valid, later ones are refused everywhere; its "
+       "link is refused and a new key may be enrolled for it",
+       {"--data", "--child", "--reason", "--after-seq"},
+       {},
+       0,
+       run_key_revoke},
       {"user add",
        "yimen user add --data DIR --role ROLE --login NAME --display NAME [--department D] "
        "[--phone P]",
@@ -276,9 +285,9 @@ const std::vector<Command>& commands() {
 // Commands that write the node's database: while `yimen run` holds the data
 // directory they are sent to it over the control socket (DESIGN.md section 5).
 bool writes(const Command& c) {
-  static const std::set<std::string_view> kWriting = {"user add",         "enrol approve",
-                                                      "catalogue import", "case submit",
-                                                      "case act",         "calendar publish"};
+  static const std::set<std::string_view> kWriting = {
+      "user add", "enrol approve",    "catalogue import", "case submit",
+      "case act", "calendar publish", "key revoke"};
   return kWriting.contains(c.name);
 }
 

@@ -2,9 +2,9 @@
 
 // The lock on a node's data directory (DESIGN.md section 5): only one process writes a node's
 // database. `yimen run` holds it for its whole life; a CLI command that writes the database
-// directly (user add, rebuild, enrol install/approve, restore, recovery end) takes it for the
-// length of the command and refuses to run while the node runs. Sending such a command to the
-// running node over its local control socket comes later; until then the command errors out.
+// directly takes it for the length of the command. While the node runs, most writing commands
+// are sent to it over its local control socket instead (node/cli.cpp, `writes`); the others
+// (rebuild, enrol install, restore, recovery end) refuse to run.
 //
 // Commands that only read (backup, db check, user list, recovery status) do not take it: SQLite
 // in WAL mode lets them read beside the writer.

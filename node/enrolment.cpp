@@ -9,6 +9,8 @@ namespace {
 constexpr std::string_view kRequestPrefix = "yimen-req1.";
 constexpr std::string_view kCertificatePrefix = "yimen-cert1.";
 constexpr std::uint8_t kVersion = 1;
+// Certificate tokens: version 2 adds held_through; version 1 is still read.
+constexpr std::uint8_t kCertificateVersion = 2;
 constexpr size_t kMaxChain = 8;
 
 // Strips surrounding whitespace a copy and paste may add.
@@ -74,12 +76,15 @@ Result<EnrolRequest> decode_enrol_request(std::string_view token) {
   return EnrolRequest{*id, name, key, created};
 }
 
-std::string encode_certificate_token(const CertificateToken& token) {
+std::string encode_certificate_token(const CertificateToken& token,
+                                     const crypto::NodeKey& parent_key) {
   ByteWriter w;
-  w.u8(kVersion);
+  w.u8(kCertificateVersion);
   w.str16(token.parent_endpoint);
   w.u8(static_cast<std::uint8_t>(token.chain.size()));
   for (const auto& cert : token.chain) w.str16(cert.bytes);
+  w.u64(token.held_through);
+  w.raw(parent_key.sign(crypto::kEnrolCertificateDomain, w.bytes()));
   return std::string(kCertificatePrefix) + crypto::to_base64url(w.bytes());
 }
 
@@ -95,7 +100,9 @@ Result<CertificateToken> decode_certificate_token(std::string_view token) {
   out.parent_endpoint = r.text16();
   const size_t n = r.u8();
   if (!r.ok()) return damaged("truncated");
-  if (version != kVersion) return damaged("unknown version " + std::to_string(version));
+  if (version != 1 && version != kCertificateVersion) {
+    return damaged("unknown version " + std::to_string(version));
+  }
   if (!config::is_valid_endpoint(out.parent_endpoint, false)) {
     return damaged("the parent endpoint is not tcp://HOST:PORT");
   }
@@ -106,6 +113,16 @@ Result<CertificateToken> decode_certificate_token(std::string_view token) {
     auto cert = crypto::Certificate::decode(cert_bytes);
     if (!cert.ok()) return damaged(cert.status().message());
     out.chain.push_back(std::move(cert).value());
+  }
+  if (version >= 2) {
+    out.held_through = r.u64();
+    const size_t body = r.position();
+    const auto sig = r.fixed<crypto::kSignatureSize>();
+    if (!r.ok()) return damaged("truncated");
+    if (!crypto::verify(crypto::kEnrolCertificateDomain, out.chain[1].public_key,
+                        ByteView(bytes).first(body), sig)) {
+      return damaged("the parent's signature does not verify");
+    }
   }
   if (!r.at_end()) return damaged("trailing bytes");
   return out;

@@ -81,7 +81,7 @@ Status NodeRuntime::start_sync() {
   }
   if (recovery.recovering && !options.parent) {
     log::warn("node",
-              "recovering from a backup with no parent to recover from; end recovery "
+              "recovering with no parent to recover from; end recovery "
               "with: yimen recovery end --force");
   }
   YIMEN_ASSIGN_OR_RETURN(auto db_key, node_.dir.database_key(config));
@@ -185,8 +185,8 @@ void NodeRuntime::stop() {
 Status NodeRuntime::write(const std::function<Status(NodeAccess&)>& command) {
   if (sync_ && sync_->recovering()) {
     return failed_precondition(
-        "the node is recovering from a backup: it accepts writes once it holds its own events "
-        "back from its parent");
+        "the node is recovering: it accepts writes once it holds its own events back from its "
+        "parent");
   }
   const Status s = writer_->run([&] {
     NodeAccess access{node_, hall_};

@@ -51,7 +51,7 @@ class NodeRuntime {
   void stop();
 
   // Runs `command` on the writer thread and waits until it is durable.
-  // Refused (FailedPrecondition) while the node is recovering from a backup.
+  // Refused (FailedPrecondition) while the node is recovering its own events from its parent.
   Status write(const std::function<Status(NodeAccess&)>& command);
 
   const OpenNode& node() const { return node_; }

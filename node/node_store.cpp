@@ -134,6 +134,14 @@ Result<std::optional<EnrolledChild>> find_child(storage::Database& db, const Reg
   return std::optional<EnrolledChild>(std::move(child));
 }
 
+Status remove_child(storage::Database& db, const RegionCode& id) {
+  YIMEN_ASSIGN_OR_RETURN(auto stmt, db.prepare("DELETE FROM enrolled_child WHERE id = ?"));
+  stmt.bind(1, id.str());
+  YIMEN_TRY(stmt.run());
+  if (db.changes() != 1) return not_found(id.str() + " is not an enrolled child of this node");
+  return {};
+}
+
 Status set_log_epoch(storage::Database& db, const Bytes& epoch) {
   YIMEN_ASSIGN_OR_RETURN(auto stmt,
                          db.prepare("UPDATE node_identity SET log_epoch = ? WHERE singleton = 1"));

@@ -46,6 +46,9 @@ Result<std::vector<crypto::Certificate>> load_chain(storage::Database& db);
 
 Status save_child(storage::Database& db, const EnrolledChild& child);
 Result<std::optional<EnrolledChild>> find_child(storage::Database& db, const RegionCode& id);
+// Forgets an enrolled child (its key was revoked): its link is refused from then on and a new
+// key may be enrolled for it. NotFound when it is not enrolled.
+Status remove_child(storage::Database& db, const RegionCode& id);
 
 // Replaces the identity's log epoch (a restore starts a new one, so that peers read this
 // node's log from zero again). NotFound when the database records no identity.

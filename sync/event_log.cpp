@@ -10,7 +10,7 @@
 namespace yimen::sync {
 namespace {
 
-constexpr std::array<storage::Migration, 1> kMigrations = {{
+constexpr std::array<storage::Migration, 2> kMigrations = {{
     {1, "event log, pending, quarantine, forks, certified keys", R"sql(
 CREATE TABLE event (
   local_seq    INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -70,6 +70,12 @@ CREATE TABLE revoked_key (
   public_key   BLOB PRIMARY KEY,
   after_seq    INTEGER NOT NULL
 );
+)sql"},
+    {2, "the issuer's seq of each certificate", R"sql(
+-- The seq of the certificateIssued event that published it: a certificate its
+-- issuer published before its own key was revoked stays valid. NULL while only
+-- an enrolment brought it.
+ALTER TABLE certified_key ADD COLUMN issued_seq INTEGER;
 )sql"},
 }};
 
@@ -137,7 +143,8 @@ Status EventLog::add_trust_anchor(const crypto::Certificate& root) {
   return add_certificate(root);
 }
 
-Status EventLog::add_certificate(const crypto::Certificate& cert) {
+Status EventLog::add_certificate(const crypto::Certificate& cert,
+                                 std::optional<std::uint64_t> issued_seq) {
   YIMEN_ASSIGN_OR_RETURN(auto stmt, db_.prepare("INSERT OR IGNORE INTO certified_key "
                                                 "(public_key, subject, issuer_key, certificate) "
                                                 "VALUES (?, ?, ?, ?)"));
@@ -145,7 +152,17 @@ Status EventLog::add_certificate(const crypto::Certificate& cert) {
   stmt.bind(2, cert.subject.str());
   stmt.bind_blob(3, cert.issuer_key);
   stmt.bind_blob(4, cert.bytes);
-  return stmt.run();
+  YIMEN_TRY(stmt.run());
+  if (!issued_seq) return {};
+  YIMEN_ASSIGN_OR_RETURN(auto seq, db_.prepare("UPDATE certified_key SET issued_seq = ? "
+                                               "WHERE public_key = ? AND certificate = ? AND "
+                                               "issued_seq IS NULL"));
+  seq.bind(1, as_int(*issued_seq));
+  seq.bind_blob(2, cert.public_key);
+  seq.bind_blob(3, cert.bytes);
+  YIMEN_TRY(seq.run());
+  if (db_.changes() > 0) chains_.clear();
+  return {};
 }
 
 Result<AppendResult> EventLog::append(DecodedEvent event, std::int64_t now) {
@@ -321,23 +338,25 @@ Result<const std::map<std::string, std::int64_t>*> EventLog::forked_origins() {
   return &*forked_;
 }
 
-Result<std::pair<std::vector<crypto::Certificate>, std::string>> EventLog::find_chain(
+Result<std::pair<EventLog::Chain, std::string>> EventLog::find_chain(
     const crypto::PublicKey& leaf) {
-  std::vector<crypto::Certificate> chain;
+  Chain chain;
   crypto::PublicKey next = leaf;
   for (;;) {
-    YIMEN_ASSIGN_OR_RETURN(
-        auto stmt, db_.prepare("SELECT certificate FROM certified_key WHERE public_key = ?"));
+    YIMEN_ASSIGN_OR_RETURN(auto stmt, db_.prepare("SELECT certificate, issued_seq FROM "
+                                                  "certified_key WHERE public_key = ?"));
     stmt.bind_blob(1, next);
     YIMEN_ASSIGN_OR_RETURN(bool row, stmt.step());
-    if (!row) return std::make_pair(std::vector<crypto::Certificate>(), key_dependency(next));
+    if (!row) return std::make_pair(Chain(), key_dependency(next));
     YIMEN_ASSIGN_OR_RETURN(auto cert, crypto::Certificate::decode(stmt.column_blob(0)));
-    chain.push_back(std::move(cert));
-    if (chain.back().self_signed()) return std::make_pair(std::move(chain), std::string());
-    if (chain.size() >= kMaxChainLength) {
-      return std::make_pair(std::vector<crypto::Certificate>(), std::string());
-    }
-    next = chain.back().issuer_key;
+    chain.certificates.push_back(std::move(cert));
+    chain.issued_seq.push_back(stmt.column_is_null(1)
+                                   ? crypto::kUnknownIssuedSeq
+                                   : static_cast<std::uint64_t>(stmt.column_int64(1)));
+    if (chain.certificates.back().self_signed())
+      return std::make_pair(std::move(chain), std::string());
+    if (chain.certificates.size() >= kMaxChainLength) return std::make_pair(Chain(), std::string());
+    next = chain.certificates.back().issuer_key;
   }
 }
 
@@ -348,7 +367,7 @@ Result<Admission> EventLog::check_signer(const DecodedEvent& event) {
     if (!found.second.empty()) return Admission::wait_for(found.second);
     known = chains_.emplace(event.signer(), std::move(found.first)).first;
   }
-  const std::vector<crypto::Certificate>& chain = known->second;
+  const std::vector<crypto::Certificate>& chain = known->second.certificates;
   if (chain.empty()) return Admission::reject("certificate chain too long");
   if (chain.front().subject != event.origin()) {
     return Admission::reject("signer key is certified for " + chain.front().subject.str() +
@@ -377,8 +396,8 @@ Result<Admission> EventLog::check_signer(const DecodedEvent& event) {
     }
     revocations_ = std::move(revocations);
   }
-  const Status valid =
-      crypto::verify_chain(chain, *trust_anchor_, event.time(), *revocations_, event.seq());
+  const Status valid = crypto::verify_chain(chain, *trust_anchor_, event.time(), *revocations_,
+                                            event.seq(), known->second.issued_seq);
   if (!valid.ok()) return Admission::reject(valid.message());
   return Admission::accept();
 }
@@ -416,7 +435,7 @@ Status EventLog::apply_trust(const DecodedEvent& event) {
     const auto data = body.getCertificateIssued().getCertificate();
     YIMEN_ASSIGN_OR_RETURN(auto cert,
                            crypto::Certificate::decode(ByteView(data.begin(), data.size())));
-    return add_certificate(cert);
+    return add_certificate(cert, event.seq());
   }
   const auto rev = body.getKeyRevoked();
   const Bytes key(rev.getKey().begin(), rev.getKey().end());
@@ -434,13 +453,23 @@ Status EventLog::apply_trust(const DecodedEvent& event) {
   upsert.bind_blob(2, key);
   YIMEN_TRY(upsert.run());
   revocations_.reset();
+  // A fork of the subject after that seq is resolved: neither branch's later events are
+  // valid now (the stolen or copied key signed them), and the node re-enrolled with a new key
+  // continues its log. The evidence stays.
+  YIMEN_ASSIGN_OR_RETURN(auto resolved, db_.prepare("DELETE FROM forked_origin WHERE origin = ? "
+                                                    "AND from_seq > ?"));
+  resolved.bind(1, std::string(rev.getSubject().cStr()));
+  resolved.bind(2, after);
+  YIMEN_TRY(resolved.run());
+  const bool fork_resolved = db_.changes() > 0;
+  if (fork_resolved) forked_.reset();
   // Events that key signed after that seq come out of the projections.
   YIMEN_ASSIGN_OR_RETURN(auto later, db_.prepare("SELECT 1 FROM event WHERE signer = ? AND "
                                                  "seq > ? LIMIT 1"));
   later.bind_blob(1, key);
   later.bind(2, after);
   YIMEN_ASSIGN_OR_RETURN(bool affected, later.step());
-  return affected ? rebuild() : Status();
+  return affected || fork_resolved ? rebuild() : Status();
 }
 
 Status EventLog::apply_event(const DecodedEvent& event) {
@@ -680,11 +709,12 @@ Result<std::size_t> EventLog::quarantined_count() {
 }
 
 Result<std::vector<ForkReport>> EventLog::forks() {
-  YIMEN_ASSIGN_OR_RETURN(auto stmt,
-                         db_.prepare("SELECT origin, seq, COUNT(*) + 1 FROM "
-                                     "fork_evidence f WHERE EXISTS (SELECT 1 FROM "
-                                     "event e WHERE e.origin = f.origin AND e.seq = "
-                                     "f.seq) GROUP BY origin, seq ORDER BY origin, seq"));
+  YIMEN_ASSIGN_OR_RETURN(auto stmt, db_.prepare("SELECT origin, seq, COUNT(*) + 1 FROM "
+                                                "fork_evidence f WHERE EXISTS (SELECT 1 FROM "
+                                                "event e WHERE e.origin = f.origin AND e.seq = "
+                                                "f.seq) AND EXISTS (SELECT 1 FROM forked_origin o "
+                                                "WHERE o.origin = f.origin) "
+                                                "GROUP BY origin, seq ORDER BY origin, seq"));
   std::vector<ForkReport> out;
   for (;;) {
     YIMEN_ASSIGN_OR_RETURN(bool row, stmt.step());

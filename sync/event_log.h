@@ -115,10 +115,12 @@ class EventLog {
   EventLog(storage::Database& db, RegionCode self, EventSink& sink);
 
   // Makes `certificate` a trust anchor (the city root), or records a
-  // certificate verified by other means (the node's own chain at enrolment).
+  // certificate verified by other means (the node's own chain at enrolment),
+  // with the seq of the issuer's event that published it when that is known.
   // Must run inside a transaction.
   Status add_trust_anchor(const crypto::Certificate& root);
-  Status add_certificate(const crypto::Certificate& certificate);
+  Status add_certificate(const crypto::Certificate& certificate,
+                         std::optional<std::uint64_t> issued_seq = std::nullopt);
 
   // Appends a received or locally made event. Must run inside a transaction
   // (the caller commits, durably, before acknowledging anything). `now` is
@@ -173,8 +175,11 @@ class EventLog {
   Result<bool> set_aside_is_empty();
   // The chain from `leaf` up to a self-signed root, or the dependency it
   // waits for (an empty chain and no dependency: too long).
-  Result<std::pair<std::vector<crypto::Certificate>, std::string>> find_chain(
-      const crypto::PublicKey& leaf);
+  struct Chain {
+    std::vector<crypto::Certificate> certificates;  // leaf first
+    std::vector<std::uint64_t> issued_seq;          // each one's, as certified_key records it
+  };
+  Result<std::pair<Chain, std::string>> find_chain(const crypto::PublicKey& leaf);
   Result<EventSink::Admission> admit_trust(const DecodedEvent& event);
   Status apply_trust(const DecodedEvent& event);
   Status apply_event(const DecodedEvent& event);
@@ -196,7 +201,7 @@ class EventLog {
   // Caches of what check_signer reads for every event. Certificates verify
   // themselves, so a cached one is never wrong about its content; the
   // revocations are reloaded whenever one is applied.
-  std::map<crypto::PublicKey, std::vector<crypto::Certificate>> chains_;  // by leaf key
+  std::map<crypto::PublicKey, Chain> chains_;  // by leaf key
   std::optional<crypto::PublicKey> trust_anchor_;
   std::optional<std::vector<crypto::Revocation>> revocations_;
   std::optional<std::map<std::string, std::int64_t>> forked_;  // origin -> from seq

@@ -31,8 +31,9 @@ struct EventRoute {
 Result<EventRoute> route_of(ByteView envelope);
 
 bool goes_up(const EventRoute& route, const RegionCode& self);
-// A child recovering from a backup also gets back the events it originated
-// itself, so that it never reuses one of their sequence numbers.
+// A child recovering (restored from a backup, or enrolled again with a new
+// key) also gets back the events it originated itself, so that it never
+// reuses one of their sequence numbers.
 bool goes_down(const EventRoute& route, const RegionCode& child, bool recovering = false);
 
 }  // namespace yimen::sync

@@ -31,6 +31,10 @@ constexpr const char* kZapDomain = "yimen";
 constexpr int kLingerMs = 1000;
 // What a parent answers to a message from a child it holds no state for.
 constexpr std::string_view kNoHello = "no hello on this link; reconnect";
+constexpr std::string_view kNotEnrolledKey =
+    "this node's key is no longer enrolled here (revoked); enrol its new key";
+// How often the children's links are checked against the enrolled keys.
+constexpr milliseconds kEnrolmentCheckEvery{1000};
 
 // One direction of a link as its sender sees it.
 struct Outbound {
@@ -51,9 +55,10 @@ struct Peer {
   Peer(RegionCode peer_id, bool is_parent) : id(std::move(peer_id)), parent(is_parent) {}
   RegionCode id;
   bool parent = false;
-  std::string routing_id;   // a child's current ZeroMQ routing id
-  bool ready = false;       // hello and welcome exchanged
-  bool recovering = false;  // a child restored from a backup
+  std::string routing_id;        // a child's current ZeroMQ routing id
+  bool ready = false;            // hello and welcome exchanged
+  bool recovering = false;       // a child recovering its own events
+  crypto::PublicKey link_key{};  // a child's CurveZMQ key, as its link was authenticated
   Outbound out;
   Inbound in;
   Steady::time_point last_heard{};
@@ -121,6 +126,7 @@ struct SyncService::Loop {
   Steady::time_point parent_retry_at{};
   milliseconds backoff{0};
   Steady::time_point next_status{};
+  Steady::time_point next_enrolment_check{};
   std::int64_t recovery_target = -1;  // the parent's log head when a recovering node connected
   bool recovery_posted = false;
   std::int64_t log_head = 0;  // this log's last position at the last status report
@@ -234,7 +240,9 @@ struct SyncService::Loop {
       if (auto child = children_of(curve)) {
         status = "200";
         text = "OK";
-        user = child->str();
+        // The key goes with the code, so that a link stays tied to the key it was admitted
+        // with: once that key is revoked, the link is refused (check_enrolments).
+        user = child->str() + "/" + crypto::to_hex(curve);
       } else {
         ++refused_count;
         log::warn("sync", "refused a connection from " + address + ": CURVE key " +
@@ -269,11 +277,17 @@ struct SyncService::Loop {
         continue;
       }
       const char* user = zmq_msg_gets(parts[0].handle(), "User-Id");
-      if (user == nullptr || *user == '\0') {
+      const std::string_view user_id = user == nullptr ? std::string_view() : user;
+      const auto slash = user_id.find('/');
+      auto link_key = crypto::from_hex(slash == std::string_view::npos ? std::string_view()
+                                                                       : user_id.substr(slash + 1));
+      if (!link_key.ok() || link_key->size() != 32) {
         ++refused_count;
         continue;
       }
-      from_child(rid.to_string(), user, parts[0]);
+      crypto::PublicKey curve{};
+      std::copy(link_key->begin(), link_key->end(), curve.begin());
+      from_child(rid.to_string(), std::string(user_id.substr(0, slash)), curve, parts[0]);
     }
   }
 
@@ -301,12 +315,13 @@ struct SyncService::Loop {
     return decoded;
   }
 
-  void from_child(const std::string& rid, const std::string& user, const zmq::message_t& m) {
+  void from_child(const std::string& rid, const std::string& user,
+                  const crypto::PublicKey& link_key, const zmq::message_t& m) {
     auto decoded = decode(m, user);
     if (!decoded.ok()) return;
     auto it = children.find(user);
     if (auto* hello = std::get_if<Hello>(&*decoded)) {
-      if (hello->welcome || !child_hello(rid, user, *hello)) return;
+      if (hello->welcome || !child_hello(rid, user, link_key, *hello)) return;
       return;
     }
     if (it == children.end()) {
@@ -315,6 +330,12 @@ struct SyncService::Loop {
       return;
     }
     Peer& peer = it->second;
+    if (peer.link_key != link_key) {
+      // A link of the same node under another key: the one that said hello last holds it.
+      ++refused_count;
+      send_to_child_rid(rid, Refused{std::string(kNotEnrolledKey)});
+      return;
+    }
     // ZeroMQ reconnected underneath: the same authenticated child under a new
     // routing id. Its state holds; what was lost on the way is sent again
     // after the ack timeout.
@@ -353,7 +374,8 @@ struct SyncService::Loop {
     peer.last_contact_ms = clock();
   }
 
-  bool child_hello(const std::string& rid, const std::string& user, const Hello& hello) {
+  bool child_hello(const std::string& rid, const std::string& user,
+                   const crypto::PublicKey& link_key, const Hello& hello) {
     if (hello.protocol_version != kProtocolVersion) {
       ++refused_count;
       const std::string why = "protocol version " + std::to_string(hello.protocol_version) +
@@ -383,6 +405,7 @@ struct SyncService::Loop {
     peer.routing_id = rid;
     peer.ready = true;
     peer.recovering = hello.recovering;
+    peer.link_key = link_key;
     peer.software = hello.software;
     peer.clock_offset_ms = clock() - hello.wall_ms;
     resume_outbound(peer, hello, counts->last_local_seq);
@@ -392,7 +415,7 @@ struct SyncService::Loop {
     Peer& stored = children.insert_or_assign(user, std::move(peer)).first->second;
     if (!known || hello.recovering) {
       log::info("sync", "child " + user + " connected (" + hello.software + ")" +
-                            (hello.recovering ? ", recovering from a backup" : ""));
+                            (hello.recovering ? ", recovering its own events" : ""));
     }
     Hello welcome = own_hello(true);
     welcome.resume_epoch = stored.in.epoch;
@@ -842,6 +865,10 @@ struct SyncService::Loop {
         send(*parent, Heartbeat{clock()});
       }
     }
+    if (now >= next_enrolment_check) {
+      next_enrolment_check = now + kEnrolmentCheckEvery;
+      check_enrolments();
+    }
     for (auto it = children.begin(); it != children.end();) {
       Peer& child = it->second;
       if (now - child.last_heard > options.dead_after) {
@@ -866,6 +893,23 @@ struct SyncService::Loop {
     if (progressed || now >= next_blob_round) {
       next_blob_round = now + milliseconds(500);
       request_blobs();
+    }
+  }
+
+  // A child whose key was revoked (yimen key revoke) loses its link at once: ZAP refuses new
+  // connections, and this ends the one already up.
+  void check_enrolments() {
+    for (auto it = children.begin(); it != children.end();) {
+      const auto enrolled = children_of(it->second.link_key);
+      if (enrolled && *enrolled == it->second.id) {
+        ++it;
+        continue;
+      }
+      ++refused_count;
+      log::warn("sync", "the key of the child " + it->first +
+                            " is no longer enrolled (revoked); its link is refused");
+      send_to_child_rid(it->second.routing_id, Refused{std::string(kNotEnrolledKey)});
+      it = children.erase(it);
     }
   }
 

@@ -86,7 +86,7 @@ HttpResponse book(Call& call) {
   auto date = hall::Date::from_string(*day);
   if (!date.ok()) return status_response(date.status().with_context("day"));
   if (call.backend().recovering()) {
-    return error_response(503, "unavailable", "the node is recovering from a backup");
+    return recovering_response();
   }
   const hall::AppointmentInput input{*item, *date, *slot, *name, *phone};
   std::optional<hall::BookedAppointment> booked;
@@ -163,7 +163,7 @@ HttpResponse cancel(Call& call) {
     if (!booking.ok()) return status_response(booking.status());
   }
   if (call.backend().recovering()) {
-    return error_response(503, "unavailable", "the node is recovering from a backup");
+    return recovering_response();
   }
   const Status s = call.backend().write([&](hall::Hall& hall, storage::Database& db) -> Status {
     const hall::Actor actor = staff ? call.actor() : hall::Actor{};

@@ -61,7 +61,7 @@ HttpResponse publish_calendar(Call& call) {
   auto notice = optional_string(*body, "notice", "notice", 500);
   if (!notice.ok()) return status_response(notice.status());
   if (call.backend().recovering()) {
-    return error_response(503, "unavailable", "the node is recovering from a backup");
+    return recovering_response();
   }
   const Status s = call.backend().write([&](hall::Hall& hall, storage::Database& db) -> Status {
     YIMEN_TRY(hall.publish_calendar(call.actor(), static_cast<int>(**year), *holidays, *makeup,

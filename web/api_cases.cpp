@@ -342,7 +342,7 @@ Result<hall::Application> parse_application(const json::object& body, const Regi
 HttpResponse take_case(Call& call, const hall::Application& app, const hall::Actor& actor,
                        const std::string& audit_action) {
   if (call.backend().recovering()) {
-    return error_response(503, "unavailable", "the node is recovering from a backup");
+    return recovering_response();
   }
   std::optional<hall::SubmittedCase> submitted;
   const Status s = call.backend().write([&](hall::Hall& hall, storage::Database& db) -> Status {
@@ -465,7 +465,7 @@ HttpResponse act_on_case(Call& call) {
   if (!supplied.ok()) return status_response(supplied.status());
   command.supplied = std::move(*supplied);
   if (call.backend().recovering()) {
-    return error_response(503, "unavailable", "the node is recovering from a backup");
+    return recovering_response();
   }
   const Status s = call.backend().write([&](hall::Hall& hall, storage::Database& db) -> Status {
     YIMEN_TRY(hall.act(call.actor(), case_no, command));
@@ -525,7 +525,7 @@ HttpResponse record_opinion(Call& call) {
                           "an officer gives the opinion of their own department only");
   }
   if (call.backend().recovering()) {
-    return error_response(503, "unavailable", "the node is recovering from a backup");
+    return recovering_response();
   }
   const Status s = call.backend().write([&](hall::Hall& hall, storage::Database& db) -> Status {
     YIMEN_TRY(

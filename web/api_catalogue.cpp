@@ -320,7 +320,7 @@ HttpResponse publish_item(Call& call) {
   if (!item.ok()) return status_response(item.status());
   const std::string code = hall::format_item_code(item->code);
   if (call.backend().recovering()) {
-    return error_response(503, "unavailable", "the node is recovering from a backup");
+    return recovering_response();
   }
   const Status s = call.backend().write([&](hall::Hall& hall, storage::Database& db) -> Status {
     YIMEN_TRY(hall.publish_item(call.actor(), *item).status());

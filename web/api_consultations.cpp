@@ -74,7 +74,7 @@ HttpResponse ask_question(Call& call) {
   }
   const hall::QuestionInput q{*item_code, *question, name->value_or(""), phone->value_or("")};
   if (call.backend().recovering()) {
-    return error_response(503, "unavailable", "the node is recovering from a backup");
+    return recovering_response();
   }
   std::optional<hall::AskedQuestion> asked;
   const Status s = call.backend().write([&](hall::Hall& hall, storage::Database& db) -> Status {
@@ -144,7 +144,7 @@ HttpResponse answer_question(Call& call) {
   auto answer = required_string(*body, "answer", "answer", hall::kMaxAnswerBytes);
   if (!answer.ok()) return status_response(answer.status());
   if (call.backend().recovering()) {
-    return error_response(503, "unavailable", "the node is recovering from a backup");
+    return recovering_response();
   }
   const Status s = call.backend().write([&](hall::Hall& hall, storage::Database& db) -> Status {
     YIMEN_TRY(hall.answer_question(call.actor(), no, *answer));

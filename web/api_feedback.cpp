@@ -69,7 +69,7 @@ HttpResponse rate_case(Call& call) {
   if (!read.ok()) return status_response(read);
   if (auto refused = check_code(call, *case_no, hash, *code)) return *refused;
   if (call.backend().recovering()) {
-    return error_response(503, "unavailable", "the node is recovering from a backup");
+    return recovering_response();
   }
   const Status s = call.backend().write([&](hall::Hall& hall, storage::Database& db) -> Status {
     YIMEN_TRY(hall.rate(*case_no, rating));
@@ -108,7 +108,7 @@ HttpResponse follow_up(Call& call) {
   auto note = required_string(*body, "note", "note", hall::kMaxFeedbackTextBytes);
   if (!note.ok()) return status_response(note.status());
   if (call.backend().recovering()) {
-    return error_response(503, "unavailable", "the node is recovering from a backup");
+    return recovering_response();
   }
   const Status s = call.backend().write([&](hall::Hall& hall, storage::Database& db) -> Status {
     YIMEN_TRY(hall.follow_up_rating(call.actor(), case_no, *note));
@@ -178,7 +178,7 @@ HttpResponse file_complaint(Call& call) {
   c.contact_name = name->value_or("");
   c.contact_phone = phone->value_or("");
   if (call.backend().recovering()) {
-    return error_response(503, "unavailable", "the node is recovering from a backup");
+    return recovering_response();
   }
   std::optional<hall::FiledComplaint> filed;
   const Status s = call.backend().write([&](hall::Hall& hall, storage::Database& db) -> Status {
@@ -239,7 +239,7 @@ HttpResponse answer_complaint(Call& call) {
   auto upheld = optional_bool(*body, "upheld", "upheld");
   if (!upheld.ok()) return status_response(upheld.status());
   if (call.backend().recovering()) {
-    return error_response(503, "unavailable", "the node is recovering from a backup");
+    return recovering_response();
   }
   const Status s = call.backend().write([&](hall::Hall& hall, storage::Database& db) -> Status {
     YIMEN_TRY(hall.answer_complaint(call.actor(), no, *answer, upheld->value_or(false)));

@@ -35,7 +35,7 @@ HttpResponse upload(Call& call) {
                           "unsupported_media_type", s.message());
   }
   if (call.backend().recovering()) {
-    return error_response(503, "unavailable", "the node is recovering from a backup");
+    return recovering_response();
   }
   storage::BlobRef ref;
   const Status s = call.backend().write([&](hall::Hall&, storage::Database& db) -> Status {

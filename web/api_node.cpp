@@ -102,7 +102,7 @@ HttpResponse add_user(Call& call) {
   auto password = required_string(*body, "password", "password", hall::kMaxPasswordBytes);
   if (!password.ok()) return status_response(password.status());
   if (call.backend().recovering()) {
-    return error_response(503, "unavailable", "the node is recovering from a backup");
+    return recovering_response();
   }
   hall::User added;
   const Status s = call.backend().write([&](hall::Hall&, storage::Database& db) -> Status {
@@ -140,7 +140,7 @@ HttpResponse set_user_active(Call& call) {
     return error_response(409, "conflict", "you cannot disable your own account");
   }
   if (call.backend().recovering()) {
-    return error_response(503, "unavailable", "the node is recovering from a backup");
+    return recovering_response();
   }
   const Status s = call.backend().write([&](hall::Hall&, storage::Database& db) -> Status {
     YIMEN_TRY(hall::UserDirectory(db).set_active(user->login, active->get_bool()));
@@ -162,7 +162,7 @@ HttpResponse set_user_password(Call& call) {
   auto user = named_user(call);
   if (!user.ok()) return status_response(user.status());
   if (call.backend().recovering()) {
-    return error_response(503, "unavailable", "the node is recovering from a backup");
+    return recovering_response();
   }
   const Status s = call.backend().write([&](hall::Hall&, storage::Database& db) -> Status {
     YIMEN_TRY(hall::UserDirectory(db).set_password(user->login, *password));

@@ -55,7 +55,7 @@ HttpResponse publish_notice(Call& call) {
     n.valid_until = *d;
   }
   if (call.backend().recovering()) {
-    return error_response(503, "unavailable", "the node is recovering from a backup");
+    return recovering_response();
   }
   std::string no;
   const Status s = call.backend().write([&](hall::Hall& hall, storage::Database& db) -> Status {
@@ -73,7 +73,7 @@ HttpResponse withdraw_notice(Call& call) {
   auto reason = optional_string(*body, "reason", "reason", 500);
   if (!reason.ok()) return status_response(reason.status());
   if (call.backend().recovering()) {
-    return error_response(503, "unavailable", "the node is recovering from a backup");
+    return recovering_response();
   }
   const Status s = call.backend().write([&](hall::Hall& hall, storage::Database& db) -> Status {
     YIMEN_TRY(hall.withdraw_notice(call.actor(), no, reason->value_or("")));

@@ -113,7 +113,7 @@ HttpResponse change_own_password(Call& call) {
     return rate_limited(blocked, "too many wrong passwords; try again later");
   }
   if (call.backend().recovering()) {
-    return error_response(503, "unavailable", "the node is recovering from a backup");
+    return recovering_response();
   }
   bool wrong = false;
   const Status s = call.backend().write([&](hall::Hall&, storage::Database& db) -> Status {

@@ -68,7 +68,7 @@ HttpResponse issue_order(Call& call) {
       optional_integer(*body, "respond_within", "respond_within", 1, hall::kMaxRespondWithin);
   if (!within.ok()) return status_response(within.status());
   if (call.backend().recovering()) {
-    return error_response(503, "unavailable", "the node is recovering from a backup");
+    return recovering_response();
   }
   std::string order_no;
   const Status s = call.backend().write([&](hall::Hall& hall, storage::Database& db) -> Status {
@@ -87,7 +87,7 @@ HttpResponse respond_order(Call& call) {
   auto response = required_string(*body, "response", "response", 2000);
   if (!response.ok()) return status_response(response.status());
   if (call.backend().recovering()) {
-    return error_response(503, "unavailable", "the node is recovering from a backup");
+    return recovering_response();
   }
   const Status s = call.backend().write([&](hall::Hall& hall, storage::Database& db) -> Status {
     YIMEN_TRY(hall.respond_supervision(call.actor(), no, *response));

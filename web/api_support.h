@@ -144,6 +144,9 @@ std::optional<HttpResponse> check_code(Call& call, const std::string& key, const
 // --- responses ---
 HttpResponse json_response(const json::value& body, int status = 200);
 HttpResponse error_response(int status, const std::string& code, const std::string& message);
+// 503 for a write while the node is recovering its own events from its parent (after a
+// restore, or enrolled again with a new key).
+HttpResponse recovering_response();
 // 429 rate_limited with Retry-After (at least 1 s).
 HttpResponse rate_limited(std::int64_t retry_after_seconds, const std::string& message);
 // A Status as an error response: InvalidArgument 400, NotFound 404,

@@ -217,6 +217,12 @@ HttpResponse error_response(int status, const std::string& code, const std::stri
                        status);
 }
 
+HttpResponse recovering_response() {
+  return error_response(503, "unavailable",
+                        "the node is recovering its own events from its parent and takes no "
+                        "writes until it has them");
+}
+
 HttpResponse rate_limited(std::int64_t retry_after_seconds, const std::string& message) {
   HttpResponse r = error_response(429, "rate_limited", message);
   r.add_header("Retry-After", std::to_string(std::max<std::int64_t>(retry_after_seconds, 1)));

@@ -41,10 +41,10 @@ class HallBackend {
 
   // Runs `write` on the node's one writer in a transaction that is durable
   // before this returns; an error from `write` rolls back only its changes.
-  // FailedPrecondition while the node is recovering from a backup.
+  // FailedPrecondition while the node is recovering its own events from its parent.
   virtual Status write(const std::function<Status(hall::Hall&, storage::Database&)>& write) = 0;
 
-  // Whether the node is recovering from a backup (it takes no writes).
+  // Whether the node is recovering its own events from its parent (it takes no writes).
   virtual bool recovering() = 0;
 
   // Unix seconds (a seam for tests).

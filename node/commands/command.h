@@ -92,6 +92,7 @@ Status run_enrol_approve(const CommandArgs& args, CommandContext& ctx);
 Status run_enrol_install(const CommandArgs& args, CommandContext& ctx);
 Status run_db_check(const CommandArgs& args, CommandContext& ctx);
 Status run_key_show(const CommandArgs& args, CommandContext& ctx);
+Status run_key_revoke(const CommandArgs& args, CommandContext& ctx);
 Status run_check_id(const CommandArgs& args, CommandContext& ctx);
 Status run_rebuild(const CommandArgs& args, CommandContext& ctx);
 Status run_run(const CommandArgs& args, CommandContext& ctx);

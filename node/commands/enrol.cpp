@@ -108,9 +108,11 @@ Status run_enrol_approve(const CommandArgs& args, CommandContext& ctx) {
     }
     YIMEN_ASSIGN_OR_RETURN(const crypto::Certificate leaf,
                            certify_child(access, request, chain.front(), now));
-    CertificateToken token{*endpoint, {leaf}};
+    // A node enrolled again with a new key recovers its own events from here first.
+    YIMEN_ASSIGN_OR_RETURN(const auto held, access.hall.log().head(request.id));
+    CertificateToken token{*endpoint, {leaf}, held ? held->seq : 0};
     token.chain.insert(token.chain.end(), chain.begin(), chain.end());
-    token_text = encode_certificate_token(token);
+    token_text = encode_certificate_token(token, parent.key);
     audit.changed("enrol.approve", request.id.str());
     return {};
   }));
@@ -138,15 +140,26 @@ Status run_enrol_install(const CommandArgs& args, CommandContext& ctx) {
   if (Status s = crypto::verify_chain(token.chain, root.public_key, ctx.now(), {}); !s.ok()) {
     return s;
   }
+  bool recovering = false;
   YIMEN_ASSIGN_OR_RETURN(auto current, load_chain(node.db));
-  if (!current.empty()) {
+  // Enrolled already: only a parent that was replaced (enrolled again with a new key) certifies
+  // this node's unchanged key anew; its own log goes on as it is.
+  const bool parent_replaced = !current.empty();
+  if (parent_replaced) {
     if (current.front().bytes == leaf.bytes) {
       ctx.out << "this certificate is already installed\n";
       return {};
     }
-    return already_exists(
-        "this node is already enrolled; a new certificate needs its old key "
-        "revoked first");
+    if (current.back().public_key != root.public_key) {
+      return invalid_argument(
+          "the token's chain ends at another city root than the one this "
+          "node trusts");
+    }
+    if (current.size() < 2 || current[1].public_key == token.chain[1].public_key) {
+      return already_exists(
+          "this node is already enrolled with this parent's key; a new "
+          "certificate for it needs its own key revoked first");
+    }
   }
   {
     YIMEN_ASSIGN_OR_RETURN(auto tx, node.db.begin());
@@ -154,17 +167,41 @@ Status run_enrol_install(const CommandArgs& args, CommandContext& ctx) {
     hall::Hall hall(node.db, node.identity.id, node.key, system_clock_ms);
     YIMEN_TRY(hall.log().add_trust_anchor(root));
     for (const auto& cert : token.chain) YIMEN_TRY(hall.log().add_certificate(cert));
+    YIMEN_ASSIGN_OR_RETURN(const auto own, hall.log().head(node.identity.id));
+    const std::uint64_t own_seq = own ? own->seq : 0;
+    if (!parent_replaced && own_seq > token.held_through) {
+      return failed_precondition(
+          "this node holds its own events through seq " + std::to_string(own_seq) +
+          " but its parent holds them only through seq " + std::to_string(token.held_through) +
+          "; the later ones would be refused everywhere. Run the node with its old key until "
+          "its backlog is sent, then revoke and enrol again");
+    }
+    if (!parent_replaced && own_seq < token.held_through) {
+      // Enrolled again with a new key (a replacement machine): it must not reuse a sequence
+      // number its parent holds, so it takes them back before it writes.
+      YIMEN_TRY(begin_recovery(node.db, ctx.now(),
+                               "enrolled again with a new key: recovering its events through "
+                               "seq " +
+                                   std::to_string(token.held_through) + " from its parent"));
+      recovering = true;
+    }
     YIMEN_TRY(tx.commit());
   }
   config::NodeConfig updated = node.config;
   updated.sync.parent = token.parent_endpoint;
   YIMEN_TRY(node.dir.write_config(updated));
   const crypto::Certificate& parent = token.chain[1];
-  ctx.out << "enrolled under " << parent.subject.str() << " (" << parent.name << ")\n"
+  ctx.out << (parent_replaced ? "enrolled again under " : "enrolled under ") << parent.subject.str()
+          << " (" << parent.name << ")\n"
           << "parent endpoint: " << token.parent_endpoint << "\n"
           << "city root " << root.subject.str()
           << " key fingerprint: " << crypto::fingerprint(root.public_key)
           << " (compare it with the fingerprint the city published)\n";
+  if (recovering) {
+    ctx.out << "the parent holds this node's events through seq " << token.held_through
+            << ": start it (yimen run); it recovers them first and accepts writes once it has "
+               "them\n";
+  }
   return {};
 }
 

@@ -42,9 +42,9 @@ Status write_to_node(const CommandArgs& args, CommandContext& ctx,
   YIMEN_ASSIGN_OR_RETURN(auto node, open_node(dir));
   YIMEN_ASSIGN_OR_RETURN(auto recovery, load_recovery(node.db));
   if (recovery.recovering) {
-    return failed_precondition(
-        "the node is recovering from a backup: run it (yimen run) so it gets its own events "
-        "back from its parent first, or see: yimen help recovery end");
+    return failed_precondition("the node is recovering (" + recovery.reason +
+                               "): run it (yimen run) so it gets its own events "
+                               "back from its parent first, or see: yimen help recovery end");
   }
   hall::Hall hall(node.db, node.identity.id, node.key, system_clock_ms);
   YIMEN_TRY(hall.set_yellow_card_working_days(node.config.hall.yellow_card_working_days));

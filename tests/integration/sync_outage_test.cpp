@@ -27,14 +27,7 @@ class SyncOutage : public ::testing::Test {
     city.add_user("v2", "clerk", "clerk");
     city.start_all();
     if (HasFatalFailure()) return;
-    const auto imported =
-        city.yimen({"catalogue", "import", "--data", city.dir("county").string(), "--as", "officer",
-                    std::string(YIMEN_SOURCE_DIR) + "/config/catalogue.example.toml"});
-    ASSERT_EQ(imported.exit_code, 0) << imported.err;
-    for (const char* v : {"v1", "v2"}) {
-      ASSERT_TRUE(eventually([&] { return city.catalogue(v).find(kDibao) != std::string::npos; }))
-          << city.logs();
-    }
+    city.publish_example_catalogue("county", "officer", {"v1", "v2"});
   }
 
   std::string submit(const std::string& village) {

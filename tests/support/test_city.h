@@ -53,6 +53,21 @@ class TestCity {
     expect_ok(run_yimen(args, {}, std::string(kPassword) + "\n"), "user add " + login);
   }
 
+  // Publishes config/catalogue.example.toml at `node` as `login` and waits until each of
+  // `readers` holds the 低保 item.
+  void publish_example_catalogue(const std::string& node, const std::string& login,
+                                 const std::vector<std::string>& readers) {
+    const auto imported =
+        run_yimen({"catalogue", "import", "--data", dir(node).string(), "--as", login,
+                   std::string(YIMEN_SOURCE_DIR) + "/config/catalogue.example.toml"});
+    ASSERT_EQ(imported.exit_code, 0) << imported.err;
+    for (const auto& reader : readers) {
+      ASSERT_TRUE(eventually([&] { return catalogue(reader).find(kDibao) != std::string::npos; }))
+          << reader << "\n"
+          << logs();
+    }
+  }
+
   void start_all() {
     for (const auto& [name, _] : ids_) start(name);
   }
@@ -92,7 +107,7 @@ class TestCity {
     return s;
   }
 
- private:
+  // Gives a node a loopback port to listen for children on (before it starts).
   void give_listen_address(const std::string& name) {
     const auto toml = dir(name) / "node.toml";
     std::string text = read_file(toml);
@@ -104,6 +119,7 @@ class TestCity {
     std::ofstream(toml, std::ios::binary | std::ios::trunc) << text;
   }
 
+ private:
   TestDir root_;
   std::map<std::string, std::string> ids_;
   std::map<std::string, std::unique_ptr<NodeProcess>> processes_;

@@ -25,7 +25,7 @@ Y.I18N = {
     'yes': '是',
     'no': '否',
     'never': '从未',
-    'node.recovering': '正在从备份恢复，暂停办理',
+    'node.recovering': '正在从上级节点恢复本节点数据，暂停办理',
     'error.network': '无法连接本节点，请检查网络后重试',
 
     'nav.catalogue': '办事指南',
@@ -716,7 +716,7 @@ Y.I18N = {
     'yes': 'Yes',
     'no': 'No',
     'never': 'never',
-    'node.recovering': 'recovering from a backup, takes no new cases',
+    'node.recovering': 'recovering its events from its parent, takes no new cases',
     'error.network': 'Cannot reach this node; check the network and try again',
 
     'nav.catalogue': 'Service guides',

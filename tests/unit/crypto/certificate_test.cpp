@@ -138,9 +138,23 @@ TEST_F(CertificateChain, Revoked) {
   EXPECT_EQ(late.code(), ErrorCode::kPermissionDenied);
   EXPECT_NE(late.message().find("certificate of 441802001001: key "), std::string::npos);
   EXPECT_NE(late.message().find("is revoked after seq 41"), std::string::npos);
-  // A revoked issuer refuses the whole chain below it.
+  // A revoked issuer refuses the whole chain below it when it is not known when it certified.
   const std::vector<Revocation> town_revoked = {{town_.public_key(), 1000}};
   EXPECT_EQ(check(chain(), town_revoked, 1).code(), ErrorCode::kPermissionDenied);
+}
+
+TEST_F(CertificateChain, ARevokedIssuerStillVouchesForWhatItCertifiedBefore) {
+  // The town's key is revoked after its seq 1000: the village certificate it published in its
+  // event 7 stands (a replaced town's villages keep working); one published in 1001 does not.
+  const std::vector<Revocation> town_revoked = {{town_.public_key(), 1000}};
+  const std::vector<std::uint64_t> early = {7, 3, 1, kUnknownIssuedSeq};
+  EXPECT_TRUE(verify_chain(chain(), city_.public_key(), kNow, town_revoked, 500, early).ok());
+  const std::vector<std::uint64_t> late = {1001, 3, 1, kUnknownIssuedSeq};
+  const Status s = verify_chain(chain(), city_.public_key(), kNow, town_revoked, 500, late);
+  EXPECT_EQ(s.code(), ErrorCode::kPermissionDenied);
+  EXPECT_NE(s.message().find("certificate of 441802001000: key "), std::string::npos);
+  const std::vector<std::uint64_t> unknown = {kUnknownIssuedSeq, 3, 1, kUnknownIssuedSeq};
+  EXPECT_FALSE(verify_chain(chain(), city_.public_key(), kNow, town_revoked, 500, unknown).ok());
 }
 
 TEST_F(CertificateChain, OneFlippedBitInTheSignature) {

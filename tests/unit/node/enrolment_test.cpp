@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include "common/bytes.h"
+#include "crypto/crypto.h"
+
 namespace yimen::node {
 namespace {
 
@@ -57,20 +60,48 @@ TEST(CertificateToken, RoundTrip) {
   auto leaf = crypto::Certificate::issue(code("441802000000"), "区", county.public_key(), kNow,
                                          kNow + 1000, code("441800000000"), city)
                   .value();
-  const std::string token = encode_certificate_token({"tcp://127.0.0.1:7401", {leaf, root}});
+  const std::string token =
+      encode_certificate_token({"tcp://127.0.0.1:7401", {leaf, root}, 41}, city);
   auto back = decode_certificate_token(token);
   ASSERT_TRUE(back.ok()) << back.status().message();
   EXPECT_EQ(back->parent_endpoint, "tcp://127.0.0.1:7401");
   ASSERT_EQ(back->chain.size(), 2u);
   EXPECT_EQ(back->chain[0].bytes, leaf.bytes);
   EXPECT_EQ(back->chain[1].bytes, root.bytes);
+  EXPECT_EQ(back->held_through, 41u);  // the child's own events the parent holds
 
   EXPECT_FALSE(
-      decode_certificate_token(encode_certificate_token({"not-an-endpoint", {leaf, root}})).ok());
-  EXPECT_FALSE(decode_certificate_token(encode_certificate_token({"tcp://a:1", {leaf}})).ok());
-  // The chain is signed; the endpoint is not (a wrong one only fails to connect, since the
-  // link authenticates the parent's key), so flip characters past it.
-  for (size_t i = 12 + 40; i + 1 < token.size(); i += 3) {
+      decode_certificate_token(encode_certificate_token({"not-an-endpoint", {leaf, root}, 0}, city))
+          .ok());
+  EXPECT_FALSE(
+      decode_certificate_token(encode_certificate_token({"tcp://a:1", {leaf}, 0}, city)).ok());
+
+  // The token's bytes up to the chain, as `version` writes them.
+  const auto chain_only = [&](std::uint8_t version) {
+    ByteWriter w;
+    w.u8(version);
+    w.str16(std::string_view("tcp://127.0.0.1:7401"));
+    w.u8(2);
+    w.str16(ByteView(leaf.bytes));
+    w.str16(ByteView(root.bytes));
+    return "yimen-cert1." + crypto::to_base64url(w.bytes());
+  };
+  // A version 1 token (before held_through) still reads, as a first enrolment.
+  auto old = decode_certificate_token(chain_only(1));
+  ASSERT_TRUE(old.ok()) << old.status().message();
+  EXPECT_EQ(old->held_through, 0u);
+  EXPECT_EQ(old->chain[0].bytes, leaf.bytes);
+  // Signed by another key than the parent's (the chain's second certificate's).
+  EXPECT_EQ(decode_certificate_token(
+                encode_certificate_token({"tcp://127.0.0.1:7401", {leaf, root}, 41}, county))
+                .status()
+                .message(),
+            "certificate token is damaged: the parent's signature does not verify");
+  // A version 2 token cut short of held_through is damaged.
+  EXPECT_EQ(decode_certificate_token(chain_only(2)).status().message(),
+            "certificate token is damaged: truncated");
+  // Signed by the parent as a whole: no flipped character passes.
+  for (size_t i = 12; i + 1 < token.size(); i += 3) {
     std::string bad = token;
     bad[i] = bad[i] == 'A' ? 'B' : 'A';
     EXPECT_FALSE(decode_certificate_token(bad).ok()) << i;

@@ -95,6 +95,11 @@ class Stream {
     return sign_event(draft, m_.id, seq_ + 1, prev_, hlc(), m_.key);
   }
   std::uint64_t seq() const { return seq_; }
+  // Continues another stream of the same origin (a replacement node's new key taking over).
+  void continue_after(std::uint64_t seq, ByteView prev) {
+    seq_ = seq;
+    prev_ = Bytes(prev.begin(), prev.end());
+  }
 
  private:
   std::uint64_t hlc() const { return (static_cast<std::uint64_t>(kNow) * 1000 + seq_) << 16; }

@@ -260,6 +260,39 @@ TEST(EventLog, AForkEndsInTheSameStateWhateverTheOrder) {
   }
 }
 
+TEST(EventLog, RevokingAForkedKeyResolvesTheForkAndANewKeyContinues) {
+  City city;
+  Stream v(city.village);
+  const Bytes e1 = v.next(calendar_draft("clerk"));
+  const Bytes a2 = v.sibling(calendar_draft("the thief's"));
+  const Bytes b2 = v.next(calendar_draft("the village's"));
+  CountyLog x(city);
+  x.append(e1);
+  x.append(a2);
+  EXPECT_EQ(x.append(b2).outcome, AppendOutcome::kForkEvidence);
+  // The town revokes the copied key after the last seq before the fork.
+  Stream town(city.town);
+  EXPECT_EQ(x.append(town.next(revocation_draft(city.village, 1))).outcome,
+            AppendOutcome::kApplied);
+  EXPECT_TRUE(x.log().forks().value().empty());
+  EXPECT_EQ(x.sink().applied().size(), 1u);  // seq 1 only: seq 2 was signed after the point
+  // The replacement's new key, certified by the town, continues after what is held.
+  Member replacement("441802001001");
+  replacement.cert = City::issue(replacement, city.town);
+  {
+    auto tx = x.db().begin().value();
+    ASSERT_TRUE(x.log().add_certificate(*replacement.cert).ok());
+    ASSERT_TRUE(tx.commit().ok());
+  }
+  Stream next(replacement);
+  next.continue_after(2, decoded(a2).id());
+  const Bytes e3 = next.next(calendar_draft("the replacement's"));
+  EXPECT_EQ(x.append(e3).outcome, AppendOutcome::kApplied);
+  EXPECT_TRUE(x.sink().has(e1));
+  EXPECT_TRUE(x.sink().has(e3));
+  EXPECT_FALSE(x.sink().has(a2));
+}
+
 TEST(EventLog, ARevokedKeyLosesItsLaterEvents) {
   City city;
   CountyLog county(city);
