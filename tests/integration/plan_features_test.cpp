@@ -2,9 +2,12 @@
 // city publishes its calendar from a file while it runs; a case taken at a
 // village is approved at the county, whose licence reaches the village and
 // verifies there offline (`yimen licence verify`), and is refused once
-// altered; the county's KPIs roll up the village's case.
+// altered; the county's KPIs roll up the village's case; a supervision order
+// issued at the county on a town's overdue case reaches the town, and the
+// town's response comes back.
 
 #include <fstream>
+#include <memory>
 
 #include "support/http_client.h"
 #include "support/test_city.h"
@@ -154,6 +157,107 @@ TEST(PlanFeatures, ALicenceIssuedAtTheCountyVerifiesAtTheVillageAndKpisRollUp) {
   ASSERT_EQ(kpis.status, 200) << kpis.body;
   EXPECT_NE(kpis.body.find("\"cases\":1,"), std::string::npos) << kpis.body;
   EXPECT_NE(kpis.body.find("最低生活保障"), std::string::npos) << kpis.body;
+}
+
+TEST(PlanFeatures, ASupervisionOrderFromTheCountyReachesTheTownAndItsResponseComesBack) {
+  // The city lives its first part sixty days ago (every node's clock moved back, as the demo
+  // city does for its history), so that the case below is long overdue today: a red card.
+  struct ClockShift {
+    ClockShift() { setenv("YIMEN_CLOCK_SHIFT_DAYS", "60", 1); }
+    ~ClockShift() { unsetenv("YIMEN_CLOCK_SHIFT_DAYS"); }
+  };
+  auto shift = std::make_unique<ClockShift>();
+  TestCity city;
+  city.add("city", "441800000000", "");
+  city.add("county", "441802000000", "city");
+  city.add("town", "441802001000", "county");
+  city.add("village", "441802001001", "town");
+  city.add_user("city", "admin", "admin");
+  city.add_user("county", "officer", "officer");
+  city.add_user("county", "supervisor", "supervisor");
+  city.add_user("town", "officer", "officer");
+  city.add_user("village", "clerk", "clerk");
+  city.start_all();
+  if (::testing::Test::HasFatalFailure()) return;
+  ASSERT_EQ(city.yimen({"calendar", "publish", "--data", city.dir("city").string(), "--as", "admin",
+                        std::string(YIMEN_SOURCE_DIR) + "/config/calendar-2026.toml"})
+                .exit_code,
+            0);
+  ASSERT_TRUE(eventually([&] {
+    return city.yimen({"calendar", "list", "--data", city.dir("town").string()})
+               .out.find("2026: 33 days off") != std::string::npos;
+  })) << city.logs();
+
+  // The county's 低保 item, decided at the town of the applicant's domicile.
+  std::string catalogue =
+      read_file(std::string(YIMEN_SOURCE_DIR) + "/config/catalogue.example.toml");
+  const std::string county_level = "handling_level = \"county\"";
+  const auto at = catalogue.find(county_level);  // the first item's: 低保
+  ASSERT_NE(at, std::string::npos);
+  catalogue.replace(at, county_level.size(), "handling_level = \"town\"");
+  const auto file = city.root() / "town-handled.toml";
+  std::ofstream(file, std::ios::binary) << catalogue;
+  const auto imported = city.yimen({"catalogue", "import", "--data", city.dir("county").string(),
+                                    "--as", "officer", file.string()});
+  ASSERT_EQ(imported.exit_code, 0) << imported.err;
+  ASSERT_TRUE(eventually([&] {
+    return city.catalogue("village").find(kDibao) != std::string::npos;
+  })) << city.logs();
+
+  // A case taken at the village and accepted at the town, sixty days ago.
+  const auto submitted = city.yimen({"case", "submit", "--data", city.dir("village").string(),
+                                     "--as", "clerk", "--item", kDibao, "--materials", "0:paper"},
+                                    kApplicant + "441802001001\n");
+  ASSERT_EQ(submitted.exit_code, 0) << submitted.err;
+  const std::string no = case_number_in(submitted.out.substr(submitted.out.find("case ")));
+  ASSERT_TRUE(eventually([&] { return city.cases("town").find(no) != std::string::npos; }))
+      << city.logs();
+  const auto accepted = city.yimen({"case", "act", "--data", city.dir("town").string(), "--as",
+                                    "officer", "--case", no, "--action", "accept"});
+  ASSERT_EQ(accepted.exit_code, 0) << accepted.err;
+  ASSERT_TRUE(eventually([&] { return state_of(city, "county", no) == "accepted"; }))
+      << city.logs();
+
+  // Today: the nodes run again on the real clock, the county and the town with their web halls.
+  for (const char* n : {"village", "town", "county", "city"}) {
+    EXPECT_EQ(city.process(n).stop(), 0) << n;
+  }
+  shift.reset();
+  const int county_web = free_port();
+  const int town_web = free_port();
+  city.start("city");
+  city.start("village");
+  city.start("county", {"--web", "127.0.0.1:" + std::to_string(county_web)});
+  city.start("town", {"--web", "127.0.0.1:" + std::to_string(town_web)});
+  if (::testing::Test::HasFatalFailure()) return;
+
+  // The county's supervisor orders the town to act.
+  const auto supervisor = log_in(county_web, "supervisor");
+  auto ordered = post(county_web, supervisor, "/api/v1/supervision",
+                      R"({"case_no":")" + no +
+                          R"(","instruction":"请于3个工作日内办结并报告","respond_within":3})");
+  ASSERT_EQ(ordered.status, 201)
+      << ordered.body
+      << city.yimen({"case", "show", "--data", city.dir("county").string(), "--case", no}).out;
+  const std::string order_no = json_string(ordered.body, "order_no");
+  ASSERT_EQ(order_no.rfind("441802000000-S", 0), 0u) << ordered.body;
+
+  // It reaches the town, whose officer answers it.
+  const auto officer = log_in(town_web, "officer");
+  ASSERT_TRUE(eventually([&] {
+    return http_request(town_web, "GET", "/api/v1/supervision", {{"Cookie", officer.cookie}})
+               .body.find(order_no) != std::string::npos;
+  })) << city.logs();
+  auto answered = post(town_web, officer, "/api/v1/supervision/" + order_no + "/response",
+                       R"({"response":"已补齐材料，今日办结"})");
+  ASSERT_EQ(answered.status, 200) << answered.body;
+
+  // The supervisor sees the response at the county.
+  EXPECT_TRUE(eventually([&] {
+    return http_request(county_web, "GET", "/api/v1/supervision?all=1",
+                        {{"Cookie", supervisor.cookie}})
+               .body.find("已补齐材料，今日办结") != std::string::npos;
+  })) << city.logs();
 }
 
 }  // namespace
