@@ -727,9 +727,11 @@ class Traffic {
                                 " fits a story of plan " + plan_name(story.plan) + "; skipped");
       return fail(story);
     }
-    // A third of the stories for items that allow it come in online.
+    // A third of the stories for items that allow it come in online, and at least the first
+    // such story, so that every run shows an online application.
     const bool online =
-        story.guide.online_capable && std::uniform_int_distribution<int>(0, 2)(random_) == 0;
+        story.guide.online_capable &&
+        (summary_.online == 0 || std::uniform_int_distribution<int>(0, 2)(random_) == 0);
     auto taken = online ? apply_online(in, application(story, true))
                         : call(in, in.clerk, "POST", "/api/v1/cases", application(story, false));
     if (!taken) return wait(story, "for an answer to its intake at " + in.where());
