@@ -61,6 +61,19 @@ std::string json_string(const std::string& body, const std::string& key) {
   return out;
 }
 
+// Whether `node` holds the 2026 calendar config/calendar-2026.toml publishes.
+bool holds_calendar_2026(TestCity& city, const std::string& node) {
+  return city.yimen({"calendar", "list", "--data", city.dir(node).string()})
+             .out.find("2026: 33 days off") != std::string::npos;
+}
+
+// `yimen case submit` of the 低保 item at the village for an applicant of the village.
+ProcessResult submit_at_village(TestCity& city) {
+  return city.yimen({"case", "submit", "--data", city.dir("village").string(), "--as", "clerk",
+                     "--item", kDibao, "--materials", "0:paper"},
+                    kApplicant + "441802001001\n");
+}
+
 TEST(PlanFeatures, ALicenceIssuedAtTheCountyVerifiesAtTheVillageAndKpisRollUp) {
   TestCity city;
   city.add("city", "441800000000", "");
@@ -81,10 +94,7 @@ TEST(PlanFeatures, ALicenceIssuedAtTheCountyVerifiesAtTheVillageAndKpisRollUp) {
       city.yimen({"calendar", "publish", "--data", city.dir("city").string(), "--as", "admin",
                   std::string(YIMEN_SOURCE_DIR) + "/config/calendar-2026.toml"});
   ASSERT_EQ(published.exit_code, 0) << published.err;
-  EXPECT_TRUE(eventually([&] {
-    return city.yimen({"calendar", "list", "--data", city.dir("village").string()})
-               .out.find("2026: 33 days off") != std::string::npos;
-  })) << city.logs();
+  EXPECT_TRUE(eventually([&] { return holds_calendar_2026(city, "village"); })) << city.logs();
 
   ASSERT_EQ(
       city.yimen({"catalogue", "import", "--data", city.dir("county").string(), "--as", "officer",
@@ -94,9 +104,7 @@ TEST(PlanFeatures, ALicenceIssuedAtTheCountyVerifiesAtTheVillageAndKpisRollUp) {
   ASSERT_TRUE(eventually([&] {
     return city.catalogue("village").find(kDibao) != std::string::npos;
   })) << city.logs();
-  const auto submitted = city.yimen({"case", "submit", "--data", city.dir("village").string(),
-                                     "--as", "clerk", "--item", kDibao, "--materials", "0:paper"},
-                                    kApplicant + "441802001001\n");
+  const auto submitted = submit_at_village(city);
   ASSERT_EQ(submitted.exit_code, 0) << submitted.err;
   const std::string no = case_number_in(submitted.out.substr(submitted.out.find("case ")));
   ASSERT_TRUE(eventually([&] { return city.cases("county").find(no) != std::string::npos; }))
@@ -183,10 +191,7 @@ TEST(PlanFeatures, ASupervisionOrderFromTheCountyReachesTheTownAndItsResponseCom
                         std::string(YIMEN_SOURCE_DIR) + "/config/calendar-2026.toml"})
                 .exit_code,
             0);
-  ASSERT_TRUE(eventually([&] {
-    return city.yimen({"calendar", "list", "--data", city.dir("town").string()})
-               .out.find("2026: 33 days off") != std::string::npos;
-  })) << city.logs();
+  ASSERT_TRUE(eventually([&] { return holds_calendar_2026(city, "town"); })) << city.logs();
 
   // The county's 低保 item, decided at the town of the applicant's domicile.
   std::string catalogue =
@@ -205,9 +210,7 @@ TEST(PlanFeatures, ASupervisionOrderFromTheCountyReachesTheTownAndItsResponseCom
   })) << city.logs();
 
   // A case taken at the village and accepted at the town, sixty days ago.
-  const auto submitted = city.yimen({"case", "submit", "--data", city.dir("village").string(),
-                                     "--as", "clerk", "--item", kDibao, "--materials", "0:paper"},
-                                    kApplicant + "441802001001\n");
+  const auto submitted = submit_at_village(city);
   ASSERT_EQ(submitted.exit_code, 0) << submitted.err;
   const std::string no = case_number_in(submitted.out.substr(submitted.out.find("case ")));
   ASSERT_TRUE(eventually([&] { return city.cases("town").find(no) != std::string::npos; }))
