@@ -90,11 +90,13 @@ std::optional<RegionCode> RegionCode::parent() const {
   return RegionCode(p, static_cast<RegionLevel>(static_cast<int>(level_) - 1));
 }
 
-bool RegionCode::contains(const RegionCode& other) const {
-  if (other.level_ < level_) return false;
+std::string_view RegionCode::prefix() const {
   const auto& grp = kGroups[static_cast<size_t>(level_) - 1];
-  const size_t prefix = grp.offset + grp.length;
-  return code_.compare(0, prefix, other.code_, 0, prefix) == 0;
+  return std::string_view(code_).substr(0, grp.offset + grp.length);
+}
+
+bool RegionCode::contains(const RegionCode& other) const {
+  return other.level_ >= level_ && other.code_.starts_with(prefix());
 }
 
 bool RegionCode::is_direct_child_of(const RegionCode& other) const {

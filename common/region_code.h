@@ -42,6 +42,10 @@ class RegionCode {
   // True when `other` is this region or lies below it.
   bool contains(const RegionCode& other) const;
 
+  // The leading digits every code in this region starts with ("441802" for
+  // the county 441802000000): contains(x) is x.str().starts_with(prefix()).
+  std::string_view prefix() const;
+
   // True when this code's parent is `other`.
   bool is_direct_child_of(const RegionCode& other) const;
 

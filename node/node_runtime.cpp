@@ -3,6 +3,7 @@
 #include "common/log.h"
 #include "node/cli.h"
 #include "node/hall/online_application.h"
+#include "node/hall/relayed_files.h"
 #include "node/node_store.h"
 #include "node/web_backend.h"
 
@@ -140,17 +141,23 @@ void NodeRuntime::anchor_audit_now() {
   if (!s.ok()) log::warn("audit", "audit log not anchored: " + s.message());
 }
 
-void NodeRuntime::drop_unused_uploads_now() {
+void NodeRuntime::drop_unneeded_files_now() {
   if (sync_ && sync_->recovering()) return;
-  int dropped = 0;
-  const Status s = write([&dropped](NodeAccess& access) -> Status {
-    YIMEN_ASSIGN_OR_RETURN(dropped,
-                           hall::drop_unused_uploads(access.node.db, system_clock_ms() / 1000));
+  int uploads = 0;
+  int relayed = 0;
+  const std::int64_t now = system_clock_ms() / 1000;
+  const Status s = write([&](NodeAccess& access) -> Status {
+    YIMEN_ASSIGN_OR_RETURN(uploads, hall::drop_unused_uploads(access.node.db, now));
+    YIMEN_ASSIGN_OR_RETURN(relayed,
+                           hall::drop_relayed_files(access.node.db, node_.identity.id, now));
     return {};
   });
-  if (!s.ok()) log::warn("uploads", "unused uploads not dropped: " + s.message());
-  if (dropped > 0) {
-    log::info("uploads", std::to_string(dropped) + " uploads no application used were dropped");
+  if (!s.ok()) log::warn("files", "unneeded files not dropped: " + s.message());
+  if (uploads > 0) {
+    log::info("files", std::to_string(uploads) + " uploads no application used were dropped");
+  }
+  if (relayed > 0) {
+    log::info("files", std::to_string(relayed) + " copies of files only relayed here were dropped");
   }
 }
 
@@ -160,7 +167,7 @@ void NodeRuntime::anchor_audit_periodically() {
     if (anchor_wake_.wait_for(lock, kAuditAnchorInterval, [this] { return stopping_; })) break;
     lock.unlock();
     anchor_audit_now();
-    drop_unused_uploads_now();
+    drop_unneeded_files_now();
     lock.lock();
   }
 }

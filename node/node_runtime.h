@@ -66,11 +66,11 @@ class NodeRuntime {
   Status start_sync();
   Status start_web(const RunOptions& options);
   // Anchors the audit log's head upward every kAuditAnchorInterval, and once
-  // more when the node stops (DESIGN.md section 7); drops unused uploads on
-  // the same beat.
+  // more when the node stops (DESIGN.md section 7); drops unused uploads and
+  // relayed copies of files on the same beat.
   void anchor_audit_periodically();
   void anchor_audit_now();
-  void drop_unused_uploads_now();
+  void drop_unneeded_files_now();
 
   DataLock lock_;
   OpenNode node_;

@@ -9,7 +9,7 @@
 namespace yimen::storage {
 namespace {
 
-constexpr std::array<Migration, 1> kMigrations = {{
+constexpr std::array<Migration, 2> kMigrations = {{
     {1, "blobs in chunks", R"sql(
 CREATE TABLE blob (
   hash      BLOB PRIMARY KEY,
@@ -26,6 +26,10 @@ CREATE TABLE blob_chunk (
   PRIMARY KEY (hash, idx)
 );
 CREATE INDEX blob_incomplete ON blob (complete, wanted_at);
+)sql"},
+    {2, "since when each blob is here", R"sql(
+-- Unix seconds of the first put or want; 0 for blobs from before this column.
+ALTER TABLE blob ADD COLUMN since INTEGER NOT NULL DEFAULT 0;
 )sql"},
 }};
 
@@ -122,8 +126,9 @@ Status want_blob(Database& db, const BlobRef& ref, const std::string& origin) {
   YIMEN_TRY(check_ref(ref));
   YIMEN_ASSIGN_OR_RETURN(
       auto stmt, db.prepare("INSERT OR IGNORE INTO blob (hash, size, chunks, complete, origin, "
-                            "wanted_at) VALUES (?, ?, ?, ?, ?, "
-                            "(SELECT IFNULL(MAX(wanted_at), 0) + 1 FROM blob))"));
+                            "wanted_at, since) VALUES (?, ?, ?, ?, ?, "
+                            "(SELECT IFNULL(MAX(wanted_at), 0) + 1 FROM blob), "
+                            "CAST(strftime('%s', 'now') AS INTEGER))"));
   stmt.bind_blob(1, ref.hash);
   stmt.bind(2, static_cast<std::int64_t>(ref.size));
   stmt.bind(3, static_cast<std::int64_t>(blob_chunk_count(ref.size)));
@@ -204,20 +209,54 @@ Result<bool> blob_held(Database& db, const BlobRef& ref) {
   return held && held->complete && held->size == ref.size;
 }
 
-Result<std::vector<WantedBlob>> wanted_blobs(Database& db, std::size_t limit) {
-  YIMEN_ASSIGN_OR_RETURN(
-      auto stmt,
-      db.prepare("SELECT b.hash, b.size, b.origin, (SELECT COUNT(*) FROM blob_chunk c WHERE "
-                 "c.hash = b.hash) FROM blob b WHERE b.complete = 0 ORDER BY b.wanted_at "
-                 "LIMIT ?"));
+Result<std::vector<WantedBlob>> wanted_blobs(Database& db, std::size_t limit,
+                                             std::size_t chunks_each) {
+  YIMEN_ASSIGN_OR_RETURN(auto stmt, db.prepare("SELECT hash, size, origin, chunks FROM blob WHERE "
+                                               "complete = 0 ORDER BY wanted_at LIMIT ?"));
   stmt.bind(1, static_cast<std::int64_t>(limit));
   std::vector<WantedBlob> out;
+  std::vector<std::uint32_t> chunk_counts;
   for (;;) {
     YIMEN_ASSIGN_OR_RETURN(bool row, stmt.step());
     if (!row) break;
     out.push_back({{stmt.column_blob(0), static_cast<std::uint64_t>(stmt.column_int64(1))},
                    stmt.column_text(2),
-                   static_cast<std::uint32_t>(stmt.column_int64(3))});
+                   {}});
+    chunk_counts.push_back(static_cast<std::uint32_t>(stmt.column_int64(3)));
+  }
+  // Chunks may come out of order (several are asked at once): the missing
+  // ones are the gaps in the held indexes.
+  YIMEN_ASSIGN_OR_RETURN(auto held,
+                         db.prepare("SELECT idx FROM blob_chunk WHERE hash = ? ORDER BY idx"));
+  for (std::size_t b = 0; b < out.size(); ++b) {
+    held.bind_blob(1, out[b].ref.hash);
+    std::uint32_t next = 0;
+    auto& missing = out[b].missing;
+    for (;;) {
+      YIMEN_ASSIGN_OR_RETURN(bool row, held.step());
+      const std::uint32_t upto =
+          row ? static_cast<std::uint32_t>(held.column_int64(0)) : chunk_counts[b];
+      for (; next < upto && missing.size() < chunks_each; ++next) missing.push_back(next);
+      if (!row || missing.size() >= chunks_each) break;
+      next = upto + 1;
+    }
+    held.reset();
+  }
+  return out;
+}
+
+Result<std::vector<Bytes>> blobs_older_than(Database& db, std::int64_t before,
+                                            std::string_view keep, std::size_t limit) {
+  YIMEN_ASSIGN_OR_RETURN(auto stmt, db.prepare("SELECT hash FROM blob WHERE since < ? AND hash "
+                                               "NOT IN (" +
+                                               std::string(keep) + ") LIMIT ?"));
+  stmt.bind(1, before);
+  stmt.bind(2, static_cast<std::int64_t>(limit));
+  std::vector<Bytes> out;
+  for (;;) {
+    YIMEN_ASSIGN_OR_RETURN(bool row, stmt.step());
+    if (!row) break;
+    out.push_back(stmt.column_blob(0));
   }
   return out;
 }

@@ -7,7 +7,7 @@
 // chunk) and verified against the hash before the blob counts as held.
 //
 //   blob        hash, size, chunk count, whether complete, the origin to
-//               fetch it toward while incomplete
+//               fetch it toward while incomplete, since when it is here
 //   blob_chunk  hash, index, bytes
 
 #include <cstdint>
@@ -32,8 +32,8 @@ struct BlobRef {
 
 struct WantedBlob {
   BlobRef ref;
-  std::string origin;      // region code to fetch it toward
-  std::uint32_t next = 0;  // the first chunk not held
+  std::string origin;                  // region code to fetch it toward
+  std::vector<std::uint32_t> missing;  // the first chunks not held, in order
 };
 
 Status migrate_blob_schema(Database& db);
@@ -72,7 +72,14 @@ Status drop_blob(Database& db, ByteView hash);
 // Whether the whole of `ref` is held here (complete, of that size).
 Result<bool> blob_held(Database& db, const BlobRef& ref);
 
-// Blobs wanted and not complete, oldest first, at most `limit`.
-Result<std::vector<WantedBlob>> wanted_blobs(Database& db, std::size_t limit);
+// Blobs wanted and not complete, oldest first, at most `limit`, each with at
+// most `chunks_each` of its missing chunks.
+Result<std::vector<WantedBlob>> wanted_blobs(Database& db, std::size_t limit,
+                                             std::size_t chunks_each = 4);
+
+// The blobs (held or wanted) that came here before `before` (Unix seconds)
+// and are not in `keep`, a SELECT of hashes; at most `limit`.
+Result<std::vector<Bytes>> blobs_older_than(Database& db, std::int64_t before,
+                                            std::string_view keep, std::size_t limit);
 
 }  // namespace yimen::storage

@@ -624,11 +624,19 @@ Result<std::vector<StoredEvent>> EventLog::read_from(std::int64_t after, std::si
 }
 
 Result<std::vector<StoredEvent>> EventLog::read(storage::Database& db, std::int64_t after,
-                                                std::size_t limit) {
-  YIMEN_ASSIGN_OR_RETURN(auto stmt, db.prepare("SELECT local_seq, envelope FROM event "
-                                               "WHERE local_seq > ? ORDER BY local_seq LIMIT ?"));
-  stmt.bind(1, after);
-  stmt.bind(2, static_cast<std::int64_t>(limit));
+                                                std::size_t limit, const RegionCode* except_from) {
+  // The origin is compared in SQL, so that a left-out envelope is never copied.
+  YIMEN_ASSIGN_OR_RETURN(
+      auto stmt, db.prepare("SELECT local_seq, CASE WHEN substr(origin, 1, length(?1)) = ?1 "
+                            "THEN NULL ELSE envelope END FROM event "
+                            "WHERE local_seq > ?2 ORDER BY local_seq LIMIT ?3"));
+  if (except_from != nullptr) {
+    stmt.bind(1, except_from->prefix());
+  } else {
+    stmt.bind_null(1);  // substr(...) = NULL is never true
+  }
+  stmt.bind(2, after);
+  stmt.bind(3, static_cast<std::int64_t>(limit));
   std::vector<StoredEvent> out;
   for (;;) {
     YIMEN_ASSIGN_OR_RETURN(bool row, stmt.step());

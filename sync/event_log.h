@@ -91,7 +91,7 @@ struct AppendResult {
 
 struct StoredEvent {
   std::int64_t local_seq = 0;
-  Bytes envelope;
+  Bytes envelope;  // empty when read() was asked to leave it out
 };
 
 struct Head {
@@ -137,8 +137,11 @@ class EventLog {
   // Events with local_seq > `after`, in order, at most `limit` of them.
   Result<std::vector<StoredEvent>> read_from(std::int64_t after, std::size_t limit);
   // The same over any connection to the database (a reader's, on another thread).
+  // The envelopes of events that originated in `except_from` (the subtree of a
+  // child the events came from) are left out: their positions still count.
   static Result<std::vector<StoredEvent>> read(storage::Database& db, std::int64_t after,
-                                               std::size_t limit);
+                                               std::size_t limit,
+                                               const RegionCode* except_from = nullptr);
 
   // Quarantines received bytes that are not a verifiable event at all (bad
   // signature, malformed), keyed by their hash. Must run inside a transaction.

@@ -35,6 +35,12 @@ constexpr std::string_view kNotEnrolledKey =
     "this node's key is no longer enrolled here (revoked); enrol its new key";
 // How often the children's links are checked against the enrolled keys.
 constexpr milliseconds kEnrolmentCheckEvery{1000};
+constexpr std::size_t kBlobChunksPerBlob = 4;
+constexpr std::size_t kBlobChunksInFlight = 8;
+constexpr milliseconds kBlobAskAgain{2000};
+
+// One chunk of a blob: its hash in hex and its index.
+using BlobChunkId = std::pair<std::string, std::uint32_t>;
 
 // One direction of a link as its sender sees it.
 struct Outbound {
@@ -111,7 +117,7 @@ struct SyncService::Loop {
   // --- shared with other threads ---
   mutable std::mutex mu;
   std::vector<Completion> completions;        // guarded by mu
-  std::vector<std::string> blobs_progressed;  // guarded by mu: hex hashes with a new chunk
+  std::vector<BlobChunkId> blobs_progressed;  // guarded by mu: chunks answered
   std::vector<LinkView> views;                // guarded by mu
   std::atomic<std::int64_t> refused_count{0};
   std::atomic<bool> recovering;
@@ -130,7 +136,7 @@ struct SyncService::Loop {
   std::int64_t recovery_target = -1;  // the parent's log head when a recovering node connected
   bool recovery_posted = false;
   std::int64_t log_head = 0;  // this log's last position at the last status report
-  std::map<std::string, Steady::time_point> blob_asked;  // hex hash -> when the last request went
+  std::map<BlobChunkId, Steady::time_point> blob_asked;  // chunk -> when its request went
   Steady::time_point next_blob_round{};
   std::mt19937_64 rng;
   std::thread thread;
@@ -539,7 +545,7 @@ struct SyncService::Loop {
       log::warn("sync", "a blob chunk from " + peer.id.str() + " is over 256 KiB");
       return;
     }
-    const std::string blob = crypto::to_hex(chunk.hash);
+    const BlobChunkId answered{crypto::to_hex(chunk.hash), chunk.index};
     auto shared = std::make_shared<BlobChunk>(std::move(chunk));
     writer.post(
         [this, shared, from = peer.id.str()]() -> Status {
@@ -552,35 +558,41 @@ struct SyncService::Loop {
           }
           return Status();
         },
-        [this, blob](const Status& s) {
+        [this, answered](const Status& s) {
           if (!s.ok()) log::warn("sync", "a blob chunk was not stored: " + s.message());
           {
             std::lock_guard lock(mu);
-            blobs_progressed.push_back(blob);
+            blobs_progressed.push_back(answered);
           }
           wake();
         });
   }
 
-  // Asks for the next chunk of each wanted blob, at most one request in
-  // flight per blob (asked again after 2 s without an answer).
+  // Asks for the missing chunks of the wanted blobs, oldest blob first: up to
+  // kBlobChunksPerBlob of a blob and kBlobChunksInFlight in all unanswered at
+  // once (2 MiB), so a large file streams without an unbounded queue. An
+  // unanswered request is asked again after kBlobAskAgain.
   void request_blobs() {
     {
       std::lock_guard lock(mu);
-      for (const auto& blob : blobs_progressed) blob_asked.erase(blob);
+      for (const auto& chunk : blobs_progressed) blob_asked.erase(chunk);
       blobs_progressed.clear();
     }
-    auto wanted = storage::wanted_blobs(reader, 16);
-    if (!wanted.ok()) return;
     const auto now = Steady::now();
+    std::erase_if(blob_asked,
+                  [&](const auto& asked) { return now - asked.second >= kBlobAskAgain; });
+    auto wanted = storage::wanted_blobs(reader, 16, kBlobChunksPerBlob);
+    if (!wanted.ok()) return;
     for (const auto& w : *wanted) {
-      const std::string blob = crypto::to_hex(w.ref.hash);
-      auto asked = blob_asked.find(blob);
-      if (asked != blob_asked.end() && now - asked->second < std::chrono::seconds(2)) continue;
       Peer* toward = peer_toward(w.origin);
       if (toward == nullptr || !toward->ready) continue;
-      if (send(*toward, BlobRequest{w.ref.hash, w.ref.size, w.origin, w.next})) {
-        blob_asked[blob] = now;
+      const std::string blob = crypto::to_hex(w.ref.hash);
+      for (const std::uint32_t index : w.missing) {
+        if (blob_asked.size() >= kBlobChunksInFlight) return;
+        BlobChunkId chunk{blob, index};
+        if (blob_asked.contains(chunk)) continue;
+        if (!send(*toward, BlobRequest{w.ref.hash, w.ref.size, w.origin, index})) break;
+        blob_asked.emplace(std::move(chunk), now);
       }
     }
   }
@@ -627,12 +639,14 @@ struct SyncService::Loop {
         YIMEN_TRY(log.quarantine_undecodable(bytes, decoded.status().message(), now));
         continue;
       }
-      const std::string what = decoded->origin().str() + "#" + std::to_string(decoded->seq());
+      const auto what = [origin = decoded->origin(), seq = decoded->seq()] {
+        return origin.str() + "#" + std::to_string(seq);
+      };
       YIMEN_ASSIGN_OR_RETURN(auto result, log.append(std::move(*decoded), now));
       if (result.outcome == AppendOutcome::kQuarantined) {
-        log::warn("sync", "quarantined event " + what + " from " + peer + ": " + result.detail);
+        log::warn("sync", "quarantined event " + what() + " from " + peer + ": " + result.detail);
       } else if (result.outcome == AppendOutcome::kForkEvidence) {
-        log::error("sync", "fork: event " + what + " from " + peer + " conflicts with one held");
+        log::error("sync", "fork: event " + what() + " from " + peer + " conflicts with one held");
       }
     }
     return save_checkpoint(write_db, peer, checkpoint);
@@ -709,7 +723,10 @@ struct SyncService::Loop {
       out.caught_up = false;
     }
     while (!out.caught_up && out.inflight.size() < options.window) {
-      auto stored = EventLog::read(reader, out.sent, options.batch_events);
+      // A child never gets back what came from its own subtree (unless it
+      // recovers its own events): those envelopes are not even read.
+      const RegionCode* except_from = peer.parent || peer.recovering ? nullptr : &peer.id;
+      auto stored = EventLog::read(reader, out.sent, options.batch_events, except_from);
       if (!stored.ok()) {
         log::error("sync", "cannot read the log: " + stored.status().message());
         return;
@@ -721,6 +738,10 @@ struct SyncService::Loop {
       Batch batch{options.log_epoch, out.sent, out.sent, {}};
       std::size_t bytes = batch_overhead_bytes(0);
       for (auto& e : *stored) {
+        if (e.envelope.empty()) {
+          batch.through = e.local_seq;
+          continue;
+        }
         auto route = route_of(e.envelope);
         if (!route.ok()) {
           log::error("sync", "stored event " + std::to_string(e.local_seq) +

@@ -54,7 +54,7 @@ struct SyncOptions {
   std::chrono::milliseconds status_every{2000};
   std::size_t batch_events = 500;
   std::size_t batch_bytes = 1u << 20;
-  std::size_t window = 4;
+  std::size_t window = 8;
 };
 
 // The link to the parent or to one child, as the status shows it.

@@ -955,12 +955,15 @@ Status HallProjection::add_transition(const std::string& case_no, CaseHalf half,
   const auto actor = half == CaseHalf::kIntake ? body.getCaseIntake().getActor()
                                                : body.getCaseHandling().getActor();
   // The position is read first: INSERT ... SELECT from the same table would go
-  // through a temporary table.
-  YIMEN_ASSIGN_OR_RETURN(auto last, db_.prepare("SELECT MAX(position) FROM case_transition "
-                                                "WHERE case_no = ?"));
-  last.bind(1, case_no);
-  YIMEN_ASSIGN_OR_RETURN(bool row, last.step());
-  const std::int64_t position = (row ? last.column_int64(0) : 0) + 1;
+  // through a temporary table. A submission is a case's first transition.
+  std::int64_t position = 1;
+  if (action != CaseAction::kSubmit) {
+    YIMEN_ASSIGN_OR_RETURN(auto last, db_.prepare("SELECT MAX(position) FROM case_transition "
+                                                  "WHERE case_no = ?"));
+    last.bind(1, case_no);
+    YIMEN_ASSIGN_OR_RETURN(bool row, last.step());
+    position = (row ? last.column_int64(0) : 0) + 1;
+  }
   YIMEN_ASSIGN_OR_RETURN(
       auto ins,
       db_.prepare("INSERT INTO case_transition (case_no, position, half, action, actor_login, "

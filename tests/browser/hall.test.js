@@ -839,6 +839,7 @@ async function scenario(browser, urls, lang, opts) {
       const count = await materials.count();
       assert.ok(count >= 2, 'the item lists its materials (' + count + ')');
       let uploads = 0;
+      let photoBytes = 0;
       for (let i = 0; i < count; i++) {
         const m = materials.nth(i);
         if ((await m.locator('[data-test="apply-how-commitment"]').count()) === 1) {
@@ -846,9 +847,39 @@ async function scenario(browser, urls, lang, opts) {
           assert.equal(await m.locator('[data-test="apply-file"]').isVisible(), false, 'no upload for a material replaced by a commitment');
         } else if ((await m.locator('[data-test="apply-how-shared"]:checked').count()) === 1) {
           assert.equal(await m.locator('[data-test="apply-file"]').isVisible(), false, 'no upload for a material obtained by data sharing');
+        } else if (uploads === 0) {
+          // A phone's photo: 3000 × 2000 pixels, over the 8 MiB limit as it
+          // is. The browser scales it down to a JPEG before sending it.
+          const photo = Buffer.from(await resident.page.evaluate(() => {
+            const c = document.createElement('canvas');
+            c.width = 3000;
+            c.height = 2000;
+            const ctx = c.getContext('2d');
+            const img = ctx.createImageData(c.width, c.height);
+            let seed = 7;
+            for (let p = 0; p < img.data.length; p += 4) {
+              seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+              const px = p / 4;
+              const noise = (seed >> 16) % 64;
+              img.data[p] = (px % 3000) / 12 + noise;
+              img.data[p + 1] = Math.floor(px / 3000) / 8 + noise;
+              img.data[p + 2] = 160 + noise;
+              img.data[p + 3] = 255;
+            }
+            ctx.putImageData(img, 0, 0);
+            return c.toDataURL('image/png').split(',')[1];
+          }), 'base64');
+          assert.ok(photo.length > 8 * 1024 * 1024, 'the photo is over the limit as it is (' + photo.length + ' bytes)');
+          photoBytes = photo.length;
+          await m.locator('[data-test="apply-file"]').setInputFiles({ name: 'photo-' + i + '.png', mimeType: 'image/png', buffer: photo });
+          await m.locator('[data-test="apply-upload-status"][data-uploaded="true"]').waitFor({ timeout: 30000 });
+          assert.equal(await m.locator('[data-test="apply-upload-status"]').getAttribute('data-shrunk'), 'true');
+          log('a ' + photo.length + '-byte photo was sent as ' + (await m.locator('[data-test="apply-upload-status"]').textContent()));
+          uploads++;
         } else {
           await m.locator('[data-test="apply-file"]').setInputFiles({ name: 'scan-' + i + '.png', mimeType: 'image/png', buffer: Buffer.from(PNG_1X1, 'base64') });
           await m.locator('[data-test="apply-upload-status"][data-uploaded="true"]').waitFor();
+          assert.equal(await m.locator('[data-test="apply-upload-status"]').getAttribute('data-shrunk'), 'false');
           uploads++;
         }
       }
@@ -875,7 +906,10 @@ async function scenario(browser, urls, lang, opts) {
         const r = await fetch(h, { credentials: 'same-origin' });
         return { status: r.status, type: r.headers.get('content-type'), size: (await r.arrayBuffer()).byteLength };
       }, href);
-      assert.deepEqual(served, { status: 200, type: 'image/png', size: Buffer.from(PNG_1X1, 'base64').length });
+      // The first file is the photo as the browser reduced it, fetched whole.
+      assert.equal(served.status, 200);
+      assert.equal(served.type, 'image/jpeg');
+      assert.ok(served.size > 100 * 1024 && served.size < photoBytes, 'the reduced photo (' + served.size + ' bytes)');
       await officer.shot('case-online');
       log('the county opens the uploaded scan of ' + onlineNo);
     }

@@ -12,10 +12,78 @@ Y.views = Y.views || {};
 var UPLOAD_TYPES = ['image/jpeg', 'image/png', 'application/pdf'];
 var MAX_UPLOAD_BYTES = 8 * 1024 * 1024;
 
-// Sends one file to POST /api/v1/uploads as the request body. Resolves with
-// {hash, size, media_type}; rejects like Y.api.
-Y.upload = function (file) {
-  return Y.api('POST', '/uploads', file, file.type);
+// Photos larger than this, or wider or taller than SHRINK_SIDE pixels, are
+// scaled down in the browser before they are sent: a phone's photo of a
+// document is legible at 2400 pixels, and a village's uplink is slow.
+var SHRINK_ABOVE_BYTES = 1024 * 1024;
+var SHRINK_SIDE = 2400;
+
+// Sends one file to POST /api/v1/uploads as the request body, calling
+// onProgress(percent) as it goes. Resolves with {hash, size, media_type};
+// rejects like Y.api. XMLHttpRequest, because fetch reports no upload progress.
+Y.upload = function (file, onProgress) {
+  return new Promise(function (resolve, reject) {
+    var xhr = new XMLHttpRequest();
+    xhr.open('POST', '/api/v1/uploads');
+    xhr.setRequestHeader('Accept', 'application/json');
+    xhr.setRequestHeader('Content-Type', file.type);
+    if (Y.state.session) xhr.setRequestHeader('X-CSRF-Token', Y.state.session.csrf);
+    xhr.upload.onprogress = function (e) {
+      if (e.lengthComputable && onProgress) onProgress(Math.floor((e.loaded * 100) / e.total));
+    };
+    xhr.onload = function () {
+      var data = null;
+      try {
+        data = xhr.responseText ? JSON.parse(xhr.responseText) : null;
+      } catch (e) {
+        data = null;
+      }
+      if (xhr.status >= 200 && xhr.status < 300) return resolve(data);
+      var e2 = data && data.error ? data.error : {};
+      var err = new Error(e2.message || xhr.status + ' ' + xhr.statusText);
+      err.status = xhr.status;
+      err.code = e2.code || 'http_' + xhr.status;
+      reject(err);
+    };
+    xhr.onerror = function () {
+      var err = new Error(Y.t('error.network'));
+      err.status = 0;
+      err.code = 'network';
+      reject(err);
+    };
+    xhr.send(file);
+  });
+};
+
+// A large JPEG or PNG photo scaled down to at most SHRINK_SIDE pixels a side
+// as a JPEG; the file itself when it is small, a PDF, or when the browser
+// cannot decode it (an old office PC): then the original goes, which the
+// server takes as long as it is within the 8 MiB limit.
+Y.shrinkPhoto = async function (file) {
+  if (file.type !== 'image/jpeg' && file.type !== 'image/png') return file;
+  if (typeof createImageBitmap !== 'function' || typeof HTMLCanvasElement === 'undefined') return file;
+  var bitmap;
+  try {
+    bitmap = await createImageBitmap(file, { imageOrientation: 'from-image' });
+  } catch (e) {
+    return file;  // not decodable here; the server checks what it is
+  }
+  var side = Math.max(bitmap.width, bitmap.height);
+  if (file.size <= SHRINK_ABOVE_BYTES && side <= SHRINK_SIDE) return file;
+  var scale = Math.min(1, SHRINK_SIDE / side);
+  var canvas = document.createElement('canvas');
+  canvas.width = Math.max(1, Math.round(bitmap.width * scale));
+  canvas.height = Math.max(1, Math.round(bitmap.height * scale));
+  var ctx = canvas.getContext('2d');
+  ctx.fillStyle = '#fff';  // a transparent PNG becomes a white page, not a black one
+  ctx.fillRect(0, 0, canvas.width, canvas.height);
+  ctx.drawImage(bitmap, 0, 0, canvas.width, canvas.height);
+  var blob = await new Promise(function (resolve) {
+    canvas.toBlob(resolve, 'image/jpeg', 0.85);
+  });
+  if (!blob || blob.size >= file.size) return file;
+  var name = file.name.replace(/\.[^.]*$/, '') + '.jpg';
+  return new File([blob], name, { type: 'image/jpeg' });
 };
 
 function sizeText(bytes) {
@@ -45,19 +113,26 @@ function materialChooser(m, index) {
       status.className = 'upload-status bad';
       return;
     }
-    if (f.size > MAX_UPLOAD_BYTES) {
+    status.textContent = Y.t('apply.preparing');
+    status.className = 'upload-status';
+    var sending = await Y.shrinkPhoto(f);
+    if (sending.size > MAX_UPLOAD_BYTES) {
       status.textContent = '✗ ' + Y.t('apply.too_big');
       status.className = 'upload-status bad';
       return;
     }
-    status.textContent = Y.t('apply.uploading');
-    status.className = 'upload-status';
+    status.textContent = Y.t('apply.uploading', { pct: 0 });
     try {
-      var r = await Y.upload(f);
-      uploaded = { hash: r.hash, size: r.size, media_type: r.media_type, name: f.name.slice(0, 200) };
-      status.textContent = '✓ ' + Y.t('apply.uploaded', { size: sizeText(r.size) });
+      var r = await Y.upload(sending, function (pct) {
+        status.textContent = Y.t('apply.uploading', { pct: pct });
+      });
+      uploaded = { hash: r.hash, size: r.size, media_type: r.media_type, name: sending.name.slice(0, 200) };
+      status.textContent = '✓ ' + (sending === f
+        ? Y.t('apply.uploaded', { size: sizeText(r.size) })
+        : Y.t('apply.uploaded_smaller', { size: sizeText(r.size), from: sizeText(f.size) }));
       status.className = 'upload-status ok';
       status.setAttribute('data-uploaded', 'true');
+      status.setAttribute('data-shrunk', sending === f ? 'false' : 'true');
     } catch (e) {
       status.textContent = '✗ ' + e.message;
       status.className = 'upload-status bad';

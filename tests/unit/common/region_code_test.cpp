@@ -30,6 +30,10 @@ TEST(RegionCode, ContainmentAndDirectChildren) {
   EXPECT_FALSE(code("441802001001").contains(code("441802001000")));
   EXPECT_TRUE(code("441802001000").is_direct_child_of(code("441802000000")));
   EXPECT_FALSE(code("441802001001").is_direct_child_of(code("441802000000")));
+  EXPECT_EQ(code("441800000000").prefix(), "4418");
+  EXPECT_EQ(code("441802000000").prefix(), "441802");
+  EXPECT_EQ(code("441802001000").prefix(), "441802001");
+  EXPECT_EQ(code("441802001001").prefix(), "441802001001");
 }
 
 TEST(RegionCode, RejectsWithAClearMessage) {

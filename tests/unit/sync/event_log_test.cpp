@@ -3,6 +3,7 @@
 
 #include "sync/event_log.h"
 
+#include <algorithm>
 #include <set>
 
 #include "city_fixture.h"
@@ -109,6 +110,32 @@ TEST(EventLog, AppliesAChainInOrderAndReadsItBack) {
   EXPECT_EQ(read[1].local_seq, r2.local_seq);
   EXPECT_EQ(county.log().read_from(read[0].local_seq, 10)->size(), 1u);
   EXPECT_EQ(county.log().head(city.village.id).value()->seq, 2u);
+}
+
+TEST(EventLog, ReadingForAChildLeavesOutWhatCameFromItsSubtree) {
+  City city;
+  CountyLog county(city);
+  Stream v(city.village);
+  Stream t(city.town);
+  Stream other(city.other_county);
+  ASSERT_EQ(county.append(v.next(calendar_draft("clerk"))).outcome, AppendOutcome::kApplied);
+  const Bytes from_other = other.next(calendar_draft("clerk"));
+  ASSERT_EQ(county.append(from_other).outcome, AppendOutcome::kApplied);
+  ASSERT_EQ(county.append(t.next(calendar_draft("clerk"))).outcome, AppendOutcome::kApplied);
+  // For the town: its own event and its village's are positions without envelopes.
+  const auto for_town = EventLog::read(county.db(), 0, 10, &city.town.id).value();
+  ASSERT_EQ(for_town.size(), 3u);
+  EXPECT_TRUE(for_town[0].envelope.empty());
+  EXPECT_EQ(for_town[1].envelope, from_other);
+  EXPECT_TRUE(for_town[2].envelope.empty());
+  // For the village, only its own is left out; with no child, nothing is.
+  const auto for_village = EventLog::read(county.db(), 0, 10, &city.village.id).value();
+  EXPECT_TRUE(for_village[0].envelope.empty());
+  EXPECT_FALSE(for_village[2].envelope.empty());
+  const auto for_any = EventLog::read(county.db(), 0, 10).value();
+  EXPECT_EQ(std::count_if(for_any.begin(), for_any.end(),
+                          [](const StoredEvent& e) { return e.envelope.empty(); }),
+            0);
 }
 
 TEST(EventLog, DuplicateIsANoOp) {
