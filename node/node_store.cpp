@@ -8,7 +8,7 @@
 namespace yimen::node {
 namespace {
 
-constexpr std::array<storage::Migration, 2> kMigrations = {{
+constexpr std::array<storage::Migration, 3> kMigrations = {{
     {1, "node identity, certificate chain, enrolled children", R"sql(
 CREATE TABLE node_identity (
   singleton   INTEGER PRIMARY KEY CHECK (singleton = 1),
@@ -39,6 +39,18 @@ CREATE TABLE node_recovery (
   recovering  INTEGER NOT NULL CHECK (recovering IN (0, 1)),
   since       INTEGER NOT NULL,
   reason      TEXT NOT NULL
+);
+)sql"},
+    {3, "the audit log's epochs: each restore or replacement", R"sql(
+-- One row each time the node was restored from a backup or replaced: the audit log rows it
+-- kept (the old log's later rows are lost), and the last of its own events from before (its
+-- anchors of the old log); NULL until recovery ends.
+CREATE TABLE audit_epoch (
+  epoch               INTEGER PRIMARY KEY,
+  began_at            INTEGER NOT NULL,
+  reason              TEXT NOT NULL,
+  kept_rows           INTEGER NOT NULL,
+  old_events_through  INTEGER
 );
 )sql"},
 }};
@@ -160,18 +172,52 @@ Result<RecoveryState> load_recovery(storage::Database& db) {
   return RecoveryState{true, stmt.column_int64(1), stmt.column_text(2)};
 }
 
-Status begin_recovery(storage::Database& db, std::int64_t since, std::string_view reason) {
+Status begin_recovery(storage::Database& db, std::int64_t since, std::string_view reason,
+                      AuditLogKept kept) {
+  YIMEN_ASSIGN_OR_RETURN(auto tx, db.begin());
   // No UPSERT in SQLite 3.15; the table has no children, so REPLACE is safe here.
   YIMEN_ASSIGN_OR_RETURN(auto stmt, db.prepare("INSERT OR REPLACE INTO node_recovery "
                                                "(singleton, recovering, since, reason) "
                                                "VALUES (1, 1, ?, ?)"));
   stmt.bind(1, since);
   stmt.bind(2, reason);
-  return stmt.run();
+  YIMEN_TRY(stmt.run());
+  // A backup's audit log (node/hall/audit_log.cpp) keeps the rows it has.
+  YIMEN_ASSIGN_OR_RETURN(auto epoch, db.prepare("INSERT INTO audit_epoch (began_at, reason, "
+                                                "kept_rows) SELECT ?, ?, CASE WHEN ? THEN "
+                                                "IFNULL(MAX(seq), 0) ELSE 0 END FROM audit_log"));
+  epoch.bind(1, since);
+  epoch.bind(2, reason);
+  epoch.bind(3, std::int64_t{kept == AuditLogKept::kBackupCopy ? 1 : 0});
+  YIMEN_TRY(epoch.run());
+  return tx.commit();
 }
 
 Status end_recovery(storage::Database& db) {
-  return db.exec("UPDATE node_recovery SET recovering = 0");
+  YIMEN_ASSIGN_OR_RETURN(auto tx, db.begin());
+  YIMEN_TRY(db.exec("UPDATE node_recovery SET recovering = 0"));
+  // The node's own events held now are the old epoch's (sync/event_log.cpp's table).
+  YIMEN_TRY(
+      db.exec("UPDATE audit_epoch SET old_events_through = (SELECT IFNULL(MAX(e.seq), 0) "
+              "FROM event e JOIN node_identity n ON e.origin = n.id) "
+              "WHERE old_events_through IS NULL"));
+  return tx.commit();
+}
+
+Result<std::vector<hall::AuditEpoch>> load_audit_epochs(storage::Database& db) {
+  YIMEN_ASSIGN_OR_RETURN(auto stmt, db.prepare("SELECT began_at, reason, kept_rows, "
+                                               "old_events_through FROM audit_epoch ORDER BY "
+                                               "epoch"));
+  std::vector<hall::AuditEpoch> out;
+  for (;;) {
+    YIMEN_ASSIGN_OR_RETURN(bool row, stmt.step());
+    if (!row) break;
+    hall::AuditEpoch e{stmt.column_int64(0), stmt.column_text(1), stmt.column_int64(2),
+                       std::nullopt};
+    if (!stmt.column_is_null(3)) e.old_events_through = stmt.column_int64(3);
+    out.push_back(std::move(e));
+  }
+  return out;
 }
 
 }  // namespace yimen::node

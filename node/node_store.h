@@ -1,8 +1,9 @@
 #pragma once
 
 // The node's own records in hall.db (schema component "node"): its identity,
-// its certificate chain up to the city root, the children it enrolled, and
-// whether it is recovering after a restore (DESIGN.md section 4).
+// its certificate chain up to the city root, the children it enrolled,
+// whether it is recovering after a restore (DESIGN.md section 4), and the
+// epochs of its audit log those restores began.
 
 #include <optional>
 #include <string>
@@ -11,6 +12,7 @@
 
 #include "common/region_code.h"
 #include "crypto/certificate.h"
+#include "node/hall/audit_log.h"
 #include "storage/database.h"
 
 namespace yimen::node {
@@ -64,9 +66,18 @@ struct RecoveryState {
 
 // The recorded state; not recovering when nothing was ever recorded.
 Result<RecoveryState> load_recovery(storage::Database& db);
-// Marks the node recovering since `since` because of `reason` (replacing an earlier mark).
-Status begin_recovery(storage::Database& db, std::int64_t since, std::string_view reason);
-// Marks the node as not recovering (also when it was not).
+// What a recovering node's audit log is: the old log as a backup had it (its rows are kept,
+// later ones lost), or a new machine's own log (none of the old log is kept).
+enum class AuditLogKept { kBackupCopy, kNone };
+
+// Marks the node recovering since `since` because of `reason` (replacing an earlier mark), and
+// starts a new epoch of its audit log (hall::AuditEpoch) keeping what `kept` says.
+Status begin_recovery(storage::Database& db, std::int64_t since, std::string_view reason,
+                      AuditLogKept kept);
+// Marks the node as not recovering (also when it was not); the own events it holds now close
+// the epoch's old anchors.
 Status end_recovery(storage::Database& db);
+// Every epoch begun, oldest first.
+Result<std::vector<hall::AuditEpoch>> load_audit_epochs(storage::Database& db);
 
 }  // namespace yimen::node

@@ -6,6 +6,7 @@
 #include "node/commands/command.h"
 #include "node/hall/audit_log.h"
 #include "node/node_directory.h"
+#include "node/node_store.h"
 
 namespace yimen::node {
 namespace {
@@ -21,7 +22,12 @@ Status run_audit_verify(const CommandArgs& args, CommandContext& ctx) {
   YIMEN_ASSIGN_OR_RETURN(const std::string dir, args.required("--data", "DIR"));
   YIMEN_ASSIGN_OR_RETURN(auto node, open_node(dir));
   // The anchors first: rows appended meanwhile are then read too.
-  YIMEN_ASSIGN_OR_RETURN(const auto anchors, hall::own_audit_anchors(node.db, node.identity.id));
+  YIMEN_ASSIGN_OR_RETURN(const auto all_anchors,
+                         hall::own_audit_anchors(node.db, node.identity.id));
+  // A restore or replacement lost the old log's later rows: its anchors of them no longer bind.
+  YIMEN_ASSIGN_OR_RETURN(const auto epochs, load_audit_epochs(node.db));
+  std::int64_t set_aside = 0;
+  const auto anchors = hall::anchors_after_epochs(all_anchors, epochs, set_aside);
   YIMEN_ASSIGN_OR_RETURN(const auto report, hall::verify_audit(node.db, anchors));
   if (!report.ok) return corruption("audit log broken: " + report.problem);
   ctx.out << "audit log ok: " << report.rows << (report.rows == 1 ? " row, " : " rows, ");
@@ -30,6 +36,15 @@ Status run_audit_verify(const CommandArgs& args, CommandContext& ctx) {
   } else {
     ctx.out << "newest anchored at seq " << report.newest_anchor.seq << " ("
             << hall::cst_time_text(report.newest_anchor.at) << ")\n";
+  }
+  // Every epoch is listed: an auditor sees each restore the node claims.
+  for (const auto& e : epochs) {
+    ctx.out << "new epoch " << hall::cst_time_text(e.began_at) << " (" << e.reason
+            << "): the old log's rows after " << e.kept_rows << " were lost\n";
+  }
+  if (set_aside > 0) {
+    ctx.out << set_aside << (set_aside == 1 ? " anchor names" : " anchors name")
+            << " rows lost that way, not checked\n";
   }
   return {};
 }

@@ -182,7 +182,8 @@ Status run_enrol_install(const CommandArgs& args, CommandContext& ctx) {
       YIMEN_TRY(begin_recovery(node.db, ctx.now(),
                                "enrolled again with a new key: recovering its events through "
                                "seq " +
-                                   std::to_string(token.held_through) + " from its parent"));
+                                   std::to_string(token.held_through) + " from its parent",
+                               AuditLogKept::kNone));
       recovering = true;
     }
     YIMEN_TRY(tx.commit());

@@ -234,7 +234,8 @@ Status run_restore(const CommandArgs& args, CommandContext& ctx) {
     YIMEN_TRY(NodeDirectory::migrate_schema(copy));
     YIMEN_ASSIGN_OR_RETURN(auto tx, copy.begin());
     YIMEN_TRY(set_log_epoch(copy, epoch));
-    YIMEN_TRY(begin_recovery(copy, now, "restored from " + from.filename().string()));
+    YIMEN_TRY(begin_recovery(copy, now, "restored from " + from.filename().string(),
+                             AuditLogKept::kBackupCopy));
     YIMEN_TRY(tx.commit());
   }  // closing the only connection folds the WAL into the file and removes it
   if (path_taken(with_suffix(restored, "-wal"))) {

@@ -201,6 +201,25 @@ std::string audit_anchors_problem(const std::vector<AuditAnchor>& anchors) {
   return {};
 }
 
+std::vector<AuditAnchor> anchors_after_epochs(const std::vector<AuditAnchor>& anchors,
+                                              const std::vector<AuditEpoch>& epochs,
+                                              std::int64_t& set_aside) {
+  std::vector<AuditAnchor> standing;
+  set_aside = 0;
+  for (const AuditAnchor& a : anchors) {
+    const bool lost = std::any_of(epochs.begin(), epochs.end(), [&a](const AuditEpoch& e) {
+      const bool before_epoch = !e.old_events_through || a.event <= *e.old_events_through;
+      return before_epoch && a.seq > e.kept_rows;
+    });
+    if (lost) {
+      ++set_aside;
+    } else {
+      standing.push_back(a);
+    }
+  }
+  return standing;
+}
+
 Result<AuditReport> verify_audit(storage::Database& db, const std::vector<AuditAnchor>& anchors) {
   for (const AuditAnchor& a : anchors) {
     if (a.seq < 1) return invalid_argument("an audit anchor names row 0 or below");

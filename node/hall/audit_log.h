@@ -55,6 +55,7 @@
 // phones or query codes in any field.
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -112,6 +113,23 @@ struct AuditAnchor {
   std::int64_t at = 0;     // Unix seconds, when it was anchored (the event's time)
   std::int64_t event = 0;  // the seq of the anchoring event in its origin's log
 };
+
+// An epoch of the audit log: the node was restored from a backup or replaced (node_store.h
+// records it when recovery begins). The log kept its first `kept_rows` rows; the old log's
+// later rows are lost and new rows take their numbers. The anchors the node emitted before,
+// its own events up to `old_events_through` (every anchor while it is still recovering, when
+// that is nullopt), no longer bind the rows after `kept_rows`.
+struct AuditEpoch {
+  std::int64_t began_at = 0;  // Unix seconds
+  std::string reason;         // "restored from hall-2026-11-01.db"
+  std::int64_t kept_rows = 0;
+  std::optional<std::int64_t> old_events_through;
+};
+
+// `anchors` without those that named rows a later epoch lost; `set_aside` counts them.
+std::vector<AuditAnchor> anchors_after_epochs(const std::vector<AuditAnchor>& anchors,
+                                              const std::vector<AuditEpoch>& epochs,
+                                              std::int64_t& set_aside);
 
 // What verify_audit() found.
 struct AuditReport {

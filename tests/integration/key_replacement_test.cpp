@@ -199,6 +199,15 @@ TEST_F(KeyReplacement, AStolenVillageIsRevokedAndAReplacementContinuesItsLog) {
       << city.logs();
   const auto check = city.yimen({"db", "check", "--data", city.dir("town").string()});
   EXPECT_EQ(check.exit_code, 0) << check.err;
+  // The replacement's audit log is its own: the old machine's anchors it got back bind none of
+  // its rows, and its own anchors bind them.
+  EXPECT_EQ(city.process("v1new").stop(), 0);  // anchors at shutdown
+  const auto audit = city.yimen({"audit", "verify", "--data", city.dir("v1new").string()});
+  EXPECT_EQ(audit.exit_code, 0) << audit.err;
+  EXPECT_NE(audit.out.find("(enrolled again with a new key: recovering its events through seq "),
+            std::string::npos)
+      << audit.out;
+  EXPECT_NE(audit.out.find("newest anchored at seq "), std::string::npos) << audit.out;
 }
 
 TEST_F(KeyReplacement, ALostTownIsReplacedAndItsVillagesStayValid) {

@@ -288,6 +288,43 @@ TEST_F(AuditLog, RowsAfterTheNewestAnchorCanBeDeletedUnnoticedLocally) {
   EXPECT_EQ(r.rows, 2);
 }
 
+TEST_F(AuditLog, AnEpochSetsAsideTheAnchorsOfRowsARestoreLost) {
+  auto& db = village().db;
+  append_rows(db, 4);
+  ASSERT_TRUE(must(village().hall.anchor_audit()));  // names row 4
+  // A backup of rows 1..2 is restored; the log goes on from there.
+  run_sql(db, "DELETE FROM audit_log WHERE seq >= 3");
+  append_rows(db, 2, 1'780'000'000);
+  const auto anchors = must(own_audit_anchors(db, village().region));
+  ASSERT_EQ(anchors.size(), 1u);
+  EXPECT_FALSE(must(verify_audit(db, anchors)).ok) << "without the epoch it looks rewritten";
+
+  std::vector<AuditEpoch> epochs = {{1'775'000'000, "restored from v.db", 2, std::nullopt}};
+  std::int64_t set_aside = 0;
+  auto standing = anchors_after_epochs(anchors, epochs, set_aside);
+  EXPECT_EQ(set_aside, 1);
+  EXPECT_TRUE(must(verify_audit(db, standing)).ok);
+
+  // The new epoch's own anchor binds the new rows, and an edit is found again.
+  epochs[0].old_events_through = anchors[0].event;
+  ASSERT_TRUE(must(village().hall.anchor_audit()));
+  standing = anchors_after_epochs(must(own_audit_anchors(db, village().region)), epochs, set_aside);
+  EXPECT_EQ(set_aside, 1);
+  ASSERT_EQ(standing.size(), 1u);
+  EXPECT_EQ(standing[0].seq, 4);
+  AuditReport r = must(verify_audit(db, standing));
+  EXPECT_TRUE(r.ok) << r.problem;
+  EXPECT_EQ(r.checked_anchors, 1);
+  run_sql(db, "DELETE FROM audit_log WHERE seq = 4");
+  r = must(verify_audit(db, standing));
+  EXPECT_FALSE(r.ok);
+  EXPECT_EQ(r.broken_seq, 4);
+  // An anchor of a row the epoch kept still binds it.
+  epochs[0].kept_rows = 4;
+  EXPECT_EQ(anchors_after_epochs(anchors, epochs, set_aside).size(), 1u);
+  EXPECT_EQ(set_aside, 0);
+}
+
 TEST_F(AuditLog, ARewrittenChainDiffersFromItsAnchor) {
   auto& db = village().db;
   append_rows(db, 5);

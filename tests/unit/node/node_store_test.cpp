@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "crypto/crypto.h"
+#include "node/hall/hall.h"
 #include "support/status.h"
 #include "support/test_dir.h"
 
@@ -19,6 +20,7 @@ class NodeStore : public ::testing::Test {
     db_.emplace(must(storage::Database::open(
         dir_ / "hall.db", std::span<const std::uint8_t, 32>(key_.data(), 32), options)));
     EXPECT_OK(migrate_node_schema(*db_));
+    EXPECT_OK(hall::Hall::migrate(*db_));  // recovery reads the audit log and the event log
   }
 
   testing::TestDir dir_;
@@ -44,22 +46,34 @@ TEST_F(NodeStore, RecoveryBeginsAndEnds) {
   EXPECT_FALSE(state.recovering);
   EXPECT_OK(end_recovery(*db_));  // ending when not recovering is a no-op
 
-  EXPECT_OK(begin_recovery(*db_, 1795000000, "restored from a.db"));
+  EXPECT_OK(
+      hall::append_audit(*db_, {1795000000, "admin", "user.add", "clerk", "ok", ""}).status());
+  EXPECT_OK(begin_recovery(*db_, 1795000000, "restored from a.db", AuditLogKept::kBackupCopy));
   state = must(load_recovery(*db_));
   EXPECT_TRUE(state.recovering);
   EXPECT_EQ(state.since, 1795000000);
   EXPECT_EQ(state.reason, "restored from a.db");
 
-  EXPECT_OK(begin_recovery(*db_, 1795000100, "restored from b.db"));  // replaces the mark
+  // Replaces the mark.
+  EXPECT_OK(begin_recovery(*db_, 1795000100, "enrolled again with a new key", AuditLogKept::kNone));
   state = must(load_recovery(*db_));
   EXPECT_EQ(state.since, 1795000100);
-  EXPECT_EQ(state.reason, "restored from b.db");
+  EXPECT_EQ(state.reason, "enrolled again with a new key");
 
   EXPECT_OK(end_recovery(*db_));
   state = must(load_recovery(*db_));
   EXPECT_FALSE(state.recovering);
   EXPECT_EQ(state.since, 0);
   EXPECT_EQ(state.reason, "");
+
+  // Each begin started an epoch of the audit log, which the end closed.
+  const auto epochs = must(load_audit_epochs(*db_));
+  ASSERT_EQ(epochs.size(), 2u);
+  EXPECT_EQ(epochs[0].began_at, 1795000000);
+  EXPECT_EQ(epochs[0].kept_rows, 1);  // the backup's row
+  EXPECT_EQ(epochs[1].reason, "enrolled again with a new key");
+  EXPECT_EQ(epochs[1].kept_rows, 0);  // a new machine's log keeps nothing of the old one
+  EXPECT_EQ(epochs[1].old_events_through, std::optional<std::int64_t>(0));
 }
 
 }  // namespace
