@@ -208,16 +208,11 @@ Result<std::vector<hall::AuditEpoch>> load_audit_epochs(storage::Database& db) {
   YIMEN_ASSIGN_OR_RETURN(auto stmt, db.prepare("SELECT began_at, reason, kept_rows, "
                                                "old_events_through FROM audit_epoch ORDER BY "
                                                "epoch"));
-  std::vector<hall::AuditEpoch> out;
-  for (;;) {
-    YIMEN_ASSIGN_OR_RETURN(bool row, stmt.step());
-    if (!row) break;
-    hall::AuditEpoch e{stmt.column_int64(0), stmt.column_text(1), stmt.column_int64(2),
-                       std::nullopt};
-    if (!stmt.column_is_null(3)) e.old_events_through = stmt.column_int64(3);
-    out.push_back(std::move(e));
-  }
-  return out;
+  return storage::collect(stmt, [](storage::Statement& row) {
+    hall::AuditEpoch e{row.column_int64(0), row.column_text(1), row.column_int64(2), std::nullopt};
+    if (!row.column_is_null(3)) e.old_events_through = row.column_int64(3);
+    return e;
+  });
 }
 
 }  // namespace yimen::node

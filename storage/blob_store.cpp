@@ -252,13 +252,7 @@ Result<std::vector<Bytes>> blobs_older_than(Database& db, std::int64_t before,
                                                std::string(keep) + ") LIMIT ?"));
   stmt.bind(1, before);
   stmt.bind(2, static_cast<std::int64_t>(limit));
-  std::vector<Bytes> out;
-  for (;;) {
-    YIMEN_ASSIGN_OR_RETURN(bool row, stmt.step());
-    if (!row) break;
-    out.push_back(stmt.column_blob(0));
-  }
-  return out;
+  return collect(stmt, [](Statement& row) { return row.column_blob(0); });
 }
 
 }  // namespace yimen::storage
