@@ -228,6 +228,16 @@ const std::vector<Command>& commands() {
        {},
        0,
        run_audit_list},
+      {"audit anchors",
+       "yimen audit anchors --data DIR",
+       "check the audit anchors this node received from every node of its subtree (and its "
+       "own): per node, how many, the newest, each new epoch it announced (a restore or a "
+       "replacement that lost rows), and whether they contradict each other; exit 0 when none "
+       "does, 1 otherwise",
+       {"--data"},
+       {},
+       0,
+       run_audit_anchors},
       {"calendar publish",
        "yimen calendar publish --data DIR --as LOGIN FILE",
        "publish a year of the working-day calendar from a calendar file (format: "

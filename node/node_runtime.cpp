@@ -136,8 +136,10 @@ std::uint16_t NodeRuntime::web_port() const { return web_ ? web_->port() : 0; }
 void NodeRuntime::anchor_audit_now() {
   if (!node_.config.sync.parent && node_.identity.id.level() != RegionLevel::kCity) return;
   if (sync_ && sync_->recovering()) return;
-  const Status s =
-      write([this](NodeAccess& access) { return access.hall.anchor_audit().status(); });
+  const Status s = write([](NodeAccess& access) -> Status {
+    YIMEN_ASSIGN_OR_RETURN(const auto epochs, load_audit_epochs(access.node.db));
+    return access.hall.anchor_audit(epochs).status();
+  });
   if (!s.ok()) log::warn("audit", "audit log not anchored: " + s.message());
 }
 

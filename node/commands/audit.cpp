@@ -1,5 +1,6 @@
-// yimen audit verify | list: the node's audit log (node/hall/audit_log.h).
-// Both only read, so they work while `yimen run` holds the data directory.
+// yimen audit verify | list: the node's audit log (node/hall/audit_log.h); yimen audit anchors:
+// the anchors of its subtree's logs it received. All three only read, so they work while
+// `yimen run` holds the data directory.
 
 #include <ostream>
 
@@ -75,6 +76,38 @@ Status run_audit_list(const CommandArgs& args, CommandContext& ctx) {
     ctx.out << row.seq << " " << hall::cst_time_text(e.at) << " " << or_dash(e.actor) << " "
             << e.action << " " << or_dash(e.target) << " " << e.outcome << " " << or_dash(e.address)
             << "\n";
+  }
+  return {};
+}
+
+Status run_audit_anchors(const CommandArgs& args, CommandContext& ctx) {
+  YIMEN_ASSIGN_OR_RETURN(const std::string dir, args.required("--data", "DIR"));
+  YIMEN_ASSIGN_OR_RETURN(auto node, open_node(dir));
+  YIMEN_ASSIGN_OR_RETURN(const auto origins, hall::anchored_origins(node.db));
+  if (origins.empty()) {
+    ctx.out << "no audit anchors received yet\n";
+    return {};
+  }
+  int contradicted = 0;
+  for (const RegionCode& origin : origins) {
+    YIMEN_ASSIGN_OR_RETURN(const auto anchors, hall::received_audit_anchors(node.db, origin));
+    const hall::AuditAnchor& newest = anchors.back();
+    const std::string problem = hall::audit_anchors_problem(anchors);
+    ctx.out << origin.str() << ": " << anchors.size()
+            << (anchors.size() == 1 ? " anchor" : " anchors") << ", the newest names row "
+            << newest.seq << " (" << hall::cst_time_text(newest.at) << "); "
+            << (problem.empty() ? "consistent" : "PROBLEM: " + problem) << "\n";
+    // Every epoch the origin announced: a restore or a replacement that lost rows.
+    for (const auto& a : hall::epoch_changes(anchors)) {
+      ctx.out << "  new epoch announced " << hall::cst_time_text(a.at) << ": rows after "
+              << a.kept_rows << " were lost\n";
+    }
+    if (!problem.empty()) ++contradicted;
+  }
+  if (contradicted > 0) {
+    return corruption("the audit anchors of " + std::to_string(contradicted) +
+                      (contradicted == 1 ? " node contradict" : " nodes contradict") +
+                      " themselves (above): audit rows were deleted or replaced there");
   }
   return {};
 }

@@ -109,6 +109,7 @@ Status run_user_add(const CommandArgs& args, CommandContext& ctx);
 Status run_user_list(const CommandArgs& args, CommandContext& ctx);
 Status run_audit_verify(const CommandArgs& args, CommandContext& ctx);
 Status run_audit_list(const CommandArgs& args, CommandContext& ctx);
+Status run_audit_anchors(const CommandArgs& args, CommandContext& ctx);
 Status run_calendar_publish(const CommandArgs& args, CommandContext& ctx);
 Status run_calendar_list(const CommandArgs& args, CommandContext& ctx);
 Status run_licence_verify(const CommandArgs& args, CommandContext& ctx);

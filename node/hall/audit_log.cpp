@@ -159,12 +159,14 @@ Result<std::vector<AuditAnchor>> own_audit_anchors(storage::Database& db, const 
     }
     const auto body = event->reader().getBody().getAuditAnchor();
     if (body.getHash().size() != crypto::kDigestSize || body.getSeq() == 0 ||
-        body.getSeq() > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
+        body.getSeq() > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()) ||
+        body.getKeptRows() > body.getSeq()) {
       return corruption("audit anchor event " + std::to_string(event->seq()) + " is malformed");
     }
     anchors.push_back(AuditAnchor{static_cast<std::int64_t>(body.getSeq()),
                                   Bytes(body.getHash().begin(), body.getHash().end()),
-                                  event->time(), static_cast<std::int64_t>(event->seq())});
+                                  event->time(), static_cast<std::int64_t>(event->seq()),
+                                  body.getEpoch(), static_cast<std::int64_t>(body.getKeptRows())});
   }
   return anchors;
 }
@@ -172,23 +174,44 @@ Result<std::vector<AuditAnchor>> own_audit_anchors(storage::Database& db, const 
 Result<std::vector<AuditAnchor>> received_audit_anchors(storage::Database& db,
                                                         const RegionCode& origin) {
   YIMEN_ASSIGN_OR_RETURN(auto stmt,
-                         db.prepare("SELECT audit_seq, audit_hash, anchored_at, event_seq FROM "
-                                    "audit_anchor WHERE origin = ? ORDER BY event_seq"));
+                         db.prepare("SELECT audit_seq, audit_hash, anchored_at, event_seq, epoch, "
+                                    "kept_rows FROM audit_anchor WHERE origin = ? ORDER BY "
+                                    "event_seq"));
   stmt.bind(1, origin.str());
-  std::vector<AuditAnchor> anchors;
-  for (;;) {
-    YIMEN_ASSIGN_OR_RETURN(const bool row, stmt.step());
-    if (!row) break;
-    anchors.push_back(AuditAnchor{stmt.column_int64(0), stmt.column_blob(1), stmt.column_int64(2),
-                                  stmt.column_int64(3)});
-  }
-  return anchors;
+  return storage::collect(stmt, [](storage::Statement& row) {
+    return AuditAnchor{row.column_int64(0), row.column_blob(1),  row.column_int64(2),
+                       row.column_int64(3), row.column_int64(4), row.column_int64(5)};
+  });
+}
+
+Result<std::vector<RegionCode>> anchored_origins(storage::Database& db) {
+  YIMEN_ASSIGN_OR_RETURN(auto stmt,
+                         db.prepare("SELECT DISTINCT origin FROM audit_anchor ORDER BY origin"));
+  return storage::collect(stmt, [](storage::Statement& row) -> Result<RegionCode> {
+    auto code = RegionCode::parse(row.column_text(0));
+    if (!code.ok())
+      return corruption("audit_anchor holds a bad origin: " + code.status().message());
+    return code;
+  });
 }
 
 std::string audit_anchors_problem(const std::vector<AuditAnchor>& anchors) {
-  for (std::size_t i = 1; i < anchors.size(); ++i) {
-    const AuditAnchor& before = anchors[i - 1];
-    const AuditAnchor& a = anchors[i];
+  // The anchors that still bind, oldest first: a new epoch releases those of rows it lost.
+  std::vector<const AuditAnchor*> standing;
+  for (const AuditAnchor& a : anchors) {
+    if (!standing.empty() && a.epoch < standing.back()->epoch) {
+      return anchor_text(a) + " counts " + std::to_string(a.epoch) + " epochs, after one that " +
+             "counted " + std::to_string(standing.back()->epoch) + ": the log was replaced";
+    }
+    if (!standing.empty() && a.epoch > standing.back()->epoch) {
+      while (!standing.empty() && standing.back()->seq > a.kept_rows) standing.pop_back();
+    }
+    if (standing.empty()) {
+      standing.push_back(&a);
+      continue;
+    }
+    const AuditAnchor& before = *standing.back();
+    standing.push_back(&a);
     if (a.seq < before.seq) {
       return anchor_text(a) + " names row " + std::to_string(a.seq) +
              ", after one that named row " + std::to_string(before.seq) + ": rows were deleted";
@@ -199,6 +222,28 @@ std::string audit_anchors_problem(const std::vector<AuditAnchor>& anchors) {
     }
   }
   return {};
+}
+
+std::vector<AuditAnchor> epoch_changes(const std::vector<AuditAnchor>& anchors) {
+  std::vector<AuditAnchor> out;
+  std::int64_t epoch = 0;
+  for (const AuditAnchor& a : anchors) {
+    if (a.epoch > epoch) out.push_back(a);
+    epoch = std::max(epoch, a.epoch);
+  }
+  return out;
+}
+
+std::pair<std::int64_t, std::int64_t> next_anchor_epoch(const std::vector<AuditEpoch>& epochs,
+                                                        const AuditAnchor* last) {
+  const auto count = static_cast<std::int64_t>(epochs.size());
+  const std::int64_t announced = last == nullptr ? 0 : std::min(last->epoch, count);
+  if (announced == count) return {count, 0};
+  std::int64_t kept = epochs[static_cast<std::size_t>(announced)].kept_rows;
+  for (auto i = static_cast<std::size_t>(announced); i < epochs.size(); ++i) {
+    kept = std::min(kept, epochs[i].kept_rows);
+  }
+  return {count, kept};
 }
 
 std::vector<AuditAnchor> anchors_after_epochs(const std::vector<AuditAnchor>& anchors,

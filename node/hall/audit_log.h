@@ -31,7 +31,13 @@
 //
 //   audit_anchor(origin TEXT, event_seq INTEGER, audit_seq INTEGER, audit_hash BLOB,
 //                anchored_at INTEGER,  -- Unix seconds, the event's time
+//                epoch INTEGER, kept_rows INTEGER,  -- AuditAnchor::epoch and kept_rows
 //                PRIMARY KEY (origin, event_seq))
+//
+// Epochs. A restore from a backup or a replacement machine loses the old log's newest rows
+// (AuditEpoch). The node records it locally, and its next anchor tells the ancestors: the number
+// of epochs begun and the fewest rows the new ones kept. `yimen audit anchors` at an ancestor
+// checks every origin's anchors of its subtree (audit_anchors_problem) and lists its epochs.
 //
 // What verify_audit() finds, given the node's own anchors (own_audit_anchors()):
 //   * a row whose fields were edited: its hash no longer matches them;
@@ -57,6 +63,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "common/bytes.h"
@@ -112,6 +119,10 @@ struct AuditAnchor {
   Bytes hash;              // its hash
   std::int64_t at = 0;     // Unix seconds, when it was anchored (the event's time)
   std::int64_t event = 0;  // the seq of the anchoring event in its origin's log
+  // The epochs the log had begun when anchored (AuditEpoch below), and, when that is more than
+  // the previous anchor's, the fewest rows any of the new epochs kept (0 otherwise).
+  std::int64_t epoch = 0;
+  std::int64_t kept_rows = 0;
 };
 
 // An epoch of the audit log: the node was restored from a backup or replaced (node_store.h
@@ -173,10 +184,26 @@ Result<std::vector<AuditAnchor>> own_audit_anchors(storage::Database& db, const 
 Result<std::vector<AuditAnchor>> received_audit_anchors(storage::Database& db,
                                                         const RegionCode& origin);
 
+// The origins whose anchors this node received (its own included), in code order. Any
+// connection.
+Result<std::vector<RegionCode>> anchored_origins(storage::Database& db);
+
 // Whether a sequence of one origin's anchors (in the order it emitted them) contradicts itself:
 // "" when not, else why ("the anchor of <time> names row 40, after one that named row 50: rows
 // were deleted"). An ancestor can run it over received_audit_anchors() without the origin's rows.
+// An anchor that declares new epochs releases the earlier anchors of rows after its kept_rows:
+// those rows were lost by a restore or a replacement the origin owns up to (epoch_changes()
+// lists them). An epoch count that goes back, or kept rows beyond the anchored row, is a problem.
 std::string audit_anchors_problem(const std::vector<AuditAnchor>& anchors);
+
+// The anchors among `anchors` (one origin's, in order) that declared new epochs.
+std::vector<AuditAnchor> epoch_changes(const std::vector<AuditAnchor>& anchors);
+
+// What the next anchor of this node's log says of its epochs: the epochs begun (`epochs`, from
+// node_store.h's load_audit_epochs) and the fewest rows kept by those its newest anchor
+// (`last`, nullptr when none) did not count yet. {epoch, kept_rows} of AuditAnchor.
+std::pair<std::int64_t, std::int64_t> next_anchor_epoch(const std::vector<AuditEpoch>& epochs,
+                                                        const AuditAnchor* last);
 
 // Recomputes the chain from row 1 and compares it with `anchors` (e.g. own_audit_anchors()).
 // Returns the report: ok, or the first problem found in seq order (see the top of this file for

@@ -519,13 +519,16 @@ Status Hall::act(const Actor& actor, const std::string& case_no, const CaseComma
   });
 }
 
-Result<bool> Hall::anchor_audit() {
+Result<bool> Hall::anchor_audit(const std::vector<AuditEpoch>& epochs) {
   bool emitted = false;
   Status status = in_transaction([&]() -> Status {
     YIMEN_ASSIGN_OR_RETURN(const AuditHead head, audit_head(db_));
     if (head.seq == 0) return {};
     YIMEN_ASSIGN_OR_RETURN(const auto anchors, received_audit_anchors(db_, node_));
-    if (!anchors.empty() && anchors.back().seq == head.seq && anchors.back().hash == head.hash) {
+    const AuditAnchor* last = anchors.empty() ? nullptr : &anchors.back();
+    const auto [epoch, kept_rows] = next_anchor_epoch(epochs, last);
+    if (last != nullptr && last->seq == head.seq && last->hash == head.hash &&
+        last->epoch == epoch) {
       return {};
     }
     // The event log's table of certified keys (sync/event_log.cpp): an uncertified key's own
@@ -545,6 +548,8 @@ Result<bool> Hall::anchor_audit() {
           auto anchor = b.initAuditAnchor();
           anchor.setSeq(static_cast<std::uint64_t>(head.seq));
           anchor.setHash(kj::arrayPtr(head.hash.data(), head.hash.size()));
+          anchor.setEpoch(static_cast<std::uint32_t>(epoch));
+          anchor.setKeptRows(static_cast<std::uint64_t>(std::min(kept_rows, head.seq)));
         }));
     (void)r;
     emitted = true;

@@ -16,6 +16,7 @@
 #include "config/node_config.h"
 #include "crypto/crypto.h"
 #include "node/hall/appointment.h"
+#include "node/hall/audit_log.h"
 #include "node/hall/calendar.h"
 #include "node/hall/case_lifecycle.h"
 #include "node/hall/consultation.h"
@@ -241,8 +242,10 @@ class Hall {
   // there was nothing to anchor (an empty log, or the head has not moved). FailedPrecondition
   // when this node is not enrolled yet (its key is not certified, so its events would wait).
   // Like every command it emits an event: never while the node recovers from a backup (the
-  // running node calls it through its writer, which refuses writes then).
-  Result<bool> anchor_audit();
+  // running node calls it through its writer, which refuses writes then). `epochs` are the audit
+  // log's epochs (node_store.h's load_audit_epochs); the anchor counts them, and one is emitted
+  // when their number changed even if the head did not.
+  Result<bool> anchor_audit(const std::vector<AuditEpoch>& epochs);
 
   // Rebuilds every projection from the log.
   Status rebuild();

@@ -21,7 +21,7 @@
 namespace yimen::hall {
 namespace {
 
-constexpr std::array<storage::Migration, 8> kMigrations = {{
+constexpr std::array<storage::Migration, 9> kMigrations = {{
     {1, "calendar, catalogue and cases", R"sql(
 CREATE TABLE calendar_year (
   year      INTEGER PRIMARY KEY,
@@ -265,6 +265,10 @@ CREATE TABLE material_upload (
   hash         BLOB PRIMARY KEY,
   uploaded_at  INTEGER NOT NULL   -- Unix seconds of the latest upload of this content
 );
+)sql"},
+    {9, "audit log epochs in anchors", R"sql(
+ALTER TABLE audit_anchor ADD COLUMN epoch INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE audit_anchor ADD COLUMN kept_rows INTEGER NOT NULL DEFAULT 0;
 )sql"},
 }};
 
@@ -529,6 +533,9 @@ Result<Admission> HallProjection::admit_checked(const sync::DecodedEvent& event)
       if (anchor.getHash().size() != crypto::kDigestSize) {
         return Admission::reject("an audit anchor's hash must be 32 bytes");
       }
+      if (anchor.getKeptRows() > anchor.getSeq()) {
+        return Admission::reject("an audit anchor says its epoch kept more rows than it names");
+      }
       return Admission::accept();
     }
     case Body::CASE_HANDLING: {
@@ -657,13 +664,15 @@ Status HallProjection::apply(const sync::DecodedEvent& event) {
     case Body::AUDIT_ANCHOR: {
       const auto anchor = body.getAuditAnchor();
       YIMEN_ASSIGN_OR_RETURN(auto ins, db_.prepare("INSERT INTO audit_anchor (origin, event_seq, "
-                                                   "audit_seq, audit_hash, anchored_at) "
-                                                   "VALUES (?, ?, ?, ?, ?)"));
+                                                   "audit_seq, audit_hash, anchored_at, epoch, "
+                                                   "kept_rows) VALUES (?, ?, ?, ?, ?, ?, ?)"));
       ins.bind(1, event.origin().str());
       ins.bind(2, static_cast<std::int64_t>(event.seq()));
       ins.bind(3, static_cast<std::int64_t>(anchor.getSeq()));
       ins.bind_blob(4, ByteView(anchor.getHash().begin(), anchor.getHash().size()));
       ins.bind(5, event.time());
+      ins.bind(6, static_cast<std::int64_t>(anchor.getEpoch()));
+      ins.bind(7, static_cast<std::int64_t>(anchor.getKeptRows()));
       return ins.run();
     }
     case Body::CASE_INTAKE:

@@ -12,4 +12,14 @@ $Cxx.namespace("yimen::schema");
 struct AuditAnchor {
   seq @0 :UInt64;  # the newest row of the origin's audit log when anchored (1, 2, 3, ...)
   hash @1 :Data;   # that row's hash, 32 bytes
+  # Epochs: a restore from a backup, or a replacement machine, begins a new
+  # epoch of the log, which keeps the old log's first rows and loses the rest
+  # (node/hall/audit_log.h). An anchor says how many epochs the log has begun
+  # so far (0 before the first) and, when that is more than the origin's
+  # previous anchor said, the fewest rows any of the new epochs kept; the
+  # ancestors then no longer hold the origin to its earlier anchors of rows
+  # after those, and every epoch stays on record with them. Older anchors
+  # have 0 and 0.
+  epoch @2 :UInt32;
+  keptRows @3 :UInt64;
 }

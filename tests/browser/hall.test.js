@@ -24,7 +24,9 @@
 //      guide and looks it up with its number and code (in Chinese the county
 //      answers it and the resident reads the answer);
 //   6. the supervisor at the county sees the KPI charts, the case on the
-//      dashboard, the supervision orders and the sync monitor.
+//      dashboard, the supervision orders and the sync monitor, and orders
+//      (督办) a case overdue since the city's made-up history; the county's
+//      officer answers the order.
 //
 // Screenshots of every main page go to --artifacts. Every wait is bounded and
 // every process is stopped at the end, also on failure.
@@ -48,6 +50,7 @@ const COUNTY = '441802000000';
 const VILLAGE = '441802001001';
 const WHOLE_TEST_MS = 400 * 1000; // under ctest's TIMEOUT of 420 s, leaving time to clean up
 const REPLICATION_MS = 60 * 1000;
+const HISTORY_DAYS = 45;
 
 function parseArgs(argv) {
   const out = { password: 'correct horse battery 9', langs: ['zh', 'en'] };
@@ -130,10 +133,13 @@ class City {
     this.password = password;
     this.procs = [];
     this.web = {};
+    this.daysBack = 0; // while > 0, commands run that many days in the past
   }
 
   run(args, input) {
-    const r = spawnSync(this.yimen, args, { input: input || '', encoding: 'utf8', timeout: 60000 });
+    const env = Object.assign({}, process.env);
+    if (this.daysBack > 0) env.YIMEN_CLOCK_SHIFT_DAYS = String(this.daysBack);
+    const r = spawnSync(this.yimen, args, { input: input || '', encoding: 'utf8', timeout: 60000, env });
     if (r.status !== 0) {
       throw new Error('yimen ' + args.join(' ') + ' failed (' + (r.error ? r.error.message : 'exit ' + r.status) + '):\n' + r.stderr + r.stdout);
     }
@@ -221,12 +227,17 @@ class City {
   }
 }
 
+// The city is created HISTORY_DAYS days in the past (YIMEN_CLOCK_SHIFT_DAYS,
+// as `make demo` does), so that a case the county accepted then is overdue
+// today: a red card for the supervisor's 督办. Its case number is
+// city.overdueCase.
 async function buildCity(opts) {
   const base = opts.work || os.tmpdir();
   fs.mkdirSync(base, { recursive: true });
   const root = fs.mkdtempSync(path.join(base, 'city-'));
   const city = new City(opts.yimen, root, opts.password);
-  log('city in ' + root);
+  log('city in ' + root + ', created ' + HISTORY_DAYS + ' days back');
+  city.daysBack = HISTORY_DAYS;
   await city.add('city', '441800000000', '示范市政务服务中心', null);
   await city.add('county', COUNTY, '清城区政务服务中心', 'city');
   await city.add('town', '441802001000', '东城街道便民服务中心', 'county');
@@ -236,12 +247,24 @@ async function buildCity(opts) {
   city.user('county', 'admin', 'admin', '区管理员');
   city.user('county', 'officer', 'officer', '李审批', ['--department', '民政局', '--phone', '0763-3360002']);
   city.user('county', 'supervisor', 'supervisor', '陈督查');
+  city.user('county', 'clerk', 'clerk', '周窗口', ['--phone', '0763-3360004']);
   city.user('town', 'admin', 'admin', '街道管理员');
   city.user('village', 'clerk', 'clerk', '王窗口', ['--phone', '0763-3360001']);
   city.user('village', 'admin', 'admin', '村管理员');
   const catalogue = path.join(SOURCE_DIR, 'config', 'catalogue.example.toml');
   city.run(['catalogue', 'import', '--data', city.dir('county'), '--as', 'admin', catalogue]);
   city.run(['catalogue', 'import', '--data', city.dir('town'), '--as', 'admin', catalogue]);
+  // The county's window takes a 低保 case and its officer accepts it, all
+  // HISTORY_DAYS days ago: past its 20 working days now. (The deadline is
+  // worked out when read, with the calendar that reaches the county later.)
+  const paper = Array.from({ length: 7 }, (_, i) => i + ':paper').join(',');
+  const taken = city.run(['case', 'submit', '--data', city.dir('county'), '--as', 'clerk', '--item', DIBAO, '--materials', paper],
+    idNumber('44180219560304002') + ',梁秀英,0763-3318842,441802001001\n');
+  const m = /^case (\S+)/m.exec(taken);
+  assert.ok(m, 'case submit printed no case number:\n' + taken);
+  city.overdueCase = m[1];
+  city.run(['case', 'act', '--data', city.dir('county'), '--as', 'officer', '--case', city.overdueCase, '--action', 'accept', '--note', '已审核']);
+  city.daysBack = 0;
   return city;
 }
 
@@ -967,6 +990,52 @@ async function scenario(browser, urls, lang, opts) {
     }
     log('the supervisor sees it on the dashboard (' + syncRows + ' nodes in the sync monitor)');
 
+    // 督办: the supervisor orders the overdue case handled (a red card; the
+    // built city has one, running nodes given with --urls may not); the
+    // county's officer answers from the tasks page; the order shows answered.
+    let overdue = opts.overdueCase;
+    if (!overdue) {
+      const first = supervisor.page.locator('[data-test="red-case"]').first();
+      overdue = (await first.count()) ? await first.getAttribute('data-case') : null;
+    }
+    if (!overdue) {
+      log('no red-card case at the county; 督办 not exercised');
+    } else {
+      await supervisor.go('#/dashboard');
+      const red = '[data-test="red-case"][data-case="' + overdue + '"] ';
+      await supervisor.page.waitForSelector(red + '[data-test="card-badge"][data-card="red"]');
+      await supervisor.page.click(red + '[data-test="supervise"]');
+      await supervisor.page.fill(red + '[data-test="order-within"]', '0');
+      assert.equal(await supervisor.page.$eval(red + '[data-test="order-within"]', (el) => el.checkValidity()), false, 'a reply time of 0 working days is not taken');
+      await supervisor.page.fill(red + '[data-test="order-instruction"]', lang === 'zh' ? '请于2个工作日内办结，并说明超期原因。' : 'Finish it within 2 working days and explain the delay.');
+      await supervisor.page.fill(red + '[data-test="order-within"]', '2');
+      await supervisor.page.click(red + '[data-test="order-submit"]');
+      await supervisor.page.waitForSelector('[data-test="alert"].alert-ok').catch(async (e) => {
+        throw new Error('the supervision order failed: ' + (await supervisor.alertText()) + ' ' + e.message);
+      });
+      const orderNo = await supervisor.page.$$eval('[data-test="order-row"][data-answered="false"]', (rows, no) => {
+        const mine = rows.filter((r) => r.querySelector('a') && r.querySelector('a').textContent === no);
+        return mine.length === 1 ? mine[0].getAttribute('data-order') : 'found ' + mine.length;
+      }, overdue);
+      assert.match(orderNo, /^441802000000-S\d{8}-\d{6}$/, 'one open order on ' + overdue);
+      await supervisor.shot('supervision-ordered');
+      await officer.go('#/tasks');
+      const orderTask = '[data-test="order-task"][data-order="' + orderNo + '"] ';
+      await officer.page.waitForSelector(orderTask);
+      await officer.page.fill(orderTask + '[data-test="order-response-text"]', lang === 'zh' ? '入户调查已完成，明日办结。' : 'The home visit is done; it will be decided tomorrow.');
+      await officer.rerender(() => officer.page.click(orderTask + '[data-test="order-response-submit"]'));
+      await officer.page.waitForSelector('[data-test="alert"].alert-ok').catch(async (e) => {
+        throw new Error('answering the order failed: ' + (await officer.alertText()) + ' ' + e.message);
+      });
+      assert.equal(await officer.page.locator(orderTask).count(), 0, 'an answered order leaves the tasks');
+      await officer.go('#/case/' + overdue);
+      await officer.page.waitForSelector('[data-test="case-supervision"] [data-order="' + orderNo + '"]');
+      await supervisor.go('#/dashboard');
+      await supervisor.page.waitForSelector('[data-test="order-row"][data-order="' + orderNo + '"][data-answered="true"]');
+      await supervisor.shot('supervision-answered');
+      log('督办 ' + orderNo + ' on the overdue case ' + overdue + ' was ordered and answered');
+    }
+
     // The administrator's users page, and the nav by role.
     const admin = await open(urls.county, 'admin');
     await admin.login('admin');
@@ -1056,6 +1125,7 @@ async function main() {
       urls = { village: opts.urls[0], county: opts.urls[1] };
     } else {
       city = await buildCity(opts);
+      opts.overdueCase = city.overdueCase;
       await city.start('city', false);
       await city.start('county', true);
       await city.start('town', false);

@@ -41,7 +41,7 @@ class AuditCli : public ::testing::Test {
   bool anchor() {
     auto node = must(node::open_node(data()));
     hall::Hall hall(node.db, node.identity.id, node.key, node::system_clock_ms);
-    return must(hall.anchor_audit());
+    return must(hall.anchor_audit({}));
   }
 
   void tamper(const std::string& sql) {

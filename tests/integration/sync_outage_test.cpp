@@ -190,6 +190,23 @@ TEST_F(SyncOutage, RestoringAnOlderBackupDoesNotFork) {
     const auto json = city.yimen({"status", "--data", city.dir(node).string(), "--json"}).out;
     EXPECT_NE(json.find("\"forks\":0,"), std::string::npos) << node << ": " << json;
   }
+
+  // The town holds the village's anchor of the lost rows and, once the village anchors again (at
+  // its next stop), one that announces the epoch: they do not contradict each other.
+  EXPECT_EQ(city.process("v1").stop(), 0);
+  city.start("v1");
+  if (HasFatalFailure()) return;
+  const auto town_anchors = [&] {
+    return city.yimen({"audit", "anchors", "--data", city.dir("town").string()});
+  };
+  ASSERT_TRUE(eventually([&] {
+    return town_anchors().out.find("  new epoch announced ") != std::string::npos;
+  })) << town_anchors().out
+      << city.logs();
+  const auto anchors = town_anchors();
+  EXPECT_EQ(anchors.exit_code, 0) << anchors.out << anchors.err;
+  EXPECT_NE(anchors.out.find("441802001001: "), std::string::npos) << anchors.out;
+  EXPECT_EQ(anchors.out.find("PROBLEM"), std::string::npos) << anchors.out;
 }
 
 }  // namespace

@@ -32,24 +32,12 @@ Y.upload = function (file, onProgress) {
       if (e.lengthComputable && onProgress) onProgress(Math.floor((e.loaded * 100) / e.total));
     };
     xhr.onload = function () {
-      var data = null;
-      try {
-        data = xhr.responseText ? JSON.parse(xhr.responseText) : null;
-      } catch (e) {
-        data = null;
-      }
+      var data = Y.parseAnswer(xhr.responseText);
       if (xhr.status >= 200 && xhr.status < 300) return resolve(data);
-      var e2 = data && data.error ? data.error : {};
-      var err = new Error(e2.message || xhr.status + ' ' + xhr.statusText);
-      err.status = xhr.status;
-      err.code = e2.code || 'http_' + xhr.status;
-      reject(err);
+      reject(Y.apiError(xhr.status, xhr.statusText, data));
     };
     xhr.onerror = function () {
-      var err = new Error(Y.t('error.network'));
-      err.status = 0;
-      err.code = 'network';
-      reject(err);
+      reject(Y.apiError(0));
     };
     xhr.send(file);
   });

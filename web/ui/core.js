@@ -209,6 +209,32 @@ Y.showError = function (err) {
 // Calls /api/v1 + path. Resolves with the parsed JSON body; rejects with an
 // Error carrying status, code and the API's error.message. `body` is sent as
 // JSON, or as it is (a File) when `rawType` gives its Content-Type.
+// The error of a failed request: the server's {"error":{code,message}} when
+// it sent one, else the HTTP status; status 0 and code "network" when the
+// request never got an answer. Shared by Y.api and Y.upload (apply.js).
+Y.apiError = function (status, statusText, data) {
+  if (status === 0) {
+    var netErr = new Error(Y.t('error.network'));
+    netErr.status = 0;
+    netErr.code = 'network';
+    return netErr;
+  }
+  var e = data && data.error ? data.error : {};
+  var err = new Error(e.message || status + ' ' + statusText);
+  err.status = status;
+  err.code = e.code || 'http_' + status;
+  return err;
+};
+
+// The JSON of an answer's text; null when empty or not JSON.
+Y.parseAnswer = function (text) {
+  try {
+    return text ? JSON.parse(text) : null;
+  } catch (e) {
+    return null;
+  }
+};
+
 Y.api = async function (method, path, body, rawType) {
   var headers = { Accept: 'application/json' };
   var opts = { method: method, credentials: 'same-origin', headers: headers };
@@ -223,28 +249,15 @@ Y.api = async function (method, path, body, rawType) {
   try {
     res = await fetch('/api/v1' + path, opts);
   } catch (e) {
-    var netErr = new Error(Y.t('error.network'));
-    netErr.status = 0;
-    netErr.code = 'network';
-    throw netErr;
+    throw Y.apiError(0);
   }
-  var text = await res.text();
-  var data = null;
-  try {
-    data = text ? JSON.parse(text) : null;
-  } catch (e) {
-    data = null;
-  }
+  var data = Y.parseAnswer(await res.text());
   if (!res.ok) {
-    var e2 = data && data.error ? data.error : {};
-    var err = new Error(e2.message || res.status + ' ' + res.statusText);
-    err.status = res.status;
-    err.code = e2.code || 'http_' + res.status;
     if (res.status === 401 && path !== '/session') {
       // The session ended (logged out elsewhere, expired): forget the user.
       Y.refreshSession().then(Y.renderChrome);
     }
-    throw err;
+    throw Y.apiError(res.status, res.statusText, data);
   }
   return data;
 };

@@ -195,11 +195,11 @@ TEST_F(AuditLog, AnchorIsAnEventToTheParentAndANoOpUntilTheHeadMoves) {
   Hall& hall = village().hall;
   auto& db = village().db;
   // Nothing to anchor in an empty log.
-  EXPECT_FALSE(must(hall.anchor_audit()));
+  EXPECT_FALSE(must(hall.anchor_audit({})));
   EXPECT_TRUE(must(hall.log().read_from(0, 100)).empty());
 
   append_rows(db, 3);
-  EXPECT_TRUE(must(hall.anchor_audit()));
+  EXPECT_TRUE(must(hall.anchor_audit({})));
   auto events = must(hall.log().read_from(0, 100));
   ASSERT_EQ(events.size(), 1u);
   const auto anchor_event = must(sync::decode_envelope(events[0].envelope));
@@ -216,12 +216,12 @@ TEST_F(AuditLog, AnchorIsAnEventToTheParentAndANoOpUntilTheHeadMoves) {
   EXPECT_EQ(Bytes(body.getHash().begin(), body.getHash().end()), head.hash);
 
   // The head has not moved: no second event.
-  EXPECT_FALSE(must(hall.anchor_audit()));
+  EXPECT_FALSE(must(hall.anchor_audit({})));
   EXPECT_EQ(must(hall.log().read_from(0, 100)).size(), 1u);
 
   append_rows(db, 2);
   city.clock_ms += 60'000;
-  EXPECT_TRUE(must(hall.anchor_audit()));
+  EXPECT_TRUE(must(hall.anchor_audit({})));
   const auto anchors = must(own_audit_anchors(db, village().region));
   ASSERT_EQ(anchors.size(), 2u);
   EXPECT_EQ(anchors[0].seq, 3);
@@ -240,7 +240,7 @@ TEST_F(AuditLog, AnchorIsAnEventToTheParentAndANoOpUntilTheHeadMoves) {
 TEST_F(AuditLog, TheCityAnchorsInItsOwnLog) {
   auto& city_node = city[kCity];
   append_rows(city_node.db, 1);
-  EXPECT_TRUE(must(city_node.hall.anchor_audit()));
+  EXPECT_TRUE(must(city_node.hall.anchor_audit({})));
   const auto event =
       must(sync::decode_envelope(must(city_node.hall.log().read_from(0, 100)).back().envelope));
   ASSERT_EQ(event.audience().size(), 1u);
@@ -250,7 +250,7 @@ TEST_F(AuditLog, TheCityAnchorsInItsOwnLog) {
 TEST_F(AuditLog, AnUnenrolledNodeDoesNotAnchor) {
   TestNode lone(kVillage, city.clock_ms);  // its key is certified nowhere
   append_rows(lone.db, 1);
-  auto r = lone.hall.anchor_audit();
+  auto r = lone.hall.anchor_audit({});
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), ErrorCode::kFailedPrecondition);
   EXPECT_EQ(r.status().message(),
@@ -261,7 +261,7 @@ TEST_F(AuditLog, AnUnenrolledNodeDoesNotAnchor) {
 TEST_F(AuditLog, DeletingTheNewestRowsAfterAnAnchorIsDetected) {
   auto& db = village().db;
   append_rows(db, 4);
-  ASSERT_TRUE(must(village().hall.anchor_audit()));
+  ASSERT_TRUE(must(village().hall.anchor_audit({})));
   run_sql(db, "DELETE FROM audit_log WHERE seq >= 3");
   const AuditReport r = verify_own(village());
   EXPECT_FALSE(r.ok);
@@ -280,7 +280,7 @@ TEST_F(AuditLog, RowsAfterTheNewestAnchorCanBeDeletedUnnoticedLocally) {
   // an intact chain behind.
   auto& db = village().db;
   append_rows(db, 2);
-  ASSERT_TRUE(must(village().hall.anchor_audit()));
+  ASSERT_TRUE(must(village().hall.anchor_audit({})));
   append_rows(db, 2, 1'780'000'000);
   run_sql(db, "DELETE FROM audit_log WHERE seq >= 3");
   const AuditReport r = verify_own(village());
@@ -291,7 +291,7 @@ TEST_F(AuditLog, RowsAfterTheNewestAnchorCanBeDeletedUnnoticedLocally) {
 TEST_F(AuditLog, AnEpochSetsAsideTheAnchorsOfRowsARestoreLost) {
   auto& db = village().db;
   append_rows(db, 4);
-  ASSERT_TRUE(must(village().hall.anchor_audit()));  // names row 4
+  ASSERT_TRUE(must(village().hall.anchor_audit({})));  // names row 4
   // A backup of rows 1..2 is restored; the log goes on from there.
   run_sql(db, "DELETE FROM audit_log WHERE seq >= 3");
   append_rows(db, 2, 1'780'000'000);
@@ -307,7 +307,7 @@ TEST_F(AuditLog, AnEpochSetsAsideTheAnchorsOfRowsARestoreLost) {
 
   // The new epoch's own anchor binds the new rows, and an edit is found again.
   epochs[0].old_events_through = anchors[0].event;
-  ASSERT_TRUE(must(village().hall.anchor_audit()));
+  ASSERT_TRUE(must(village().hall.anchor_audit({})));
   standing = anchors_after_epochs(must(own_audit_anchors(db, village().region)), epochs, set_aside);
   EXPECT_EQ(set_aside, 1);
   ASSERT_EQ(standing.size(), 1u);
@@ -328,7 +328,7 @@ TEST_F(AuditLog, AnEpochSetsAsideTheAnchorsOfRowsARestoreLost) {
 TEST_F(AuditLog, ARewrittenChainDiffersFromItsAnchor) {
   auto& db = village().db;
   append_rows(db, 5);
-  ASSERT_TRUE(must(village().hall.anchor_audit()));
+  ASSERT_TRUE(must(village().hall.anchor_audit({})));
   // Rows 3..5 deleted and the chain continued with recomputed hashes: consistent in itself.
   run_sql(db, "DELETE FROM audit_log WHERE seq >= 3");
   append_rows(db, 3, 1'780'000'000);
@@ -344,10 +344,10 @@ TEST_F(AuditLog, ARewrittenChainDiffersFromItsAnchor) {
 TEST_F(AuditLog, TheParentKeepsTheAnchorsOfItsSubtree) {
   auto& db = village().db;
   append_rows(db, 3);
-  ASSERT_TRUE(must(village().hall.anchor_audit()));
+  ASSERT_TRUE(must(village().hall.anchor_audit({})));
   append_rows(db, 1);
   city.clock_ms += 60'000;
-  ASSERT_TRUE(must(village().hall.anchor_audit()));
+  ASSERT_TRUE(must(village().hall.anchor_audit({})));
   city.deliver(kVillage, kTown);
 
   const auto at_town = must(received_audit_anchors(city[kTown].db, code(kVillage)));
@@ -374,15 +374,96 @@ TEST_F(AuditLog, TheParentKeepsTheAnchorsOfItsSubtree) {
   EXPECT_EQ(must(received_audit_anchors(city[kTown].db, code(kVillage))).size(), 2u);
 }
 
+// An anchor as an auditAnchor event says it; `event` numbers them 1, 2, 3, ...
+AuditAnchor anchor(std::int64_t seq, std::uint8_t hash, std::int64_t event, std::int64_t epoch = 0,
+                   std::int64_t kept_rows = 0) {
+  return AuditAnchor{seq, Bytes(32, hash), 1'772'413'200 + event * 60, event, epoch, kept_rows};
+}
+
 TEST_F(AuditLog, AnchorsThatGoBackAreAProblem) {
-  const Bytes h1(32, 1), h2(32, 2);
-  EXPECT_EQ(audit_anchors_problem({{5, h1, 100, 1}, {7, h2, 200, 2}}), "");
-  EXPECT_EQ(audit_anchors_problem({{5, h1, 100, 1}, {3, h2, 1'772'413'200, 2}}),
-            "the anchor of 2026-03-02 09:00:00 CST names row 3, after one that named row 5: "
+  EXPECT_EQ(audit_anchors_problem({anchor(5, 1, 1), anchor(7, 2, 2)}), "");
+  EXPECT_EQ(audit_anchors_problem({anchor(5, 1, 1), anchor(3, 2, 2)}),
+            "the anchor of 2026-03-02 09:02:00 CST names row 3, after one that named row 5: "
             "rows were deleted");
-  EXPECT_EQ(audit_anchors_problem({{5, h1, 100, 1}, {5, h2, 1'772'413'200, 2}}),
-            "the anchor of 2026-03-02 09:00:00 CST names row 5 with another hash than the one "
+  EXPECT_EQ(audit_anchors_problem({anchor(5, 1, 1), anchor(5, 2, 2)}),
+            "the anchor of 2026-03-02 09:02:00 CST names row 5 with another hash than the one "
             "before: rows were replaced");
+}
+
+// A restore that lost rows 31..50 says so in its next anchor: the ancestors stop holding the
+// node to its anchors of those rows, and still to those of the rows the restore kept.
+TEST_F(AuditLog, AnAnchorThatAnnouncesAnEpochReleasesTheAnchorsOfTheRowsItLost) {
+  EXPECT_EQ(audit_anchors_problem({anchor(50, 1, 1), anchor(35, 2, 2, 1, 30)}), "");
+  EXPECT_EQ(audit_anchors_problem(
+                {anchor(20, 1, 1), anchor(50, 2, 2), anchor(22, 3, 3, 1, 20), anchor(40, 4, 4, 1)}),
+            "");
+  // The epoch keeps row 20, which an earlier anchor names: it must be the same row.
+  EXPECT_EQ(audit_anchors_problem({anchor(20, 1, 1), anchor(50, 2, 2), anchor(20, 3, 3, 1, 20)}),
+            "the anchor of 2026-03-02 09:03:00 CST names row 20 with another hash than the one "
+            "before: rows were replaced");
+  // An epoch that kept only 15 rows releases the anchors of rows 20 and 50 alike.
+  EXPECT_EQ(audit_anchors_problem({anchor(20, 1, 1), anchor(50, 2, 2), anchor(15, 3, 3, 1, 15)}),
+            "");
+  // Later anchors of the same epoch are held to the rows as before.
+  EXPECT_EQ(audit_anchors_problem({anchor(50, 1, 1), anchor(35, 2, 2, 1, 30), anchor(33, 3, 3, 1)}),
+            "the anchor of 2026-03-02 09:03:00 CST names row 33, after one that named row 35: "
+            "rows were deleted");
+  EXPECT_EQ(audit_anchors_problem({anchor(30, 1, 1, 1, 10), anchor(40, 2, 2)}),
+            "the anchor of 2026-03-02 09:02:00 CST counts 0 epochs, after one that counted 1: the "
+            "log was replaced");
+
+  const auto changes = epoch_changes(
+      {anchor(50, 1, 1), anchor(35, 2, 2, 1, 30), anchor(40, 3, 3, 1), anchor(12, 4, 4, 3, 10)});
+  ASSERT_EQ(changes.size(), 2u);
+  EXPECT_EQ(changes[0].event, 2);
+  EXPECT_EQ(changes[0].kept_rows, 30);
+  EXPECT_EQ(changes[1].event, 4);
+}
+
+TEST(AuditEpochs, TheNextAnchorCountsThemAndKeepsTheFewestRowsOfThoseNotAnnounced) {
+  const std::vector<AuditEpoch> epochs = {{100, "restored from a.db", 30, 7},
+                                          {200, "restored from b.db", 40, std::nullopt}};
+  EXPECT_EQ(next_anchor_epoch({}, nullptr), std::make_pair(std::int64_t{0}, std::int64_t{0}));
+  EXPECT_EQ(next_anchor_epoch(epochs, nullptr), std::make_pair(std::int64_t{2}, std::int64_t{30}));
+  const AuditAnchor one = anchor(35, 1, 1, 1, 30);
+  EXPECT_EQ(next_anchor_epoch(epochs, &one), std::make_pair(std::int64_t{2}, std::int64_t{40}));
+  const AuditAnchor two = anchor(45, 1, 2, 2, 40);
+  EXPECT_EQ(next_anchor_epoch(epochs, &two), std::make_pair(std::int64_t{2}, std::int64_t{0}));
+}
+
+// Through the events: a village restored from a backup that lost rows 4 and 5 anchors its new
+// epoch; the town holds both anchors without a contradiction, and sees the epoch.
+TEST_F(AuditLog, ARestoredVillageAnnouncesItsEpochToTheTown) {
+  auto& db = village().db;
+  append_rows(db, 5);
+  ASSERT_TRUE(must(village().hall.anchor_audit({})));
+  run_sql(db, "DELETE FROM audit_log WHERE seq > 3");  // what the restore brought back: 3 rows
+  const std::vector<AuditEpoch> epochs = {{city.clock_ms / 1000, "restored from old.db", 3, 1}};
+  city.clock_ms += 60'000;
+  ASSERT_TRUE(must(village().hall.anchor_audit(epochs)));  // the same head, a new epoch
+  EXPECT_FALSE(must(village().hall.anchor_audit(epochs)));
+  append_rows(db, 2);  // new rows 4 and 5
+  city.clock_ms += 60'000;
+  ASSERT_TRUE(must(village().hall.anchor_audit(epochs)));
+  city.deliver(kVillage, kTown);
+
+  auto at_town = must(received_audit_anchors(city[kTown].db, code(kVillage)));
+  ASSERT_EQ(at_town.size(), 3u);
+  EXPECT_EQ(at_town[1].seq, 3);
+  EXPECT_EQ(at_town[1].epoch, 1);
+  EXPECT_EQ(at_town[1].kept_rows, 3);
+  EXPECT_EQ(at_town[2].seq, 5);
+  EXPECT_EQ(at_town[2].epoch, 1);
+  EXPECT_EQ(at_town[2].kept_rows, 0);
+  EXPECT_EQ(audit_anchors_problem(at_town), "");
+  ASSERT_EQ(epoch_changes(at_town).size(), 1u);
+  EXPECT_EQ(must(anchored_origins(city[kTown].db)).size(), 1u);
+
+  // Without the epoch, the new row 5 contradicts the old anchor of row 5.
+  for (auto& a : at_town) a.epoch = a.kept_rows = 0;
+  EXPECT_EQ(audit_anchors_problem(at_town),
+            "the anchor of 2026-03-02 09:01:00 CST names row 3, after one that named row 5: rows "
+            "were deleted");
 }
 
 TEST(AuditTime, IsChinaStandardTime) {
