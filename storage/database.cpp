@@ -13,9 +13,11 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <system_error>
 #include <unordered_map>
 #include <utility>
@@ -40,10 +42,18 @@ void StatementFinalizer::operator()(sqlite3_stmt* stmt) const {
 
 void KeyEraser::operator()(std::uint8_t* key) const { sodium_free(key); }  // wipes, then frees
 
+// Hashes std::string and std::string_view alike, so that a statement is found by its SQL text
+// without copying the text into a std::string first (the hot path runs a dozen per event).
+struct SqlTextHash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view sql) const { return std::hash<std::string_view>{}(sql); }
+};
+
 struct StatementCache {
   // A few idle copies per SQL text at most; more are finalized.
   static constexpr std::size_t kMaxIdlePerSql = 4;
-  std::unordered_map<std::string, std::vector<std::unique_ptr<sqlite3_stmt, StatementFinalizer>>>
+  std::unordered_map<std::string, std::vector<std::unique_ptr<sqlite3_stmt, StatementFinalizer>>,
+                     SqlTextHash, std::equal_to<>>
       idle;
 };
 
@@ -545,8 +555,7 @@ Status Database::exec(std::string_view sql) {
 
 Result<Statement> Database::prepare(std::string_view sql) {
   assert(db_ != nullptr);
-  if (auto it = cache_->idle.find(std::string(sql));
-      it != cache_->idle.end() && !it->second.empty()) {
+  if (auto it = cache_->idle.find(sql); it != cache_->idle.end() && !it->second.empty()) {
     StatementPtr cached = std::move(it->second.back());
     it->second.pop_back();
     return Statement(db_.get(), std::move(cached), cache_);
@@ -683,8 +692,12 @@ void Statement::release() {
   }
   static_cast<void>(sqlite3_reset(stmt_.get()));  // repeats a reported error, if any
   static_cast<void>(sqlite3_clear_bindings(stmt_.get()));
-  auto& idle = cache->idle[std::string(sql())];
-  if (idle.size() < detail::StatementCache::kMaxIdlePerSql) idle.push_back(std::move(stmt_));
+  const std::string_view text = sql();
+  auto it = cache->idle.find(text);
+  if (it == cache->idle.end()) it = cache->idle.try_emplace(std::string(text)).first;
+  if (it->second.size() < detail::StatementCache::kMaxIdlePerSql) {
+    it->second.push_back(std::move(stmt_));
+  }
   stmt_.reset();
 }
 

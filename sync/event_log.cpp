@@ -10,7 +10,7 @@
 namespace yimen::sync {
 namespace {
 
-constexpr std::array<storage::Migration, 2> kMigrations = {{
+constexpr std::array<storage::Migration, 3> kMigrations = {{
     {1, "event log, pending, quarantine, forks, certified keys", R"sql(
 CREATE TABLE event (
   local_seq    INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -76,6 +76,35 @@ CREATE TABLE revoked_key (
 -- issuer published before its own key was revoked stays valid. NULL while only
 -- an enrolment brought it.
 ALTER TABLE certified_key ADD COLUMN issued_seq INTEGER;
+)sql"},
+    {3, "event ids without an index of their own, no copy of prev", R"sql(
+-- An event's id is the hash of what its origin signed, (origin, seq)
+-- included: whoever has the id has (origin, seq), and the unique index on
+-- (origin, seq) finds it. An index of random 32-byte ids cost a page write
+-- for nearly every event stored. The table is rebuilt without it, and
+-- without the column prev, which nothing read (the envelope holds it);
+-- local_seq keeps its values, and AUTOINCREMENT its highest ever given.
+CREATE TABLE event_rebuilt (
+  local_seq    INTEGER PRIMARY KEY AUTOINCREMENT,
+  id           BLOB NOT NULL,
+  origin       TEXT NOT NULL,
+  seq          INTEGER NOT NULL,
+  hlc          INTEGER NOT NULL,
+  signer       BLOB NOT NULL,
+  body_type    INTEGER NOT NULL,
+  envelope     BLOB NOT NULL,
+  received_at  INTEGER NOT NULL,
+  UNIQUE (origin, seq)
+);
+INSERT INTO event_rebuilt (local_seq, id, origin, seq, hlc, signer, body_type, envelope,
+                           received_at)
+  SELECT local_seq, id, origin, seq, hlc, signer, body_type, envelope, received_at
+  FROM event ORDER BY local_seq;
+DELETE FROM sqlite_sequence WHERE name = 'event_rebuilt';
+INSERT INTO sqlite_sequence (name, seq) SELECT 'event_rebuilt', seq FROM sqlite_sequence
+  WHERE name = 'event';
+DROP TABLE event;
+ALTER TABLE event_rebuilt RENAME TO event;
 )sql"},
 }};
 
@@ -189,13 +218,16 @@ Result<AppendResult> EventLog::append_one(DecodedEvent& event, std::int64_t now,
   YIMEN_ASSIGN_OR_RETURN(const bool nothing_set_aside, set_aside_is_empty());
   if (!beyond || !nothing_set_aside) {
     YIMEN_ASSIGN_OR_RETURN(
-        auto stmt, db_.prepare("SELECT 'event' FROM event WHERE id = ?1 "
+        auto stmt, db_.prepare("SELECT 'event' FROM event WHERE origin = ?2 AND seq = ?3 AND "
+                               "id = ?1 "
                                "UNION ALL SELECT 'pending_event' FROM pending_event WHERE id = ?1 "
                                "UNION ALL SELECT 'quarantined_event' FROM quarantined_event "
                                "WHERE id = ?1 "
                                "UNION ALL SELECT 'fork_evidence' FROM fork_evidence WHERE id = ?1 "
                                "LIMIT 1"));
     stmt.bind_blob(1, event.id());
+    stmt.bind(2, origin.str());
+    stmt.bind(3, as_int(seq));
     YIMEN_ASSIGN_OR_RETURN(bool held, stmt.step());
     if (held) return AppendResult{AppendOutcome::kDuplicate, stmt.column_text(0), 0, 0};
   }
@@ -266,18 +298,17 @@ Result<AppendResult> EventLog::append_one(DecodedEvent& event, std::int64_t now,
   }
 
   YIMEN_ASSIGN_OR_RETURN(auto insert,
-                         db_.prepare("INSERT INTO event (id, origin, seq, prev, hlc, signer, "
+                         db_.prepare("INSERT INTO event (id, origin, seq, hlc, signer, "
                                      "body_type, envelope, received_at) "
-                                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+                                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
   insert.bind_blob(1, event.id());
   insert.bind(2, origin.str());
   insert.bind(3, as_int(seq));
-  insert.bind_blob(4, event.prev());
-  insert.bind(5, as_int(event.hlc()));
-  insert.bind_blob(6, event.signer());
-  insert.bind(7, static_cast<std::int64_t>(event.body_type()));
-  insert.bind_blob(8, event.envelope());
-  insert.bind(9, now);
+  insert.bind(4, as_int(event.hlc()));
+  insert.bind_blob(5, event.signer());
+  insert.bind(6, static_cast<std::int64_t>(event.body_type()));
+  insert.bind_blob(7, event.envelope());
+  insert.bind(8, now);
   YIMEN_TRY(insert.run());
   const std::int64_t local_seq = db_.last_insert_rowid();
   if (beyond) highest_[origin.str()] = HeldHead{seq, Bytes(event.id().begin(), event.id().end())};

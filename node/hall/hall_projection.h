@@ -129,8 +129,9 @@ class HallProjection : public sync::EventSink {
   Status apply_case_handling(const sync::DecodedEvent& event);
   Status add_transition(const std::string& case_no, CaseHalf half, CaseAction action,
                         const sync::DecodedEvent& event, const std::string& note);
-  // A published item version, parsed once: every case event of it needs it.
-  Result<std::optional<ServiceItem>> item_version(const std::string& code, int version);
+  // A published item version, parsed once: every case event of it needs it. nullptr when this
+  // node does not hold it; else valid until forget_cached_state() or reset().
+  Result<const ServiceItem*> item_version(const std::string& code, int version);
 
   // Records the attachments this node must fetch (it is named in the audience).
   Status record_materials(const std::string& case_no,

@@ -29,6 +29,27 @@ TEST_F(HallTest, EveryPublishIsANewVersionAndOldOnesStayReadable) {
             "materials[0].copies: expected 1 to 20, got 0");
 }
 
+// Hall migration 10: a database from before it finds each catalogue item's event by
+// (publisher, seq) afterwards, as a new one does.
+TEST_F(HallTest, AnOlderDatabaseFindsItsItemsAfterTheUpgrade) {
+  auto& db = city[kVillage].db;
+  ASSERT_TRUE(load_item(db, kDibao)->has_value());
+  // catalogue_item as hall migration 1 made it.
+  EXPECT_OK(db.exec(
+      "CREATE TABLE catalogue_item_v9 (code TEXT NOT NULL, version INTEGER NOT NULL, name TEXT "
+      "NOT NULL, publisher TEXT NOT NULL, event_id BLOB NOT NULL, withdrawn INTEGER NOT NULL "
+      "DEFAULT 0, PRIMARY KEY (code, version));"
+      "INSERT INTO catalogue_item_v9 SELECT code, version, name, publisher, event_id, withdrawn "
+      "FROM catalogue_item;"
+      "DROP TABLE catalogue_item; ALTER TABLE catalogue_item_v9 RENAME TO catalogue_item;"
+      "DELETE FROM schema_migration WHERE component = 'hall' AND version >= 10;"));
+  EXPECT_OK(Hall::migrate(db));
+  const auto item = load_item(db, kDibao, 1);
+  ASSERT_TRUE(item.ok()) << item.status().message();
+  ASSERT_TRUE(item->has_value());
+  EXPECT_EQ(format_item_code((*item)->code), kDibao);
+}
+
 TEST_F(HallTest, TheCatalogueIsSearchableAtEveryNodeThatHoldsIt) {
   auto index = load_catalogue_index(city[kVillage].db);
   ASSERT_TRUE(index.ok()) << index.status().message();

@@ -94,6 +94,53 @@ class CountyLog {
   EventLog log_;
 };
 
+std::int64_t single_integer(storage::Database& db, const std::string& sql) {
+  auto stmt = db.prepare(sql).value();
+  EXPECT_TRUE(stmt.step().value()) << sql;
+  return stmt.column_int64(0);
+}
+
+// Sync migration 3 rebuilds the event table of an older database without its index of ids:
+// every row keeps its local_seq, a local_seq once given is never given again, and a duplicate is
+// still found.
+TEST(EventLog, TheUpgradeDropsTheIndexOfIdsAndKeepsEveryNumber) {
+  City city;
+  CountyLog county(city);
+  Stream v(city.village);
+  const Bytes e1 = v.next(calendar_draft("clerk"));
+  const Bytes e2 = v.next(calendar_draft("clerk"));
+  county.append(e1);
+  county.append(e2);
+  auto& db = county.db();
+  const auto before = county.log().read_from(0, 10).value();
+  // The event table as sync migration 1 made it, with local_seq 40 given once.
+  ASSERT_TRUE(db.exec("CREATE TABLE event_v2 (local_seq INTEGER PRIMARY KEY AUTOINCREMENT, id "
+                      "BLOB NOT NULL UNIQUE, origin TEXT NOT NULL, seq INTEGER NOT NULL, prev "
+                      "BLOB NOT NULL, hlc INTEGER NOT NULL, signer BLOB NOT NULL, body_type "
+                      "INTEGER NOT NULL, envelope BLOB NOT NULL, received_at INTEGER NOT NULL, "
+                      "UNIQUE (origin, seq));"
+                      "INSERT INTO event_v2 SELECT local_seq, id, origin, seq, x'', hlc, signer, "
+                      "body_type, envelope, received_at FROM event; DROP TABLE event;"
+                      "ALTER TABLE event_v2 RENAME TO event;"
+                      "UPDATE sqlite_sequence SET seq = 40 WHERE name = 'event';"
+                      "DELETE FROM schema_migration WHERE component = 'sync' AND version = 3;")
+                  .ok());
+  const std::string indexes =
+      "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND tbl_name = 'event'";
+  ASSERT_EQ(single_integer(db, indexes), 2);
+
+  ASSERT_TRUE(EventLog::migrate(db).ok());
+  EXPECT_EQ(single_integer(db, indexes), 1);  // (origin, seq) only
+  const auto after = county.log().read_from(0, 10).value();
+  ASSERT_EQ(after.size(), before.size());
+  for (std::size_t i = 0; i < after.size(); ++i) {
+    EXPECT_EQ(after[i].local_seq, before[i].local_seq);
+    EXPECT_EQ(after[i].envelope, before[i].envelope);
+  }
+  EXPECT_EQ(county.append(e2).outcome, AppendOutcome::kDuplicate);
+  EXPECT_EQ(county.append(v.next(calendar_draft("clerk"))).local_seq, 41);
+}
+
 TEST(EventLog, AppliesAChainInOrderAndReadsItBack) {
   City city;
   CountyLog county(city);
