@@ -1,5 +1,7 @@
 #include "node/web_backend.h"
 
+#include "crypto/crypto.h"
+#include "node/enrol_child.h"
 #include "node/node_runtime.h"
 #include "sync/link_store.h"
 #include "web/metrics.h"
@@ -80,6 +82,25 @@ std::string RuntimeBackend::node_metrics() {
     return {};
   });
   if (!s.ok()) out += "# node metrics unavailable: " + s.message() + "\n";
+  return out;
+}
+
+Result<web::ChildEnrolment> RuntimeBackend::enrol_child(
+    const std::string& request_token, bool approve,
+    const std::function<Status(storage::Database&, const std::string& child)>& audit) {
+  YIMEN_ASSIGN_OR_RETURN(const EnrolRequest request, decode_enrol_request(request_token));
+  const std::int64_t at = now();
+  YIMEN_TRY(check_enrol_request(node_id(), request, at));
+  web::ChildEnrolment out{request.id.str(),
+                          request.name,
+                          crypto::fingerprint(request.public_key),
+                          request.created_at,
+                          {}};
+  if (!approve) return out;
+  YIMEN_TRY(runtime_.write([&](NodeAccess& access) -> Status {
+    YIMEN_ASSIGN_OR_RETURN(out.certificate, approve_enrol_request(access, request, at));
+    return audit(access.node.db, out.child);
+  }));
   return out;
 }
 

@@ -31,6 +31,9 @@ class RuntimeBackend : public web::HallBackend {
   bool recovering() override;
   std::int64_t now() const override;
   std::string node_metrics() override;
+  Result<web::ChildEnrolment> enrol_child(
+      const std::string& request_token, bool approve,
+      const std::function<Status(storage::Database&, const std::string& child)>& audit) override;
 
  private:
   NodeRuntime& runtime_;

@@ -124,6 +124,7 @@ void add_licence_routes(std::vector<Route>& routes);
 void add_appointment_routes(std::vector<Route>& routes);
 void add_consultation_routes(std::vector<Route>& routes);
 void add_material_routes(std::vector<Route>& routes);
+void add_enrolment_routes(std::vector<Route>& routes);
 
 // The session cookie's name.
 inline constexpr const char* kSessionCookie = "yimen_session";

@@ -85,6 +85,7 @@ std::vector<CompiledRoute> all_routes() {
   add_appointment_routes(routes);
   add_consultation_routes(routes);
   add_material_routes(routes);
+  add_enrolment_routes(routes);
   std::vector<CompiledRoute> out;
   for (auto& r : routes) {
     std::vector<std::string> parts;

@@ -21,6 +21,16 @@
 
 namespace yimen::web {
 
+// A child's enrolment request as the web shows it to an administrator, and the certificate
+// token once approved (node/enrol_child.h).
+struct ChildEnrolment {
+  std::string child;            // the requester's region code
+  std::string name;             // the name it gives itself
+  std::string key_fingerprint;  // crypto::fingerprint of the key it asks to certify
+  std::int64_t requested_at = 0;
+  std::string certificate;  // the certificate token to install at the child; empty until approved
+};
+
 // What the web layer needs of the running node (node/ implements it over
 // NodeRuntime; tests over one database).
 class HallBackend {
@@ -52,6 +62,16 @@ class HallBackend {
 
   // Extra Prometheus lines about the node (events stored, backlog, quarantined).
   virtual std::string node_metrics() = 0;
+
+  // Reads a child's enrolment request token and checks that this node may enrol it; with
+  // `approve` also certifies the child (as `yimen enrol approve`) and runs `audit` (given the
+  // child's region code) in the same write. InvalidArgument for a token that is not one, is damaged
+  // or too old; PermissionDenied for a node that is not a direct child; FailedPrecondition when
+  // this node cannot enrol children (not enrolled, no address children can reach) or is recovering;
+  // AlreadyExists when the child is enrolled with another key.
+  virtual Result<ChildEnrolment> enrol_child(
+      const std::string& request_token, bool approve,
+      const std::function<Status(storage::Database&, const std::string& child)>& audit) = 0;
 };
 
 struct WebOptions {

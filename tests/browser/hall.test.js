@@ -26,7 +26,9 @@
 //   6. the supervisor at the county sees the KPI charts, the case on the
 //      dashboard, the supervision orders and the sync monitor, and orders
 //      (督办) a case overdue since the city's made-up history; the county's
-//      officer answers the order.
+//      officer answers the order;
+//   7. the county's administrator adds a user and enrols a new town (入网)
+//      from its request token; the certificate token installs at the town.
 //
 // Screenshots of every main page go to --artifacts. Every wait is bounded and
 // every process is stopped at the end, also on failure.
@@ -265,6 +267,14 @@ async function buildCity(opts) {
   city.overdueCase = m[1];
   city.run(['case', 'act', '--data', city.dir('county'), '--as', 'officer', '--case', city.overdueCase, '--action', 'accept', '--note', '已审核']);
   city.daysBack = 0;
+  // Two new towns, one per language, to enrol through the county's enrolment
+  // page (入网): each has printed its request token.
+  city.enrolRequests = {};
+  for (const [lang, id, name] of [['zh', '441802002000', '凤凰街道便民服务中心'], ['en', '441802003000', '横荷街道便民服务中心']]) {
+    const dir = city.dir('new-town-' + lang);
+    city.run(['init', '--data', dir, '--id', id, '--name', name]);
+    city.enrolRequests[lang] = { child: id, dir, token: city.run(['enrol', 'request', '--data', dir]) };
+  }
   return city;
 }
 
@@ -1059,6 +1069,29 @@ async function scenario(browser, urls, lang, opts) {
     await admin.page.waitForSelector('[data-test="edit-json"]');
     await admin.idle();
     await admin.shot('edit');
+    // Enrolment (入网): a new town's request token is checked, approved, and
+    // the certificate token shown installs at the town.
+    const request = opts.enrolRequests && opts.enrolRequests[lang];
+    if (request) {
+      await admin.go('#/enrol');
+      await admin.page.fill('[data-test="enrol-request"]', request.token);
+      await admin.page.click('[data-test="enrol-check"]');
+      await admin.page.waitForSelector('[data-test="enrol-shown"][data-child="' + request.child + '"][data-approved="false"]').catch(async (e) => {
+        throw new Error('checking the request failed: ' + (await admin.alertText()) + ' ' + e.message);
+      });
+      assert.match(await admin.page.textContent('[data-test="enrol-fingerprint"]'), /^[0-9a-f]{4}(-[0-9a-f]{4}){4}$/);
+      await admin.shot('enrol-check');
+      await admin.page.click('[data-test="enrol-approve"]');
+      await admin.page.waitForSelector('[data-test="enrol-shown"][data-approved="true"]').catch(async (e) => {
+        throw new Error('approving the request failed: ' + (await admin.alertText()) + ' ' + e.message);
+      });
+      const command = await admin.page.inputValue('[data-test="enrol-certificate"]');
+      assert.match(command, /^yimen enrol install --data <DIR> yimen-cert1\.\S+$/);
+      await admin.shot('enrol-approved');
+      const installed = spawnSync(opts.yimen, ['enrol', 'install', '--data', request.dir, command.split(' ').pop()], { encoding: 'utf8', timeout: 60000 });
+      assert.equal(installed.status, 0, 'the certificate token installs at ' + request.child + ': ' + installed.stderr);
+      log('town ' + request.child + ' enrolled through the web hall');
+    }
     assert.equal(await clerk.page.locator('[data-test="nav-users"]').count(), 0, 'a clerk has no users page');
     assert.equal(await officer.page.locator('[data-test="nav-dashboard"]').count(), 0, 'an officer has no dashboard');
 
@@ -1126,6 +1159,7 @@ async function main() {
     } else {
       city = await buildCity(opts);
       opts.overdueCase = city.overdueCase;
+      opts.enrolRequests = city.enrolRequests;
       await city.start('city', false);
       await city.start('county', true);
       await city.start('town', false);

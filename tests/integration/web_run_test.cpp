@@ -45,16 +45,8 @@ TEST_F(WebRunTest, ServesTheHallAndStopsCleanly) {
   EXPECT_EQ(http_request(port, "GET", "/").headers["content-type"], "text/html; charset=utf-8");
 
   // Log in: an anonymous session first, then the login with its CSRF token.
-  auto session = http_request(port, "GET", "/api/v1/session");
-  const std::string cookie =
-      session.headers["set-cookie"].substr(0, session.headers["set-cookie"].find(';'));
-  const auto at = session.body.find("\"csrf\":\"") + 8;
-  const std::string csrf = session.body.substr(at, 64);
-  auto login = http_request(
-      port, "POST", "/api/v1/session",
-      {{"Cookie", cookie}, {"X-CSRF-Token", csrf}, {"Content-Type", "application/json"}},
-      std::string(R"({"login":"admin","password":")") + kPassword + "\"}");
-  EXPECT_EQ(login.status, 200) << login.body;
+  const auto login = log_in(port, "admin", kPassword);
+  EXPECT_EQ(login.answer.status, 200) << login.answer.body;
   // The attempt is in the audit log, readable while the node runs.
   auto audit = run_yimen({"audit", "list", "--data", (dir / "city").string()});
   EXPECT_EQ(audit.exit_code, 0) << audit.err;

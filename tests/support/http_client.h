@@ -75,4 +75,45 @@ inline HttpAnswer http_request(int port, const std::string& method, const std::s
   return out;
 }
 
+// A logged-in web session: its cookie and CSRF token (status 0 in `answer` when there was no
+// answer; the login's own answer otherwise).
+struct WebSession {
+  std::string cookie;  // "name=value"
+  std::string csrf;
+  HttpAnswer answer;
+};
+
+// Logs in at the web hall on `port`: an anonymous session first, then the login with its CSRF
+// token, as the browser does.
+inline WebSession log_in(int port, const std::string& login, const std::string& password) {
+  WebSession out;
+  const auto session = http_request(port, "GET", "/api/v1/session");
+  const auto cookie = session.headers.find("set-cookie");
+  const auto at = session.body.find("\"csrf\":\"");
+  if (cookie == session.headers.end() || at == std::string::npos) return out;
+  out.cookie = cookie->second.substr(0, cookie->second.find(';'));
+  out.csrf = session.body.substr(at + 8, 64);
+  out.answer = http_request(
+      port, "POST", "/api/v1/session",
+      {{"Cookie", out.cookie}, {"X-CSRF-Token", out.csrf}, {"Content-Type", "application/json"}},
+      R"({"login":")" + login + R"(","password":")" + password + "\"}");
+  const auto renewed = out.answer.headers.find("set-cookie");
+  if (renewed != out.answer.headers.end()) {
+    out.cookie = renewed->second.substr(0, renewed->second.find(';'));
+  }
+  const auto csrf = out.answer.body.find("\"csrf\":\"");
+  if (csrf != std::string::npos) out.csrf = out.answer.body.substr(csrf + 8, 64);
+  return out;
+}
+
+// A JSON POST in `session`.
+inline HttpAnswer post_json(int port, const WebSession& session, const std::string& target,
+                            const std::string& body) {
+  return http_request(port, "POST", target,
+                      {{"Cookie", session.cookie},
+                       {"X-CSRF-Token", session.csrf},
+                       {"Content-Type", "application/json"}},
+                      body);
+}
+
 }  // namespace yimen::testing

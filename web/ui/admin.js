@@ -1,6 +1,7 @@
 // Yimen web hall: the administrator's pages — the city's working-day
-// calendar, the catalogue editor (publishes a new version of a guide) and,
-// for clerks too, publishing and withdrawing public notices (村务公开).
+// calendar, the catalogue editor (publishes a new version of a guide),
+// enrolling child nodes (入网) and, for clerks too, publishing and
+// withdrawing public notices (村务公开).
 'use strict';
 
 Y.views = Y.views || {};
@@ -205,4 +206,63 @@ Y.views.noticesManage = async function (main) {
   main.appendChild(form);
   main.appendChild(listBox);
   await load();
+};
+
+// ---- enrolment of child nodes (入网) ---------------------------------------------
+// A new town or village prints a request token (`yimen enrol request`); the
+// administrator of its parent checks what it asks here, compares the key
+// fingerprint with the child's by phone, approves it, and takes the
+// certificate token back to it (`yimen enrol install`).
+
+Y.views.enrol = function (main) {
+  main.appendChild(Y.h('h1', { text: Y.t('enrol.title') }));
+  main.appendChild(Y.h('p', { class: 'muted', text: Y.t('enrol.explain') }));
+  var token = Y.h('textarea', { rows: '4', class: 'code', 'data-test': 'enrol-request', required: true, spellcheck: 'false', autocomplete: 'off' });
+  var result = Y.h('div', { 'data-test': 'enrol-result' });
+  var form = Y.h('form', { class: 'card form no-print', 'data-test': 'enrol-form' }, [
+    Y.field(Y.t('enrol.request'), token),
+    Y.h('button', { type: 'submit', class: 'primary', 'data-test': 'enrol-check', text: Y.t('enrol.check') }),
+  ]);
+
+  async function send(approve) {
+    Y.alert('');
+    var text = token.value.trim();
+    if (!text) {
+      Y.alert(Y.t('enrol.request_required'));
+      token.focus();
+      return;
+    }
+    try {
+      show(await Y.api('POST', '/enrolments', { request: text, approve: approve }));
+      if (approve) Y.alert(Y.t('enrol.approved'), 'ok');
+    } catch (e) {
+      Y.clear(result);
+      Y.showError(e);
+    }
+  }
+
+  function show(r) {
+    var install = 'yimen enrol install --data <DIR> ' + (r.certificate || '');
+    Y.clear(result).appendChild(Y.h('section', { class: 'card', 'data-test': 'enrol-shown', 'data-child': r.child, 'data-approved': r.approved ? 'true' : 'false' }, [
+      Y.h('h2', { text: r.approved ? Y.t('enrol.approved_title', { child: r.child }) : Y.t('enrol.asks') }),
+      Y.h('dl', { class: 'facts' }, [
+        Y.row(Y.t('enrol.child'), Y.h('span', { class: 'code', text: r.child })),
+        Y.row(Y.t('enrol.name'), r.name),
+        Y.row(Y.t('enrol.fingerprint'), [Y.h('span', { class: 'code', 'data-test': 'enrol-fingerprint', text: r.key_fingerprint }), Y.h('span', { class: 'hint', text: ' ' + Y.t('enrol.fingerprint_hint') })]),
+        Y.row(Y.t('enrol.requested_at'), Y.absoluteTime(r.requested_at)),
+      ]),
+      r.approved ? [
+        Y.h('p', { text: Y.t('enrol.install_hint') }),
+        Y.h('textarea', { rows: '6', class: 'code', readonly: true, 'data-test': 'enrol-certificate', text: install }),
+        Y.h('button', { type: 'button', class: 'no-print', text: Y.t('print'), onclick: Y.printPage }),
+      ] : Y.h('button', { type: 'button', class: 'primary', 'data-test': 'enrol-approve', text: Y.t('enrol.approve'), onclick: function () { send(true); } }),
+    ]));
+  }
+
+  form.addEventListener('submit', function (ev) {
+    ev.preventDefault();
+    send(false);
+  });
+  main.appendChild(form);
+  main.appendChild(result);
 };

@@ -25,6 +25,7 @@ var ROUTES = {
   'notices-manage': { view: 'noticesManage', roles: ['clerk', 'admin'] },
   dashboard: { view: 'dashboard', roles: ['supervisor', 'admin'] },
   users: { view: 'users', roles: ['admin'] },
+  enrol: { view: 'enrol', roles: ['admin'] },
   password: { view: 'password', roles: STAFF },
   calendar: { view: 'calendar' },
   edit: { view: 'edit', arg: 'code', roles: ['admin'] },
@@ -46,6 +47,7 @@ var NAV = [
   { key: 'notices-manage', href: '#/notices-manage', roles: ['clerk', 'admin'] },
   { key: 'dashboard', href: '#/dashboard', roles: ['supervisor', 'admin'] },
   { key: 'users', href: '#/users', roles: ['admin'] },
+  { key: 'enrol', href: '#/enrol', roles: ['admin'] },
   { key: 'calendar', href: '#/calendar', roles: STAFF },
 ];
 

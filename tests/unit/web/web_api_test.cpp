@@ -48,6 +48,13 @@ class TestBackend : public HallBackend {
   void set_recovering(bool recovering) { recovering_ = recovering; }
   std::int64_t now() const override { return clock_ms_ / 1000; }
   std::string node_metrics() override { return "yimen_events_stored 0\n"; }
+  // Enrolment needs the node's key and configuration: tested with real nodes
+  // (tests/integration/web_enrolment_test.cpp).
+  Result<ChildEnrolment> enrol_child(
+      const std::string&, bool,
+      const std::function<Status(storage::Database&, const std::string&)>&) override {
+    return failed_precondition("this test backend does not enrol children");
+  }
 
   config::AppointmentConfig appointment_settings;
 
