@@ -27,8 +27,8 @@ Status run_audit_verify(const CommandArgs& args, CommandContext& ctx) {
                          hall::own_audit_anchors(node.db, node.identity.id));
   // A restore or replacement lost the old log's later rows: its anchors of them no longer bind.
   YIMEN_ASSIGN_OR_RETURN(const auto epochs, load_audit_epochs(node.db));
-  std::int64_t set_aside = 0;
-  const auto anchors = hall::anchors_after_epochs(all_anchors, epochs, set_aside);
+  const auto anchors = hall::anchors_after_epochs(all_anchors, epochs);
+  const auto set_aside = all_anchors.size() - anchors.size();
   YIMEN_ASSIGN_OR_RETURN(const auto report, hall::verify_audit(node.db, anchors));
   if (!report.ok) return corruption("audit log broken: " + report.problem);
   ctx.out << "audit log ok: " << report.rows << (report.rows == 1 ? " row, " : " rows, ");

@@ -84,6 +84,12 @@ AuditRow read_row(const storage::Statement& stmt) {
                   stmt.column_blob(7), stmt.column_blob(8)};
 }
 
+// A row of SELECT audit_seq, audit_hash, anchored_at, event_seq, epoch, kept_rows.
+AuditAnchor read_anchor(storage::Statement& row) {
+  return AuditAnchor{row.column_int64(0), row.column_blob(1),  row.column_int64(2),
+                     row.column_int64(3), row.column_int64(4), row.column_int64(5)};
+}
+
 std::string anchor_text(const AuditAnchor& a) { return "the anchor of " + cst_time_text(a.at); }
 
 }  // namespace
@@ -178,10 +184,19 @@ Result<std::vector<AuditAnchor>> received_audit_anchors(storage::Database& db,
                                     "kept_rows FROM audit_anchor WHERE origin = ? ORDER BY "
                                     "event_seq"));
   stmt.bind(1, origin.str());
-  return storage::collect(stmt, [](storage::Statement& row) {
-    return AuditAnchor{row.column_int64(0), row.column_blob(1),  row.column_int64(2),
-                       row.column_int64(3), row.column_int64(4), row.column_int64(5)};
-  });
+  return storage::collect(stmt, read_anchor);
+}
+
+Result<std::optional<AuditAnchor>> newest_received_anchor(storage::Database& db,
+                                                          const RegionCode& origin) {
+  YIMEN_ASSIGN_OR_RETURN(auto stmt,
+                         db.prepare("SELECT audit_seq, audit_hash, anchored_at, event_seq, epoch, "
+                                    "kept_rows FROM audit_anchor WHERE origin = ? ORDER BY "
+                                    "event_seq DESC LIMIT 1"));
+  stmt.bind(1, origin.str());
+  YIMEN_ASSIGN_OR_RETURN(auto rows, storage::collect(stmt, read_anchor));
+  if (rows.empty()) return std::optional<AuditAnchor>();
+  return std::optional<AuditAnchor>(std::move(rows.front()));
 }
 
 Result<std::vector<RegionCode>> anchored_origins(storage::Database& db) {
@@ -239,28 +254,21 @@ std::pair<std::int64_t, std::int64_t> next_anchor_epoch(const std::vector<AuditE
   const auto count = static_cast<std::int64_t>(epochs.size());
   const std::int64_t announced = last == nullptr ? 0 : std::min(last->epoch, count);
   if (announced == count) return {count, 0};
-  std::int64_t kept = epochs[static_cast<std::size_t>(announced)].kept_rows;
-  for (auto i = static_cast<std::size_t>(announced); i < epochs.size(); ++i) {
-    kept = std::min(kept, epochs[i].kept_rows);
-  }
-  return {count, kept};
+  const auto fewest = std::min_element(
+      epochs.begin() + announced, epochs.end(),
+      [](const AuditEpoch& a, const AuditEpoch& b) { return a.kept_rows < b.kept_rows; });
+  return {count, fewest->kept_rows};
 }
 
 std::vector<AuditAnchor> anchors_after_epochs(const std::vector<AuditAnchor>& anchors,
-                                              const std::vector<AuditEpoch>& epochs,
-                                              std::int64_t& set_aside) {
+                                              const std::vector<AuditEpoch>& epochs) {
   std::vector<AuditAnchor> standing;
-  set_aside = 0;
   for (const AuditAnchor& a : anchors) {
     const bool lost = std::any_of(epochs.begin(), epochs.end(), [&a](const AuditEpoch& e) {
       const bool before_epoch = !e.old_events_through || a.event <= *e.old_events_through;
       return before_epoch && a.seq > e.kept_rows;
     });
-    if (lost) {
-      ++set_aside;
-    } else {
-      standing.push_back(a);
-    }
+    if (!lost) standing.push_back(a);
   }
   return standing;
 }

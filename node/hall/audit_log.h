@@ -137,10 +137,9 @@ struct AuditEpoch {
   std::optional<std::int64_t> old_events_through;
 };
 
-// `anchors` without those that named rows a later epoch lost; `set_aside` counts them.
+// `anchors` without those that named rows a later epoch lost.
 std::vector<AuditAnchor> anchors_after_epochs(const std::vector<AuditAnchor>& anchors,
-                                              const std::vector<AuditEpoch>& epochs,
-                                              std::int64_t& set_aside);
+                                              const std::vector<AuditEpoch>& epochs);
 
 // What verify_audit() found.
 struct AuditReport {
@@ -183,6 +182,10 @@ Result<std::vector<AuditAnchor>> own_audit_anchors(storage::Database& db, const 
 // in the order the origin emitted them. Any connection.
 Result<std::vector<AuditAnchor>> received_audit_anchors(storage::Database& db,
                                                         const RegionCode& origin);
+
+// The newest of them (nullopt when none), without reading the others. Any connection.
+Result<std::optional<AuditAnchor>> newest_received_anchor(storage::Database& db,
+                                                          const RegionCode& origin);
 
 // The origins whose anchors this node received (its own included), in code order. Any
 // connection.

@@ -524,8 +524,8 @@ Result<bool> Hall::anchor_audit(const std::vector<AuditEpoch>& epochs) {
   Status status = in_transaction([&]() -> Status {
     YIMEN_ASSIGN_OR_RETURN(const AuditHead head, audit_head(db_));
     if (head.seq == 0) return {};
-    YIMEN_ASSIGN_OR_RETURN(const auto anchors, received_audit_anchors(db_, node_));
-    const AuditAnchor* last = anchors.empty() ? nullptr : &anchors.back();
+    YIMEN_ASSIGN_OR_RETURN(const auto newest, newest_received_anchor(db_, node_));
+    const AuditAnchor* last = newest ? &*newest : nullptr;
     const auto [epoch, kept_rows] = next_anchor_epoch(epochs, last);
     if (last != nullptr && last->seq == head.seq && last->hash == head.hash &&
         last->epoch == epoch) {

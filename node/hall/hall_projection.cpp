@@ -34,7 +34,7 @@ CREATE TABLE catalogue_item (
   version     INTEGER NOT NULL,
   name        TEXT NOT NULL,
   publisher   TEXT NOT NULL,
-  event_id    BLOB NOT NULL,   -- the itemPublished event: the whole guide (event_seq: 10)
+  event_id    BLOB NOT NULL,   -- the itemPublished event: the whole guide
   withdrawn   INTEGER NOT NULL DEFAULT 0,
   PRIMARY KEY (code, version)
 );
@@ -275,6 +275,7 @@ ALTER TABLE audit_anchor ADD COLUMN kept_rows INTEGER NOT NULL DEFAULT 0;
 -- itemPublished event is found by its origin (the publisher) and seq, and
 -- event_id confirms it.
 ALTER TABLE catalogue_item ADD COLUMN event_seq INTEGER NOT NULL DEFAULT 0;
+-- body_type 3 is itemPublished (sync/schema/event.capnp, Body @3).
 CREATE TEMP TABLE item_event AS SELECT id, seq FROM event WHERE body_type = 3;
 CREATE INDEX temp.item_event_id ON item_event (id);
 UPDATE catalogue_item SET event_seq = COALESCE((SELECT seq FROM temp.item_event
