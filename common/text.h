@@ -4,13 +4,12 @@
 
 namespace yimen {
 
-// True when `s` is well-formed UTF-8 with no ASCII control characters: what a
-// display name (of a node, an office, a person) may hold.
-inline bool is_display_text(std::string_view s) {
+// True when `s` is well-formed UTF-8: no overlong forms, no UTF-16
+// surrogates, nothing beyond U+10FFFF.
+inline bool is_utf8(std::string_view s) {
   for (size_t i = 0; i < s.size();) {
     const auto c = static_cast<unsigned char>(s[i]);
     size_t extra = 0;
-    if (c < 0x20 || c == 0x7f) return false;
     if (c < 0x80) {
       extra = 0;
     } else if (c >= 0xc2 && c <= 0xdf) {
@@ -26,9 +25,24 @@ inline bool is_display_text(std::string_view s) {
     for (size_t k = 1; k <= extra; ++k) {
       if ((static_cast<unsigned char>(s[i + k]) & 0xc0) != 0x80) return false;
     }
+    const auto second = extra > 0 ? static_cast<unsigned char>(s[i + 1]) : 0;
+    if ((c == 0xe0 && second < 0xa0) || (c == 0xed && second >= 0xa0) ||
+        (c == 0xf0 && second < 0x90) || (c == 0xf4 && second >= 0x90)) {
+      return false;
+    }
     i += extra + 1;
   }
   return true;
+}
+
+// True when `s` is well-formed UTF-8 with no ASCII control characters: what a
+// display name (of a node, an office, a person) may hold.
+inline bool is_display_text(std::string_view s) {
+  for (const char ch : s) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (c < 0x20 || c == 0x7f) return false;
+  }
+  return is_utf8(s);
 }
 
 // True when `s` is empty or holds only spaces, tabs, CRs and LFs: a

@@ -89,14 +89,33 @@ class Checker {
   Status status_;
 };
 
+// A TOML basic string holding `s` exactly: quotes, backslashes and every
+// control character escaped, whatever the value (TOML allows none of them bare
+// but the tab, and the tab is escaped too).
 std::string toml_string(std::string_view s) {
   std::string out = "\"";
   for (char c : s) {
-    if (c == '"' || c == '\\') out.push_back('\\');
-    out.push_back(c);
+    const auto u = static_cast<unsigned char>(c);
+    if (c == '"' || c == '\\') {
+      out.push_back('\\');
+      out.push_back(c);
+    } else if (u < 0x20 || u == 0x7f) {
+      static constexpr char kHex[] = "0123456789ABCDEF";
+      out += "\\u00";
+      out.push_back(kHex[u >> 4]);
+      out.push_back(kHex[u & 0xf]);
+    } else {
+      out.push_back(c);
+    }
   }
   out.push_back('"');
   return out;
+}
+
+// A file named in node.toml (a TLS certificate or key): 1 to 4096 bytes of
+// UTF-8 without control characters, relative to the data directory or absolute.
+bool is_valid_file_path(std::string_view path) {
+  return !path.empty() && path.size() <= 4096 && is_display_text(path);
 }
 
 }  // namespace
@@ -334,6 +353,14 @@ Result<NodeConfig> parse_node_config(std::string_view text, std::string_view sou
   }
   config.web.tls_certificate = check.string(web, "web", "tls_certificate", false);
   config.web.tls_key = check.string(web, "web", "tls_key", false);
+  for (const auto& [key, value] : {std::pair{"tls_certificate", &config.web.tls_certificate},
+                                   std::pair{"tls_key", &config.web.tls_key}}) {
+    if (*value && !is_valid_file_path(**value)) {
+      check.fail(check.node(web, key), "web." + std::string(key),
+                 "expected the path of a PEM file: 1 to 4096 bytes of text without control "
+                 "characters");
+    }
+  }
   if (config.web.tls_certificate.has_value() != config.web.tls_key.has_value()) {
     check.fail(check.node(web, config.web.tls_key ? "tls_key" : "tls_certificate"),
                config.web.tls_key ? "web.tls_key" : "web.tls_certificate",
@@ -393,7 +420,22 @@ Result<NodeConfig> load_node_config(const std::filesystem::path& path) {
   return parse_node_config(text.str(), path.string());
 }
 
-std::string render_node_config(const NodeConfig& c) {
+Result<std::string> render_node_config(const NodeConfig& c) {
+  // TOML holds UTF-8 only: a value that is not cannot be written at all.
+  const std::pair<const char*, const std::optional<std::string>*> texts[] = {
+      {"storage.passphrase_env", &c.storage.passphrase_env},
+      {"sync.listen", &c.sync.listen},
+      {"sync.advertise", &c.sync.advertise},
+      {"sync.parent", &c.sync.parent},
+      {"web.listen", &c.web.listen},
+      {"web.tls_certificate", &c.web.tls_certificate},
+      {"web.tls_key", &c.web.tls_key}};
+  for (const auto& [key, value] : texts) {
+    if (*value && !is_utf8(**value)) return invalid_argument(std::string(key) + ": not UTF-8 text");
+  }
+  if (!is_utf8(c.name)) return invalid_argument("node.name: not UTF-8 text");
+  if (!is_utf8(c.appointments.hours)) return invalid_argument("appointments.hours: not UTF-8 text");
+
   std::ostringstream out;
   out << "# Yimen node configuration. Every key is described in config/node.example.toml.\n"
       << "# Unknown keys are errors.\n\n"
@@ -449,7 +491,10 @@ std::string render_node_config(const NodeConfig& c) {
         << "tls_key = " << toml_string(*c.web.tls_key) << "\n";
   }
   out << "threads = " << c.web.threads << "\n";
-  return out.str();
+  // What is written must start the node: a value its checks refuse is refused here.
+  std::string text = out.str();
+  YIMEN_TRY(parse_node_config(text, "node.toml").status());
+  return text;
 }
 
 }  // namespace yimen::config

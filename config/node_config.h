@@ -103,8 +103,10 @@ Result<NodeConfig> parse_node_config(std::string_view text, std::string_view sou
 Result<NodeConfig> load_node_config(const std::filesystem::path& path);
 
 // Renders `config` as an annotated node.toml that parse_node_config reads
-// back into an equal config.
-std::string render_node_config(const NodeConfig& config);
+// back into an equal config. InvalidArgument naming the key when a value
+// could not be read back (not UTF-8, or refused by the checks of
+// parse_node_config): nothing is to be written then.
+Result<std::string> render_node_config(const NodeConfig& config);
 
 // Validates a ZeroMQ TCP endpoint "tcp://HOST:PORT" (HOST an IPv4 address, a
 // DNS name or a bracketed IPv6 address; `*` too when `allow_wildcard`).

@@ -122,7 +122,7 @@ std::int64_t system_clock_ms() {
 }
 
 Status NodeDirectory::write_config(const config::NodeConfig& config) const {
-  const std::string text = config::render_node_config(config);
+  YIMEN_ASSIGN_OR_RETURN(const std::string text, config::render_node_config(config));
   const auto tmp = dir_ / "node.toml.tmp";
   const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
   if (fd < 0) return io_error("cannot write " + tmp.string() + ": " + std::strerror(errno));

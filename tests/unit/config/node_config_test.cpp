@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+#include <utility>
+#include <vector>
+
 namespace yimen::config {
 namespace {
 
@@ -138,7 +142,7 @@ TEST(NodeConfig, RenderReadsBackEqual) {
   c.web.tls_certificate = "web.crt";
   c.web.tls_key = "web.key";
   c.web.threads = 4;
-  auto back = parse_node_config(render_node_config(c), "node.toml");
+  auto back = parse_node_config(render_node_config(c).value(), "node.toml");
   ASSERT_TRUE(back.ok()) << back.status().message();
   EXPECT_EQ(back->id, c.id);
   EXPECT_EQ(back->name, c.name);
@@ -166,6 +170,71 @@ TEST(NodeConfig, MissingFile) {
   auto c = load_node_config("/nonexistent/node.toml");
   EXPECT_EQ(c.status().code(), ErrorCode::kNotFound);
   EXPECT_EQ(c.status().message(), "/nonexistent/node.toml: cannot read the node configuration");
+}
+
+// Every string field, rendered with what a person or a script might put in it,
+// reads back as the same value or is refused by name — never as a node.toml
+// that no longer parses (the node would not start).
+TEST(NodeConfig, HostileValuesRenderToAFileThatParsesOrAreRefusedByName) {
+  const std::vector<std::string> hostile = {"plain",
+                                            "引号\"与\\反斜杠",
+                                            "line\nbreak",
+                                            "tab\there",
+                                            std::string("nul\0byte", 8),
+                                            "\x01\x1f\x7f",
+                                            "trailing\\",
+                                            "\"\"\"",
+                                            "'''",
+                                            "# not a comment",
+                                            "]\n[node]\nid = \"x\"",
+                                            "\xff\xfe",
+                                            "\xed\xa0\x80",
+                                            std::string(5000, 'a')};
+  const auto base = parse_node_config(kValid, "node.toml").value();
+  using Setter = void (*)(NodeConfig&, const std::string&);
+  const std::vector<std::pair<const char*, Setter>> fields = {
+      {"node.name", [](NodeConfig& c, const std::string& v) { c.name = v; }},
+      {"storage.passphrase_env",
+       [](NodeConfig& c, const std::string& v) { c.storage.passphrase_env = v; }},
+      {"sync.listen", [](NodeConfig& c, const std::string& v) { c.sync.listen = v; }},
+      {"sync.advertise", [](NodeConfig& c, const std::string& v) { c.sync.advertise = v; }},
+      {"sync.parent", [](NodeConfig& c, const std::string& v) { c.sync.parent = v; }},
+      {"appointments.hours", [](NodeConfig& c, const std::string& v) { c.appointments.hours = v; }},
+      {"web.listen", [](NodeConfig& c, const std::string& v) { c.web.listen = v; }},
+      {"web.tls_certificate",
+       [](NodeConfig& c, const std::string& v) {
+         c.web.tls_certificate = v;
+         c.web.tls_key = "web.key";
+       }},
+      {"web.tls_key",
+       [](NodeConfig& c, const std::string& v) {
+         c.web.tls_certificate = "web.crt";
+         c.web.tls_key = v;
+       }},
+  };
+  for (const auto& [field, set] : fields) {
+    for (const auto& value : hostile) {
+      NodeConfig c = base;
+      set(c, value);
+      const auto text = render_node_config(c);
+      if (text.ok()) {
+        auto back = parse_node_config(*text, "node.toml");
+        ASSERT_TRUE(back.ok()) << field << " = " << value << ": " << back.status().message();
+        EXPECT_EQ(render_node_config(*back).value(), *text) << field << " = " << value;
+        continue;
+      }
+      // Refused, naming the field: nothing that would not start the node is written.
+      EXPECT_NE(text.status().message().find(std::string(field) + ": "), std::string::npos)
+          << field << " = " << value << ": " << text.status().message();
+    }
+  }
+}
+
+TEST(NodeConfig, TlsFilesWithControlCharactersAreRefused) {
+  EXPECT_EQ(error_of(std::string(kValid) +
+                     "[web]\ntls_certificate = \"web\\u0007.crt\"\ntls_key = \"web.key\"\n"),
+            "node.toml:12: web.tls_certificate: expected the path of a PEM file: 1 to 4096 bytes "
+            "of text without control characters");
 }
 
 }  // namespace
