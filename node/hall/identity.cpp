@@ -22,6 +22,48 @@ constexpr std::string_view kCreditAlphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY";
 constexpr std::array<int, 17> kCreditWeights = {1,  3,  9,  27, 19, 26, 16, 17, 20,
                                                 29, 25, 13, 8,  24, 10, 30, 28};
 
+// GB 32100 table 1: each registration authority (character 1) and the entity
+// categories (character 2) it issues, as the standard and the amendments of
+// the national code centre list them (village and residents' committees 54
+// and 55, collective economic organisations N1-N3, and so on).
+struct RegistrationAuthority {
+  char code;
+  std::string_view categories;
+  std::string_view name;
+};
+constexpr std::array<RegistrationAuthority, 15> kRegistrationAuthorities = {{
+    {'1', "1239", "institutional organisation"},
+    {'2', "19", "foreign affairs"},
+    {'3', "1234569", "judicial administration"},
+    {'4', "19", "culture"},
+    {'5', "123459", "civil affairs"},
+    {'6', "129", "tourism"},
+    {'7', "129", "religious affairs"},
+    {'8', "129", "trade unions"},
+    {'9', "123", "market regulation"},
+    {'A', "19", "military organisation"},
+    {'G', "19", "public security"},
+    {'J', "19", "housing and urban-rural development"},
+    {'N', "1239", "agriculture and rural affairs"},
+    {'Q', "1239", "overseas Chinese federations"},
+    {'Y', "1", "other"},
+}};
+
+// Why character 1 and 2 do not go together, or empty when they do.
+std::string registration_problem(char authority, char category) {
+  for (const auto& a : kRegistrationAuthorities) {
+    if (a.code != authority) continue;
+    if (a.categories.find(category) != std::string_view::npos) return {};
+    std::string listed;
+    for (char c : a.categories) listed += (listed.empty() ? "" : ", ") + std::string(1, c);
+    return std::string("credit code: registration authority ") + authority + " (" +
+           std::string(a.name) + ") has no entity category " + category + " (GB 32100 lists " +
+           listed + ")";
+  }
+  return std::string("credit code: registration authority ") + authority +
+         " is not one GB 32100 lists";
+}
+
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 int digit(char c) { return c - '0'; }
 
@@ -134,6 +176,9 @@ Result<CreditCode> parse_credit_code(std::string_view text) {
   if (code[kLength - 1] != expected) {
     return invalid_argument(std::string("credit code: check character should be ") + expected +
                             ", not " + code[kLength - 1]);
+  }
+  if (std::string why = registration_problem(code[0], code[1]); !why.empty()) {
+    return invalid_argument(std::move(why));
   }
 
   CreditCode result;

@@ -54,12 +54,17 @@ struct CreditCode {
 
 // Validates an 18-character unified social credit code: every character from
 // "0123456789ABCDEFGHJKLMNPQRTUWXY" (no I, O, S, V, Z), characters 3-8
-// digits, and character 18 the GB 32100 check character (weights 1 3 9 27 19
-// 26 16 17 20 29 25 13 8 24 10 30 28; check = 31 - sum mod 31, 31 -> 0).
+// digits, character 18 the GB 32100 check character (weights 1 3 9 27 19
+// 26 16 17 20 29 25 13 8 24 10 30 28; check = 31 - sum mod 31, 31 -> 0), and
+// characters 1 and 2 a registration authority with one of the entity
+// categories GB 32100 lists for it (e.g. 9 market regulation: 1 enterprise,
+// 2 individual business, 3 farmers' cooperative).
 // Lower-case letters are accepted and normalised to upper case.
 // Returns the parsed code, or kInvalidArgument, e.g.
 // "credit code: character 5 'O' is not allowed",
-// "credit code: check character should be 7, not 3".
+// "credit code: check character should be 7, not 3",
+// "credit code: registration authority 9 (market regulation) has no entity
+// category 5 (GB 32100 lists 1, 2, 3)".
 Result<CreditCode> parse_credit_code(std::string_view text);
 
 enum class ApplicantKind {

@@ -232,6 +232,40 @@ TEST(CreditCodeTest, ExactMessages) {
   EXPECT_EQ(parse_credit_code("").status().code(), ErrorCode::kInvalidArgument);
 }
 
+// `first17` with its GB 32100 check character.
+std::string with_check(const std::string& first17) {
+  constexpr int kWeights[] = {1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28};
+  int sum = 0;
+  for (size_t i = 0; i < 17; ++i) {
+    sum += static_cast<int>(kCreditAlphabet.find(first17[i])) * kWeights[i];
+  }
+  return first17 + kCreditAlphabet[static_cast<size_t>((31 - sum % 31) % 31)];
+}
+
+TEST(CreditCodeTest, AuthorityAndCategoryGoTogetherAsTheStandardLists) {
+  // Issued: an enterprise, a farmers' cooperative, a village committee, a
+  // village collective economic organisation, a public institution, "other".
+  for (const char* first17 : {"91441802MA4W00001", "93441802MA4W00001", "54441802MA4W00001",
+                              "N2441802MA4W00001", "12441802MA4W00001", "Y1441802MA4W00001"}) {
+    const std::string code = with_check(first17);
+    EXPECT_TRUE(parse_credit_code(code).ok()) << code << ": "
+                                              << parse_credit_code(code).status().message();
+  }
+  auto message = [](const std::string& first17) {
+    return parse_credit_code(with_check(first17)).status().message();
+  };
+  EXPECT_EQ(message("95441802MA4W00001"),
+            "credit code: registration authority 9 (market regulation) has no entity category 5 "
+            "(GB 32100 lists 1, 2, 3)");
+  EXPECT_EQ(message("1A441802MA4W00001"),
+            "credit code: registration authority 1 (institutional organisation) has no entity "
+            "category A (GB 32100 lists 1, 2, 3, 9)");
+  EXPECT_EQ(message("B1441802MA4W00001"),
+            "credit code: registration authority B is not one GB 32100 lists");
+  EXPECT_EQ(message("01441802MA4W00001"),
+            "credit code: registration authority 0 is not one GB 32100 lists");
+}
+
 // ---------------------------------------------------------------- either
 
 TEST(ApplicantIdTest, SaysWhichKind) {
