@@ -62,7 +62,8 @@ Status check_enrol_request(const RegionCode& parent, const EnrolRequest& request
   if (request.created_at > now + kDay) {
     return invalid_argument("the request token is dated in the future; check the clocks");
   }
-  if (now - request.created_at > kRequestMaxAgeSeconds) {
+  // (Compared without a subtraction that a made-up date could overflow.)
+  if (request.created_at < now - kRequestMaxAgeSeconds) {
     return invalid_argument("the request token is older than 7 days; ask the node for a new one");
   }
   return {};

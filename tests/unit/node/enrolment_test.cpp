@@ -1,9 +1,12 @@
 #include "node/enrolment.h"
 
+#include <limits>
+
 #include <gtest/gtest.h>
 
 #include "common/bytes.h"
 #include "crypto/crypto.h"
+#include "node/enrol_child.h"
 
 namespace yimen::node {
 namespace {
@@ -30,6 +33,25 @@ TEST(EnrolRequest, RoundTripsAndProvesTheKey) {
   auto forged = decode_enrol_request(encode_enrol_request(req, other));
   EXPECT_EQ(forged.status().message(),
             "enrolment request token is damaged: its signature does not verify");
+}
+
+TEST(EnrolRequest, ARequestDatedAnyTimeIsJudgedWithoutOverflow) {
+  const auto key = crypto::NodeKey::generate();
+  const auto town = code("441802001000");
+  for (const std::int64_t created_at :
+       {std::numeric_limits<std::int64_t>::min(), std::int64_t{-1}, std::int64_t{0},
+        kNow - 8 * 24 * 3600}) {
+    const EnrolRequest req{code("441802001001"), "村", key.public_key(), created_at};
+    EXPECT_EQ(check_enrol_request(town, req, kNow).message(),
+              "the request token is older than 7 days; ask the node for a new one")
+        << created_at;
+  }
+  const EnrolRequest later{code("441802001001"), "村", key.public_key(),
+                           std::numeric_limits<std::int64_t>::max()};
+  EXPECT_EQ(check_enrol_request(town, later, kNow).message(),
+            "the request token is dated in the future; check the clocks");
+  const EnrolRequest fresh{code("441802001001"), "村", key.public_key(), kNow - 3600};
+  EXPECT_TRUE(check_enrol_request(town, fresh, kNow).ok());
 }
 
 TEST(EnrolRequest, DamagedTokensRefusedWithoutCrashing) {
