@@ -79,6 +79,20 @@ std::string RuntimeBackend::node_metrics() {
       out += "yimen_sync_backlog{node=\"" + web::prometheus_label(row.status.node) + "\"} " +
              std::to_string(row.status.backlog) + "\n";
     }
+    out += "# HELP yimen_sync_refused Connections, frames and batches refused, as each node last "
+           "reported.\n";
+    out += "# TYPE yimen_sync_refused gauge\n";
+    for (const auto& row : rows) {
+      out += "yimen_sync_refused{node=\"" + web::prometheus_label(row.status.node) + "\"} " +
+             std::to_string(row.status.refused) + "\n";
+    }
+    out += "# HELP yimen_sync_conflicts Second links refused for a linked child and checkpoints "
+           "beyond a child's head (a copied key?), as each node last reported.\n";
+    out += "# TYPE yimen_sync_conflicts gauge\n";
+    for (const auto& row : rows) {
+      out += "yimen_sync_conflicts{node=\"" + web::prometheus_label(row.status.node) + "\"} " +
+             std::to_string(row.status.conflicts) + "\n";
+    }
     return {};
   });
   if (!s.ok()) out += "# node metrics unavailable: " + s.message() + "\n";

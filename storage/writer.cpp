@@ -1,5 +1,6 @@
 #include "storage/writer.h"
 
+#include <exception>
 #include <utility>
 #include <vector>
 
@@ -58,6 +59,23 @@ void Writer::work() {
   }
 }
 
+Status Writer::attempt(const Job& step) {
+  auto nested = db_.begin();
+  if (!nested.ok()) return nested.status();
+  Status result;
+  try {
+    result = step();
+  } catch (const std::exception& e) {
+    result = internal_error(std::string("a write failed with an exception: ") + e.what());
+  }
+  if (result.ok()) return nested->commit();
+  if (Status undone = nested->rollback(); !undone.ok()) {
+    result = undone;  // the group's commit will fail too
+  }
+  if (after_rollback_) after_rollback_();
+  return result;
+}
+
 void Writer::run_group(std::deque<Entry>& group) {
   std::vector<Status> results(group.size());
   auto outer = db_.begin();
@@ -65,22 +83,7 @@ void Writer::run_group(std::deque<Entry>& group) {
     for (auto& e : group) e.done(outer.status());
     return;
   }
-  for (std::size_t i = 0; i < group.size(); ++i) {
-    auto nested = db_.begin();
-    if (!nested.ok()) {
-      results[i] = nested.status();
-      continue;
-    }
-    results[i] = group[i].job();
-    if (results[i].ok()) {
-      results[i] = nested->commit();
-    } else {
-      if (Status undone = nested->rollback(); !undone.ok()) {
-        results[i] = undone;  // the group's commit will fail too
-      }
-      if (after_rollback_) after_rollback_();
-    }
-  }
+  for (std::size_t i = 0; i < group.size(); ++i) results[i] = attempt(group[i].job);
   const Status committed = outer->commit();
   if (!committed.ok()) {
     static_cast<void>(outer->rollback());  // the commit's error is what each job reports

@@ -5,7 +5,8 @@
 // transactions never contend. Jobs queued together are grouped into one
 // durable commit (group commit); each job runs in its own nested transaction,
 // so a failing job undoes only itself, and each is acknowledged only after
-// the commit that made it durable.
+// the commit that made it durable. A job that throws fails like one that
+// returns an error: the writer thread never dies of a job.
 
 #include <condition_variable>
 #include <cstddef>
@@ -53,6 +54,13 @@ class Writer {
 
   // Refuses new jobs, finishes the queued ones and joins the thread.
   void stop();
+
+  // From inside a job, on the writer thread: runs `step` in a nested
+  // transaction of its own. When the step fails — returns an error or throws
+  // — its changes alone are undone, the owners of caches are told, and its
+  // error is returned (an exception as Internal with its text). A job uses it
+  // to try something it can do without (one received event of a batch).
+  Status attempt(const Job& step);
 
  private:
   struct Entry {

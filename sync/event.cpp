@@ -4,6 +4,8 @@
 
 #include <cstring>
 
+#include "sync/schema_check.h"
+
 namespace yimen::sync {
 namespace {
 
@@ -90,6 +92,12 @@ Result<DecodedEvent> decode_envelope(ByteView bytes) {
       return rejected("trailing bytes after the event");
     }
     const auto event = message->getRoot<schema::Event>();
+    // Every pointer of the event, its body included, is read here once: the
+    // hall reads the body later, on the writer thread, and must never meet a
+    // malformed one there.
+    if (Status whole = check_whole(capnp::toDynamic(event)); !whole.ok()) {
+      return rejected(whole.message());
+    }
     auto origin = RegionCode::parse(event.getOrigin().cStr());
     if (!origin.ok()) return rejected("origin: " + origin.status().message());
     DecodedEvent out(*origin);

@@ -99,6 +99,7 @@ Bytes encode_link_message(const LinkMessage& message) {
             n.setSoftware(s.software);
             n.setPending(s.pending);
             n.setForks(s.forks);
+            n.setConflicts(s.conflicts);
           }
         }
       },
@@ -154,7 +155,7 @@ Result<LinkMessage> decode_link_message(ByteView frame) {
           out.nodes.push_back({n.getNode().cStr(), n.getReportedAtMs(), n.getLinkUp(),
                                n.getLastContactMs(), n.getBacklog(), n.getQuarantined(),
                                n.getRefused(), n.getClockOffsetMs(), n.getSoftware().cStr(),
-                               n.getPending(), n.getForks()});
+                               n.getPending(), n.getForks(), n.getConflicts()});
         }
         return LinkMessage(std::move(out));
       }

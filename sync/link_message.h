@@ -65,6 +65,7 @@ struct NodeStatus {
   std::string software;
   std::int64_t pending = 0;
   std::int64_t forks = 0;
+  std::int64_t conflicts = 0;
 };
 
 struct StatusReport {

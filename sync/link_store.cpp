@@ -7,7 +7,7 @@
 namespace yimen::sync {
 namespace {
 
-constexpr std::array<storage::Migration, 1> kMigrations = {{
+constexpr std::array<storage::Migration, 3> kMigrations = {{
     {1, "replication checkpoints and sync status", R"sql(
 CREATE TABLE sync_checkpoint (
   peer      TEXT PRIMARY KEY,
@@ -29,12 +29,54 @@ CREATE TABLE sync_status (
   received_ms      INTEGER NOT NULL
 );
 )sql"},
+    {2, "link conflicts in the sync status", R"sql(
+ALTER TABLE sync_status ADD COLUMN conflicts INTEGER NOT NULL DEFAULT 0;
+)sql"},
+    {3, "what the parent acknowledged of this log", R"sql(
+-- The position of this node's log (of its epoch then) through which its
+-- parent last acknowledged holding everything: the backlog survives a
+-- disconnect and a restart while the parent is out of reach.
+CREATE TABLE sync_acknowledged (
+  peer      TEXT PRIMARY KEY,
+  epoch     BLOB NOT NULL,
+  position  INTEGER NOT NULL CHECK (position >= 0)
+);
+)sql"},
 }};
 
 Result<std::int64_t> single_integer(storage::Database& db, std::string_view sql) {
   YIMEN_ASSIGN_OR_RETURN(auto stmt, db.prepare(sql));
   YIMEN_ASSIGN_OR_RETURN(bool row, stmt.step());
   return row ? stmt.column_int64(0) : 0;
+}
+
+// The two tables of (peer, epoch, position): sync_checkpoint, sync_acknowledged.
+Result<Checkpoint> load_position(storage::Database& db, std::string_view table,
+                                 const std::string& peer) {
+  YIMEN_ASSIGN_OR_RETURN(auto stmt, db.prepare("SELECT epoch, position FROM " + std::string(table) +
+                                               " WHERE peer = ?"));
+  stmt.bind(1, peer);
+  YIMEN_ASSIGN_OR_RETURN(bool row, stmt.step());
+  if (!row) return Checkpoint{};
+  return Checkpoint{stmt.column_blob(0), stmt.column_int64(1)};
+}
+
+Status save_position(storage::Database& db, std::string_view table, const std::string& peer,
+                     const Checkpoint& c) {
+  // No UPSERT in SQLite 3.15: update, then insert when nothing changed.
+  YIMEN_ASSIGN_OR_RETURN(auto update, db.prepare("UPDATE " + std::string(table) +
+                                                 " SET epoch = ?, position = ? WHERE peer = ?"));
+  update.bind_blob(1, c.epoch);
+  update.bind(2, c.position);
+  update.bind(3, peer);
+  YIMEN_TRY(update.run());
+  if (db.changes() > 0) return {};
+  YIMEN_ASSIGN_OR_RETURN(auto insert, db.prepare("INSERT INTO " + std::string(table) +
+                                                 " (peer, epoch, position) VALUES (?, ?, ?)"));
+  insert.bind(1, peer);
+  insert.bind_blob(2, c.epoch);
+  insert.bind(3, c.position);
+  return insert.run();
 }
 
 }  // namespace
@@ -44,30 +86,19 @@ Status migrate_link_schema(storage::Database& db) {
 }
 
 Result<Checkpoint> load_checkpoint(storage::Database& db, const std::string& peer) {
-  YIMEN_ASSIGN_OR_RETURN(auto stmt,
-                         db.prepare("SELECT epoch, position FROM sync_checkpoint WHERE peer = ?"));
-  stmt.bind(1, peer);
-  YIMEN_ASSIGN_OR_RETURN(bool row, stmt.step());
-  if (!row) return Checkpoint{};
-  return Checkpoint{stmt.column_blob(0), stmt.column_int64(1)};
+  return load_position(db, "sync_checkpoint", peer);
 }
 
 Status save_checkpoint(storage::Database& db, const std::string& peer, const Checkpoint& c) {
-  // No UPSERT in SQLite 3.15: update, then insert when nothing changed.
-  YIMEN_ASSIGN_OR_RETURN(
-      auto update, db.prepare("UPDATE sync_checkpoint SET epoch = ?, position = ? WHERE peer = ?"));
-  update.bind_blob(1, c.epoch);
-  update.bind(2, c.position);
-  update.bind(3, peer);
-  YIMEN_TRY(update.run());
-  if (db.changes() > 0) return {};
-  YIMEN_ASSIGN_OR_RETURN(
-      auto insert,
-      db.prepare("INSERT INTO sync_checkpoint (peer, epoch, position) VALUES (?, ?, ?)"));
-  insert.bind(1, peer);
-  insert.bind_blob(2, c.epoch);
-  insert.bind(3, c.position);
-  return insert.run();
+  return save_position(db, "sync_checkpoint", peer, c);
+}
+
+Result<Checkpoint> load_acknowledged(storage::Database& db, const std::string& peer) {
+  return load_position(db, "sync_acknowledged", peer);
+}
+
+Status save_acknowledged(storage::Database& db, const std::string& peer, const Checkpoint& c) {
+  return save_position(db, "sync_acknowledged", peer, c);
 }
 
 Status save_status(storage::Database& db, const std::vector<NodeStatus>& nodes,
@@ -80,7 +111,7 @@ Status save_status(storage::Database& db, const std::vector<NodeStatus>& nodes,
         auto insert,
         db.prepare("INSERT INTO sync_status (node, reported_at_ms, link_up, last_contact_ms, "
                    "backlog, quarantined, refused, clock_offset_ms, software, pending, forks, "
-                   "received_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+                   "received_ms, conflicts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
     insert.bind(1, n.node);
     insert.bind(2, n.reported_at_ms);
     insert.bind(3, std::int64_t{n.link_up ? 1 : 0});
@@ -93,6 +124,7 @@ Status save_status(storage::Database& db, const std::vector<NodeStatus>& nodes,
     insert.bind(10, n.pending);
     insert.bind(11, n.forks);
     insert.bind(12, received_ms);
+    insert.bind(13, n.conflicts);
     YIMEN_TRY(insert.run());
   }
   return {};
@@ -102,7 +134,7 @@ Result<std::vector<StoredStatus>> load_status(storage::Database& db) {
   YIMEN_ASSIGN_OR_RETURN(
       auto stmt, db.prepare("SELECT node, reported_at_ms, link_up, last_contact_ms, backlog, "
                             "quarantined, refused, clock_offset_ms, software, pending, forks, "
-                            "received_ms FROM sync_status ORDER BY node"));
+                            "received_ms, conflicts FROM sync_status ORDER BY node"));
   std::vector<StoredStatus> out;
   for (;;) {
     YIMEN_ASSIGN_OR_RETURN(bool row, stmt.step());
@@ -111,9 +143,26 @@ Result<std::vector<StoredStatus>> load_status(storage::Database& db) {
     s.status = {stmt.column_text(0),  stmt.column_int64(1), stmt.column_int64(2) != 0,
                 stmt.column_int64(3), stmt.column_int64(4), stmt.column_int64(5),
                 stmt.column_int64(6), stmt.column_int64(7), stmt.column_text(8),
-                stmt.column_int64(9), stmt.column_int64(10)};
+                stmt.column_int64(9), stmt.column_int64(10), stmt.column_int64(12)};
     s.received_ms = stmt.column_int64(11);
     out.push_back(std::move(s));
+  }
+  return out;
+}
+
+Result<UpwardCount> count_upward(storage::Database& db, const RegionCode& subtree,
+                                 std::int64_t after, std::size_t limit) {
+  YIMEN_ASSIGN_OR_RETURN(auto stmt, db.prepare("SELECT local_seq, origin FROM event WHERE "
+                                               "local_seq > ? ORDER BY local_seq LIMIT ?"));
+  stmt.bind(1, after);
+  stmt.bind(2, static_cast<std::int64_t>(limit));
+  UpwardCount out{0, after};
+  for (;;) {
+    YIMEN_ASSIGN_OR_RETURN(bool row, stmt.step());
+    if (!row) break;
+    out.looked_through = stmt.column_int64(0);
+    auto origin = RegionCode::parse(stmt.column_text(1));
+    if (origin.ok() && subtree.contains(*origin)) ++out.upward;
   }
   return out;
 }

@@ -13,10 +13,12 @@
 #include <random>
 #include <thread>
 
+#include <kj/exception.h>
 #include <zmq.hpp>
 
 #include "common/log.h"
 #include "storage/blob_store.h"
+#include "sync/inbound.h"
 #include "sync/link_store.h"
 #include "sync/routing.h"
 
@@ -38,6 +40,12 @@ constexpr milliseconds kEnrolmentCheckEvery{1000};
 constexpr std::size_t kBlobChunksPerBlob = 4;
 constexpr std::size_t kBlobChunksInFlight = 8;
 constexpr milliseconds kBlobAskAgain{2000};
+// Events after the parent's acknowledged position looked at, at most, to count
+// the backlog while the link is down (once per disconnect); the rest count whole.
+constexpr std::size_t kBacklogScanLimit = 20000;
+constexpr const char* kMonitorEndpoint = "inproc://yimen.sync.monitor";
+// Nodes in one status report, at most: a city has about 1,100.
+constexpr std::size_t kMaxStatusNodes = 20000;
 
 // One chunk of a blob: its hash in hex and its index.
 using BlobChunkId = std::pair<std::string, std::uint32_t>;
@@ -50,12 +58,6 @@ struct Outbound {
   bool caught_up = false;  // nothing more to read until the log advances
 };
 
-// The other direction, as its receiver sees it.
-struct Inbound {
-  Bytes epoch;                // the peer's log epoch
-  std::int64_t accepted = 0;  // position through which batches went to the writer
-  std::int64_t durable = 0;   // position committed with the checkpoint
-};
 
 struct Peer {
   Peer(RegionCode peer_id, bool is_parent) : id(std::move(peer_id)), parent(is_parent) {}
@@ -69,6 +71,7 @@ struct Peer {
   Inbound in;
   Steady::time_point last_heard{};
   Steady::time_point last_sent{};
+  Steady::time_point last_status{};  // a child's last status report taken
   std::int64_t last_contact_ms = 0;
   std::int64_t clock_offset_ms = 0;
   std::string software;
@@ -120,6 +123,7 @@ struct SyncService::Loop {
   std::vector<BlobChunkId> blobs_progressed;  // guarded by mu: chunks answered
   std::vector<LinkView> views;                // guarded by mu
   std::atomic<std::int64_t> refused_count{0};
+  std::atomic<std::int64_t> conflict_count{0};
   std::atomic<bool> recovering;
   std::atomic<bool> stopping{false};
   int wake_fd = -1;
@@ -127,6 +131,7 @@ struct SyncService::Loop {
   // --- the sync thread's own ---
   zmq::context_t context;
   std::optional<zmq::socket_t> router, zap, dealer;
+  std::optional<zmq::socket_t> monitor;  // the ROUTER's failed handshakes (NULL, PLAIN, garbage)
   std::optional<Peer> parent;
   std::map<std::string, Peer> children;  // by region code
   Steady::time_point parent_retry_at{};
@@ -136,6 +141,17 @@ struct SyncService::Loop {
   std::int64_t recovery_target = -1;  // the parent's log head when a recovering node connected
   bool recovery_posted = false;
   std::int64_t log_head = 0;  // this log's last position at the last status report
+  // The parent link's backlog while it is down: of the events after `acked`
+  // through `looked_through`, `upward` go up. Counted once per disconnect:
+  // while the link is down every new event goes up (none come from above).
+  struct DownBacklog {
+    std::int64_t acked = -1;
+    std::int64_t looked_through = 0;
+    std::int64_t upward = 0;
+  };
+  DownBacklog down_backlog;
+  std::int64_t parent_backlog = 0;  // at the last status report
+  Checkpoint acknowledged_saved;    // the parent's acknowledged position as last stored
   std::map<BlobChunkId, Steady::time_point> blob_asked;  // chunk -> when its request went
   Steady::time_point next_blob_round{};
   std::mt19937_64 rng;
@@ -160,6 +176,16 @@ struct SyncService::Loop {
         router->set(zmq::sockopt::curve_server, 1);
         const auto secret = key.curve_secret_key();
         set_key(*router, ZMQ_CURVE_SECRETKEY, secret.data());
+        // Clients without CURVE never reach the ZAP handler: their failed
+        // handshakes are seen through the socket monitor, counted and logged.
+        if (zmq_socket_monitor(router->handle(), kMonitorEndpoint,
+                               ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL |
+                                   ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL) != 0) {
+          throw zmq::error_t();
+        }
+        monitor.emplace(context, zmq::socket_type::pair);
+        monitor->set(zmq::sockopt::linger, 0);
+        monitor->connect(kMonitorEndpoint);
         router->bind(*options.listen);
       }
     } catch (const zmq::error_t& e) {
@@ -167,6 +193,13 @@ struct SyncService::Loop {
     }
     if (options.parent) {
       parent.emplace(options.parent->id, true);
+      // What the parent acknowledged before this start holds until it says again.
+      auto acknowledged = load_acknowledged(reader, options.parent->id.str());
+      if (!acknowledged.ok()) return acknowledged.status();
+      if (acknowledged->epoch == options.log_epoch) {
+        parent->out.acked = parent->out.sent = acknowledged->position;
+        acknowledged_saved = *acknowledged;
+      }
       connect_parent();
     }
     thread = std::thread([this] { run(); });
@@ -179,6 +212,7 @@ struct SyncService::Loop {
     wake();
     thread.join();
     dealer.reset();
+    monitor.reset();
     router.reset();
     zap.reset();
     context.close();
@@ -200,6 +234,7 @@ struct SyncService::Loop {
       if (zap) items.push_back({zap->handle(), 0, ZMQ_POLLIN, 0});
       if (router) items.push_back({router->handle(), 0, ZMQ_POLLIN, 0});
       if (dealer) items.push_back({dealer->handle(), 0, ZMQ_POLLIN, 0});
+      if (monitor) items.push_back({monitor->handle(), 0, ZMQ_POLLIN, 0});
       try {
         zmq::poll(items, milliseconds(100));
       } catch (const zmq::error_t& e) {
@@ -217,6 +252,7 @@ struct SyncService::Loop {
       if (zap && (items[i++].revents & ZMQ_POLLIN)) handle_zap();
       if (router && (items[i++].revents & ZMQ_POLLIN)) drain_router();
       if (dealer && (items[i++].revents & ZMQ_POLLIN)) drain_dealer();
+      if (monitor && (items[i++].revents & ZMQ_POLLIN)) drain_monitor();
       take_completions();
       on_timers();
       pump();
@@ -251,16 +287,44 @@ struct SyncService::Loop {
         user = child->str() + "/" + crypto::to_hex(curve);
       } else {
         ++refused_count;
-        log::warn("sync", "refused a connection from " + address + ": CURVE key " +
-                              crypto::to_hex(curve).substr(0, 16) + "… is not an enrolled child's");
+        log::warn_limited("sync", "sync.refused_key",
+                          "refused a connection from " + address + ": CURVE key " +
+                              crypto::to_hex(curve).substr(0, 16) +
+                              "… is not an enrolled child's");
       }
     } else {
       ++refused_count;
-      log::warn("sync", "refused a connection from " + address + " without CURVE");
+      log::warn_limited("sync", "sync.refused_mechanism",
+                        "refused a connection from " + address + " without CURVE");
     }
     const std::string reply[] = {"1.0", request_id, status, text, user, ""};
     for (size_t k = 0; k < 6; ++k) {
       zap->send(zmq::buffer(reply[k]), k < 5 ? zmq::send_flags::sndmore : zmq::send_flags::none);
+    }
+  }
+
+  // A handshake that failed before ZAP was asked: a client without CURVE
+  // (NULL, PLAIN), or bytes that are not ZMTP at all. The monitor names the
+  // listening endpoint, not the client.
+  void drain_monitor() {
+    for (int n = 0; n < 64; ++n) {
+      zmq::message_t event;
+      if (!monitor->recv(event, zmq::recv_flags::dontwait)) return;
+      zmq::message_t endpoint;
+      if (event.more() && !monitor->recv(endpoint, zmq::recv_flags::none)) return;
+      if (event.size() < 6) continue;
+      std::uint16_t kind = 0;
+      std::uint32_t detail = 0;
+      std::memcpy(&kind, event.data(), sizeof kind);
+      std::memcpy(&detail, static_cast<const std::uint8_t*>(event.data()) + 2, sizeof detail);
+      ++refused_count;
+      log::warn_limited("sync", "sync.refused_handshake",
+                        std::string("refused a connection that failed the CURVE handshake (a "
+                                    "client without CURVE, such as NULL or PLAIN, or not ZeroMQ "
+                                    "at all; ") +
+                            (kind == ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL ? "ZMTP error "
+                                                                         : "errno ") +
+                            std::to_string(detail) + ")");
     }
   }
 
@@ -326,11 +390,21 @@ struct SyncService::Loop {
     auto decoded = decode(m, user);
     if (!decoded.ok()) return;
     auto it = children.find(user);
-    if (auto* hello = std::get_if<Hello>(&*decoded)) {
-      if (hello->welcome || !child_hello(rid, user, link_key, *hello)) return;
+    const bool known = it != children.end();
+    if (known && it->second.link_key == link_key && linked_elsewhere(it->second, rid)) {
+      refuse_second_link(rid, user);
       return;
     }
-    if (it == children.end()) {
+    if (auto* hello = std::get_if<Hello>(&*decoded)) {
+      if (hello->welcome) {
+        ++refused_count;
+        log::warn_limited("sync", "sync.child_welcome", "the child " + user + " sent a welcome");
+        return;
+      }
+      child_hello(rid, user, link_key, *hello);
+      return;
+    }
+    if (!known) {
       // Not introduced: ask it to say hello again.
       send_to_child_rid(rid, Refused{std::string(kNoHello)});
       return;
@@ -343,12 +417,35 @@ struct SyncService::Loop {
       return;
     }
     // ZeroMQ reconnected underneath: the same authenticated child under a new
-    // routing id. Its state holds; what was lost on the way is sent again
-    // after the ack timeout.
+    // routing id, its old connection gone or silent. Its state holds; what was
+    // lost on the way is sent again after the ack timeout.
     peer.routing_id = rid;
     peer.ready = true;
     heard(peer);
     on_message(peer, *decoded);
+  }
+
+  // Whether `peer` is still linked on another connection than `rid`: heard
+  // lately there, and that connection still open (a probe to it goes out).
+  // A child that restarted or reconnected after an outage is not: its old
+  // connection is closed or has been silent for several heartbeats.
+  bool linked_elsewhere(Peer& peer, const std::string& rid) {
+    if (peer.routing_id == rid || !peer.ready) return false;
+    if (Steady::now() - peer.last_heard > 3 * options.heartbeat) return false;
+    send(peer, Heartbeat{clock()});  // fails, and clears `ready`, when that connection is gone
+    return peer.ready;
+  }
+
+  // A second connection claims a child that is linked: it is refused, not
+  // allowed to take the link over, and said loudly — both may hold the key.
+  void refuse_second_link(const std::string& rid, const std::string& user) {
+    ++conflict_count;
+    log::error_limited(
+        "sync", "sync.link_conflict",
+        "a second connection says it is " + user + " while " + user +
+            " is linked: refused. Unless it just restarted, a copy of its key is in use "
+            "elsewhere: revoke the key (yimen key revoke) and enrol the node again");
+    send_to_child_rid(rid, Refused{user + " is linked already on another connection"});
   }
 
   void from_parent(const zmq::message_t& m) {
@@ -407,6 +504,18 @@ struct SyncService::Loop {
       log::error("sync", "cannot read the checkpoint of " + user);
       return false;
     }
+    Checkpoint resume = *checkpoint;
+    if (resume.epoch == hello.log_epoch && resume.position > hello.log_head) {
+      // Its log never shrinks within an epoch: a batch it did not send moved
+      // the checkpoint. Taking the whole log again is safe (duplicates are no-ops).
+      ++conflict_count;
+      log::error("sync", "the checkpoint of " + user + " (position " +
+                             std::to_string(resume.position) + ") is beyond the head " +
+                             std::to_string(hello.log_head) +
+                             " it announces: a batch it did not send moved it (a copy of its key "
+                             "may be in use elsewhere); taking its log again from the start");
+      resume.position = 0;
+    }
     Peer peer(*id, false);
     peer.routing_id = rid;
     peer.ready = true;
@@ -415,7 +524,8 @@ struct SyncService::Loop {
     peer.software = hello.software;
     peer.clock_offset_ms = clock() - hello.wall_ms;
     resume_outbound(peer, hello, counts->last_local_seq);
-    resume_inbound(peer, hello.log_epoch, *checkpoint);
+    resume_inbound(peer, hello.log_epoch, resume);
+    peer.in.head_bound = std::max<std::int64_t>(hello.log_head, 0);
     heard(peer);
     const bool known = children.contains(user);
     Peer& stored = children.insert_or_assign(user, std::move(peer)).first->second;
@@ -468,7 +578,7 @@ struct SyncService::Loop {
 
   void resume_inbound(Peer& peer, const Bytes& epoch, const Checkpoint& checkpoint) {
     const std::int64_t from = checkpoint.epoch == epoch ? checkpoint.position : 0;
-    peer.in = Inbound{epoch, from, from};
+    peer.in = Inbound{epoch, from, from, 0};
   }
 
   void on_message(Peer& peer, LinkMessage& message) {
@@ -484,6 +594,18 @@ struct SyncService::Loop {
       peer.clock_offset_ms = clock() - beat->wall_ms;
     } else if (auto* report = std::get_if<StatusReport>(&message)) {
       if (peer.parent) return;  // status only flows upward
+      // Soft state, stored with a write: taken at most four times a report
+      // period and for a city's worth of nodes, so a child cannot make the
+      // writer work at its pace. A report left out is followed by the next.
+      const auto at = Steady::now();
+      if (at - peer.last_status < options.status_every / 4 ||
+          report->nodes.size() > kMaxStatusNodes) {
+        log::warn_limited("sync", "sync.status_dropped",
+                          "dropped a status report of " + std::to_string(report->nodes.size()) +
+                              " nodes from " + peer.id.str() + ": too soon or too large");
+        return;
+      }
+      peer.last_status = at;
       std::vector<NodeStatus> nodes;
       for (auto& n : report->nodes) {
         auto code = RegionCode::parse(n.node);
@@ -496,7 +618,7 @@ struct SyncService::Loop {
             if (!s.ok()) log::warn("sync", "cannot store a status report: " + s.message());
           });
     } else if (auto* refused = std::get_if<Refused>(&message)) {
-      log::warn("sync", peer.id.str() + " refused: " + refused->reason);
+      log::warn_limited("sync", "sync.peer_refused", peer.id.str() + " refused: " + refused->reason);
     } else if (auto* request = std::get_if<BlobRequest>(&message)) {
       on_blob_request(peer, *request);
     } else if (auto* chunk = std::get_if<BlobChunk>(&message)) {
@@ -599,15 +721,19 @@ struct SyncService::Loop {
 
   void on_batch(Peer& peer, Batch& batch) {
     Inbound& in = peer.in;
-    if (batch.log_epoch != in.epoch) {
-      if (batch.after != 0) return;  // a stale batch of an older epoch
-      in = Inbound{batch.log_epoch, 0, 0};
-    }
-    if (batch.through <= in.durable) {  // a replay: say again what is durable
+    const BatchJudgement judged = judge_batch(in, batch, !peer.parent);
+    if (judged.verdict == BatchVerdict::kReplay) {  // say again what is durable
       send(peer, Ack{in.epoch, in.durable});
       return;
     }
-    if (batch.after > in.accepted || batch.through <= in.accepted) return;  // a gap, or in flight
+    if (judged.verdict == BatchVerdict::kDrop) {
+      ++refused_count;
+      log::warn_limited("sync", "sync.batch_dropped",
+                        "dropped a batch from " + peer.id.str() + " (positions " +
+                            std::to_string(batch.after) + " to " + std::to_string(batch.through) +
+                            "): " + judged.why);
+      return;
+    }
     // Verify here, while the writer commits the previous batch.
     auto verified = std::make_shared<std::vector<std::pair<Bytes, Result<DecodedEvent>>>>();
     verified->reserve(batch.events.size());
@@ -615,7 +741,6 @@ struct SyncService::Loop {
       auto decoded = decode_envelope(e);
       verified->emplace_back(std::move(e), std::move(decoded));
     }
-    in.accepted = batch.through;
     const std::string peer_id = peer.id.str();
     const Checkpoint checkpoint{in.epoch, batch.through};
     writer.post([this, verified, peer_id,
@@ -629,27 +754,71 @@ struct SyncService::Loop {
                 });
   }
 
-  // On the writer thread, inside the group's transaction.
+  // On the writer thread, inside the group's transaction. The whole batch is
+  // appended in one go; should reading some event's body throw all the same
+  // (a defect the boundary check missed), that is undone and the batch taken
+  // again an event at a time, the one that throws quarantined with the
+  // reason, so one bad event never stops the node or its link.
   Status apply_batch(std::vector<std::pair<Bytes, Result<DecodedEvent>>>& events,
                      const std::string& peer, const Checkpoint& checkpoint) {
     const std::int64_t now = clock() / 1000;
-    for (auto& [bytes, decoded] : events) {
-      if (!decoded.ok()) {
-        log::warn("sync", "quarantined an event from " + peer + ": " + decoded.status().message());
-        YIMEN_TRY(log.quarantine_undecodable(bytes, decoded.status().message(), now));
-        continue;
+    std::string thrown;
+    const Status whole = writer.attempt([&]() -> Status {
+      for (auto& [bytes, decoded] : events) {
+        YIMEN_TRY(append_received(bytes, decoded, peer, now, thrown));
       }
-      const auto what = [origin = decoded->origin(), seq = decoded->seq()] {
-        return origin.str() + "#" + std::to_string(seq);
-      };
-      YIMEN_ASSIGN_OR_RETURN(auto result, log.append(std::move(*decoded), now));
-      if (result.outcome == AppendOutcome::kQuarantined) {
-        log::warn("sync", "quarantined event " + what() + " from " + peer + ": " + result.detail);
-      } else if (result.outcome == AppendOutcome::kForkEvidence) {
-        log::error("sync", "fork: event " + what() + " from " + peer + " conflicts with one held");
+      return {};
+    });
+    if (thrown.empty()) {
+      YIMEN_TRY(whole);
+    } else {
+      log::error_limited("sync", "sync.event_threw",
+                         "an event from " + peer + " could not be read (" + thrown +
+                             "); taking its batch again an event at a time");
+      for (auto& [bytes, decoded] : events) {
+        decoded = decode_envelope(bytes);  // the first pass consumed the decoded events
+        thrown.clear();
+        const Status s =
+            writer.attempt([&] { return append_received(bytes, decoded, peer, now, thrown); });
+        if (thrown.empty()) {
+          YIMEN_TRY(s);
+          continue;
+        }
+        log::warn_limited("sync", "sync.quarantined",
+                          "quarantined an event from " + peer + ": " + thrown);
+        YIMEN_TRY(log.quarantine_undecodable(bytes, "unreadable: " + thrown, now));
       }
     }
     return save_checkpoint(write_db, peer, checkpoint);
+  }
+
+  // Appends one received event. An exception out of the log or the hall (a
+  // malformed body) is caught into `thrown` and fails the step.
+  Status append_received(const Bytes& bytes, Result<DecodedEvent>& decoded,
+                         const std::string& peer, std::int64_t now, std::string& thrown) {
+    if (!decoded.ok()) {
+      log::warn_limited("sync", "sync.quarantined",
+                        "quarantined an event from " + peer + ": " + decoded.status().message());
+      return log.quarantine_undecodable(bytes, decoded.status().message(), now);
+    }
+    const std::string what = decoded->origin().str() + "#" + std::to_string(decoded->seq());
+    Result<AppendResult> result = internal_error("not appended");
+    try {
+      result = log.append(std::move(*decoded), now);
+    } catch (const kj::Exception& e) {
+      thrown = what + ": " + e.getDescription().cStr();
+    } catch (const std::exception& e) {
+      thrown = what + ": " + e.what();
+    }
+    if (!thrown.empty()) return {ErrorCode::kRejected, "event rejected: " + thrown};
+    YIMEN_TRY(result.status());
+    if (result->outcome == AppendOutcome::kQuarantined) {
+      log::warn_limited("sync", "sync.quarantined",
+                        "quarantined event " + what + " from " + peer + ": " + result->detail);
+    } else if (result->outcome == AppendOutcome::kForkEvidence) {
+      log::error("sync", "fork: event " + what + " from " + peer + " conflicts with one held");
+    }
+    return {};
   }
 
   void take_completions() {
@@ -755,6 +924,7 @@ struct SyncService::Loop {
       }
       out.sent = batch.through;
       out.inflight.emplace_back(batch.through, Steady::now());
+      if (!peer.parent) count_sent_to_child(peer.in, batch);
       if (!send(peer, batch)) return;
     }
   }
@@ -818,7 +988,10 @@ struct SyncService::Loop {
   void open_parent_link() {
     parent->ready = false;
     parent->in = Inbound{};
-    parent->out = Outbound{};
+    // What the parent acknowledged stays acknowledged (it is durable there):
+    // the backlog while it is out of reach counts only what it lacks.
+    const std::int64_t acked = parent->out.acked;
+    parent->out = Outbound{acked, acked, {}, false};
     dealer.emplace(context, zmq::socket_type::dealer);
     dealer->set(zmq::sockopt::linger, 0);
     dealer->set(zmq::sockopt::maxmsgsize, static_cast<std::int64_t>(kMaxFrameBytes));
@@ -947,17 +1120,31 @@ struct SyncService::Loop {
     self.pending = counts->pending;
     self.forks = counts->forks;
     self.refused = refused_count;
+    self.conflicts = conflict_count;
+    std::optional<Checkpoint> acknowledged;
     if (parent) {
       self.link_up = parent->ready;
       self.last_contact_ms = parent->last_contact_ms;
-      self.backlog = counts->last_local_seq - parent->out.acked;
+      parent_backlog = count_parent_backlog(counts->last_local_seq);
+      self.backlog = parent_backlog;
       self.clock_offset_ms = parent->clock_offset_ms;
+      const Checkpoint now_acked{options.log_epoch, parent->out.acked};
+      if (now_acked.position != acknowledged_saved.position ||
+          now_acked.epoch != acknowledged_saved.epoch) {
+        acknowledged = acknowledged_saved = now_acked;
+      }
     }
     const std::int64_t now = clock();
-    writer.post([this, self, now] { return save_status(write_db, {self}, now); },
-                [](const Status& s) {
-                  if (!s.ok()) log::warn("sync", "cannot store this node's status: " + s.message());
-                });
+    writer.post(
+        [this, self, now, acknowledged, parent_id = parent ? parent->id.str() : std::string()]()
+            -> Status {
+          YIMEN_TRY(save_status(write_db, {self}, now));
+          if (acknowledged) YIMEN_TRY(save_acknowledged(write_db, parent_id, *acknowledged));
+          return {};
+        },
+        [](const Status& s) {
+          if (!s.ok()) log::warn("sync", "cannot store this node's status: " + s.message());
+        });
     if (parent && parent->ready) {
       StatusReport report{{self}};
       auto stored = load_status(reader);
@@ -973,6 +1160,26 @@ struct SyncService::Loop {
     }
   }
 
+  // The events of this log the parent does not hold yet. While the link is
+  // up, the positions it has not acknowledged; while it is down, the events
+  // after those that go up (the ones that came from above never do).
+  std::int64_t count_parent_backlog(std::int64_t head) {
+    const std::int64_t acked = parent->out.acked;
+    if (parent->ready) {
+      down_backlog = DownBacklog{};
+      return std::max<std::int64_t>(0, head - acked);
+    }
+    if (down_backlog.acked != acked) {
+      auto counted = count_upward(reader, options.self, acked, kBacklogScanLimit);
+      if (!counted.ok()) {
+        log::warn("sync", "cannot count the backlog: " + counted.status().message());
+        return std::max<std::int64_t>(0, head - acked);
+      }
+      down_backlog = DownBacklog{acked, counted->looked_through, counted->upward};
+    }
+    return down_backlog.upward + std::max<std::int64_t>(0, head - down_backlog.looked_through);
+  }
+
   void publish_views() {
     std::vector<LinkView> v;
     auto view_of = [&](const Peer& p) {
@@ -980,7 +1187,7 @@ struct SyncService::Loop {
                       p.parent,
                       p.ready,
                       p.last_contact_ms,
-                      std::max<std::int64_t>(0, log_head - p.out.acked),
+                      p.parent ? parent_backlog : std::max<std::int64_t>(0, log_head - p.out.acked),
                       p.clock_offset_ms,
                       p.software};
     };
@@ -1009,6 +1216,7 @@ std::vector<LinkView> SyncService::links() const {
   return loop_->views;
 }
 std::int64_t SyncService::refused() const { return loop_->refused_count; }
+std::int64_t SyncService::conflicts() const { return loop_->conflict_count; }
 bool SyncService::recovering() const { return loop_->recovering; }
 
 }  // namespace yimen::sync

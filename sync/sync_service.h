@@ -99,6 +99,9 @@ class SyncService {
   // Current links, refused count. Thread-safe.
   std::vector<LinkView> links() const;
   std::int64_t refused() const;
+  // Second connections refused for a child that was linked, and checkpoints
+  // found beyond the head a child announced: signs of a copied key. Thread-safe.
+  std::int64_t conflicts() const;
   bool recovering() const;
 
  private:

@@ -48,6 +48,7 @@ HttpResponse sync_status(Call& call) {
           {"backlog", st.backlog},
           {"quarantined", st.quarantined},
           {"refused", st.refused},
+          {"conflicts", st.conflicts},
           {"pending", st.pending},
           {"forks", st.forks},
           {"clock_offset_ms", st.clock_offset_ms},

@@ -100,4 +100,6 @@ struct NodeStatus {
   software @8 :Text;
   pending @9 :Int64;          # events waiting for a dependency
   forks @10 :Int64;           # (origin, seq) pairs with two events
+  conflicts @11 :Int64;       # hellos refused because the child they named was linked already:
+                              # a copy of that child's key may be in use elsewhere
 }

@@ -5,6 +5,12 @@
 
 #include <gtest/gtest.h>
 
+#include <capnp/dynamic.h>
+#include <capnp/message.h>
+#include <capnp/schema.h>
+#include <capnp/serialize.h>
+
+#include <cstring>
 #include <fstream>
 
 #include <zmq.hpp>
@@ -12,6 +18,9 @@
 #include "crypto/crypto.h"
 #include "node/hall/catalogue_codec.h"
 #include "node/hall/catalogue_file.h"
+#include "node/node_directory.h"
+#include "support/test_city.h"
+#include "sync/link_store.h"
 #include "support/node_process.h"
 #include "support/process.h"
 #include "support/test_dir.h"
@@ -37,7 +46,6 @@ class RawLink {
           const crypto::PublicKey& server_ed25519)
       : socket_(context_, zmq::socket_type::dealer) {
     socket_.set(zmq::sockopt::linger, 0);
-    socket_.set(zmq::sockopt::rcvtimeo, 3000);
     const auto server = crypto::curve_public_key_of(server_ed25519).value();
     const auto pub = key.curve_public_key();
     const auto secret = key.curve_secret_key();
@@ -48,30 +56,38 @@ class RawLink {
   }
   void send_bytes(const Bytes& frame) { socket_.send(zmq::buffer(frame), zmq::send_flags::none); }
   void send(const sync::LinkMessage& m) { send_bytes(sync::encode_link_message(m)); }
-  // The next message of kind T, skipping the others (heartbeats, the
-  // parent's own batches); nullopt on timeout.
+  // The next message of kind T within `limit`, skipping the others
+  // (heartbeats, the parent's own batches); nullopt when none comes.
   template <typename T>
-  std::optional<T> expect() {
-    for (int i = 0; i < 20; ++i) {
-      auto m = receive();
+  std::optional<T> expect(std::chrono::milliseconds limit = std::chrono::seconds(10)) {
+    const auto until = std::chrono::steady_clock::now() + limit;
+    while (std::chrono::steady_clock::now() < until) {
+      auto m = receive(until);
       if (!m) return std::nullopt;
       if (auto* t = std::get_if<T>(&*m)) return *t;
     }
     return std::nullopt;
   }
 
-  // The next message, skipping heartbeats; nullopt on timeout.
-  std::optional<sync::LinkMessage> receive() {
-    for (int i = 0; i < 20; ++i) {
+  // The next message but heartbeats before `until`; nullopt when none comes.
+  std::optional<sync::LinkMessage> receive(std::chrono::steady_clock::time_point until =
+                                               std::chrono::steady_clock::now() +
+                                               std::chrono::seconds(10)) {
+    for (;;) {
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+          until - std::chrono::steady_clock::now());
+      if (left.count() <= 0) return std::nullopt;
+      zmq::pollitem_t item{socket_.handle(), 0, ZMQ_POLLIN, 0};
+      zmq::poll(&item, 1, left);
+      if (!(item.revents & ZMQ_POLLIN)) continue;
       zmq::message_t m;
-      if (!socket_.recv(m, zmq::recv_flags::none)) return std::nullopt;
+      if (!socket_.recv(m, zmq::recv_flags::dontwait)) continue;
       auto decoded =
           sync::decode_link_message(ByteView(static_cast<const std::uint8_t*>(m.data()), m.size()));
       if (!decoded.ok()) return std::nullopt;
       if (std::holds_alternative<sync::Heartbeat>(*decoded)) continue;
       return *decoded;
     }
-    return std::nullopt;
   }
 
  private:
@@ -79,13 +95,15 @@ class RawLink {
   zmq::socket_t socket_;
 };
 
-sync::Hello hello_as(const std::string& node, std::uint32_t version = sync::kProtocolVersion) {
+sync::Hello hello_as(const std::string& node, std::uint32_t version = sync::kProtocolVersion,
+                     Bytes epoch = Bytes(16, 7), std::int64_t log_head = 0) {
   sync::Hello h;
   h.protocol_version = version;
   h.node = node;
   h.software = "hostile test";
-  h.log_epoch = Bytes(16, 7);
+  h.log_epoch = std::move(epoch);
   h.wall_ms = 1793500800000;
+  h.log_head = log_head;
   return h;
 }
 
@@ -221,7 +239,7 @@ TEST_F(HostileLinkTest, BadFramesForgedAndReplayedEventsLeaveValidTrafficWorking
   const auto events_before = json_number(status_json(dir_ / "city"), "events");
 
   // The same batch again, after a reconnect: acknowledged, nothing added.
-  link.send(hello_as(kCounty));
+  link.send(hello_as(kCounty, sync::kProtocolVersion, Bytes(16, 7), 2));
   welcome = link.expect<sync::Hello>();
   ASSERT_TRUE(welcome.has_value());
   EXPECT_EQ(welcome->resume_after, 2);
@@ -240,10 +258,296 @@ TEST_F(HostileLinkTest, AnOversizedFrameDropsOnlyThatConnection) {
     link.send_bytes(Bytes(sync::kMaxFrameBytes + 4096, 0));
     std::this_thread::sleep_for(std::chrono::milliseconds(500));
   }
-  ASSERT_TRUE(city_->running());
+  ASSERT_TRUE(city_->alive());
   RawLink again(endpoint(), *county_key_, city_key_);
   again.send(hello_as(kCounty));
   EXPECT_TRUE(again.expect<sync::Hello>().has_value());
+}
+
+// ---- a stolen key cannot silence the real node -------------------------------
+
+// What a copy of a node's data directory shows of its log: its epoch and head.
+struct CopiedLog {
+  Bytes epoch;
+  std::int64_t head = 0;
+};
+
+CopiedLog copy_of_log(const std::filesystem::path& dir) {
+  auto node = node::open_node(dir);
+  EXPECT_TRUE(node.ok()) << node.status().message();
+  if (!node.ok()) return {};
+  auto counts = sync::count_log(node->db);
+  return {node->identity.log_epoch, counts.ok() ? counts->last_local_seq : 0};
+}
+
+constexpr std::int64_t kFarPosition = std::int64_t{1} << 62;
+
+TEST_F(HostileLinkTest, AStolenKeyCannotPoisonTheChildsCheckpoint) {
+  ASSERT_EQ(run_yimen({"user", "add", "--data", (dir_ / "county").string(), "--role", "admin",
+                       "--login", "boss", "--display", "boss"},
+                      {}, "correct horse battery 9\n")
+                .exit_code,
+            0);
+  const CopiedLog copy = copy_of_log(dir_ / "county");
+  {
+    // A copy of the county's directory and key, while the county is offline.
+    RawLink rogue(endpoint(), *county_key_, city_key_);
+    rogue.send(hello_as(kCounty, sync::kProtocolVersion, copy.epoch, copy.head));
+    auto welcome = rogue.expect<sync::Hello>();
+    ASSERT_TRUE(welcome.has_value());
+    // A batch claiming positions far beyond the head it announced: dropped, not acknowledged.
+    rogue.send(sync::Batch{copy.epoch, welcome->resume_after, kFarPosition, {}});
+    EXPECT_FALSE(rogue.expect<sync::Ack>(std::chrono::seconds(3)).has_value());
+    EXPECT_TRUE(eventually([&] { return json_number(status_json(dir_ / "city"), "refused") >= 1; }))
+        << city_->log();
+    // Announcing such a head too moves the checkpoint there...
+    rogue.send(hello_as(kCounty, sync::kProtocolVersion, copy.epoch, kFarPosition));
+    ASSERT_TRUE(rogue.expect<sync::Hello>().has_value());
+    rogue.send(sync::Batch{copy.epoch, welcome->resume_after, kFarPosition, {}});
+    auto ack = rogue.expect<sync::Ack>();
+    ASSERT_TRUE(ack.has_value());
+    EXPECT_EQ(ack->through, kFarPosition);
+  }
+  // ...but the real county's hello shows it up: its log is taken again from the
+  // start, and what it publishes reaches the city.
+  NodeProcess county(dir_ / "county");
+  ASSERT_TRUE(county.start()) << county.log();
+  const auto imported =
+      run_yimen({"catalogue", "import", "--data", (dir_ / "county").string(), "--as", "boss",
+                 std::string(YIMEN_SOURCE_DIR) + "/config/catalogue.example.toml"});
+  ASSERT_EQ(imported.exit_code, 0) << imported.err;
+  EXPECT_TRUE(eventually([&] {
+    return run_yimen({"catalogue", "list", "--data", (dir_ / "city").string()})
+               .out.find("JF-00105-000-441802000000") != std::string::npos;
+  })) << city_->log()
+      << county.log();
+  EXPECT_NE(city_->log().find("is beyond the head"), std::string::npos) << city_->log();
+  EXPECT_TRUE(eventually([&] {
+    const auto json = status_json(dir_ / "city");
+    return json_number(json.substr(json.find("\"nodes\"")), "conflicts") >= 1;
+  })) << status_json(dir_ / "city");
+  EXPECT_TRUE(city_->alive());
+}
+
+TEST_F(HostileLinkTest, ASecondLinkCannotTakeOverALiveChild) {
+  ASSERT_EQ(run_yimen({"user", "add", "--data", (dir_ / "county").string(), "--role", "admin",
+                       "--login", "boss", "--display", "boss"},
+                      {}, "correct horse battery 9\n")
+                .exit_code,
+            0);
+  NodeProcess county(dir_ / "county");
+  ASSERT_TRUE(county.start()) << county.log();
+  ASSERT_TRUE(eventually([&] {
+    return status_json(dir_ / "county").find("\"node\":\"441802000000\",\"link_up\":true") !=
+           std::string::npos;
+  })) << county.log();
+
+  // Someone else holding the county's key says hello as the county, with a log of its own.
+  RawLink rogue(endpoint(), *county_key_, city_key_);
+  rogue.send(hello_as(kCounty, sync::kProtocolVersion, Bytes(16, 9), 0));
+  auto refused = rogue.expect<sync::Refused>();
+  ASSERT_TRUE(refused.has_value()) << city_->log();
+  EXPECT_EQ(refused->reason, "441802000000 is linked already on another connection");
+  // Its batches are not taken either.
+  rogue.send(sync::Batch{Bytes(16, 9), 0, 1, {county_item_event(1, {})}});
+  EXPECT_FALSE(rogue.expect<sync::Ack>(std::chrono::seconds(3)).has_value());
+
+  // The real county goes on: what it publishes now reaches the city.
+  const auto imported =
+      run_yimen({"catalogue", "import", "--data", (dir_ / "county").string(), "--as", "boss",
+                 std::string(YIMEN_SOURCE_DIR) + "/config/catalogue.example.toml"});
+  ASSERT_EQ(imported.exit_code, 0) << imported.err;
+  EXPECT_TRUE(eventually([&] {
+    return run_yimen({"catalogue", "list", "--data", (dir_ / "city").string()})
+               .out.find("JF-00105-000-441802000000") != std::string::npos;
+  })) << city_->log()
+      << county.log();
+  // Loud at the parent: in its log and in its status.
+  EXPECT_NE(city_->log().find("a second connection says it is 441802000000"), std::string::npos);
+  EXPECT_TRUE(eventually([&] {
+    const auto json = status_json(dir_ / "city");
+    return json_number(json.substr(json.find("\"nodes\"")), "conflicts") >= 1;
+  })) << status_json(dir_ / "city");
+}
+
+// ---- refused connections are counted, and logged without flooding ------------
+
+std::size_t occurrences(const std::string& text, const std::string& what) {
+  std::size_t n = 0;
+  for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
+  return n;
+}
+
+TEST_F(HostileLinkTest, NullAndPlainClientsAreRefusedAndCounted) {
+  zmq::context_t context;
+  zmq::socket_t null_client(context, zmq::socket_type::dealer);
+  null_client.set(zmq::sockopt::linger, 0);
+  null_client.connect(endpoint());
+  null_client.send(zmq::str_buffer("hello"), zmq::send_flags::dontwait);
+  zmq::socket_t plain_client(context, zmq::socket_type::dealer);
+  plain_client.set(zmq::sockopt::linger, 0);
+  plain_client.set(zmq::sockopt::plain_username, "admin");
+  plain_client.set(zmq::sockopt::plain_password, "admin");
+  plain_client.connect(endpoint());
+  plain_client.send(zmq::str_buffer("hello"), zmq::send_flags::dontwait);
+  EXPECT_TRUE(eventually([&] { return json_number(status_json(dir_ / "city"), "refused") >= 2; }))
+      << status_json(dir_ / "city") << city_->log();
+  EXPECT_NE(city_->log().find("refused a connection that failed the CURVE handshake"),
+            std::string::npos)
+      << city_->log();
+  EXPECT_TRUE(city_->alive());
+}
+
+TEST_F(HostileLinkTest, ManyRefusalsAreCountedButLoggedAFewTimes) {
+  for (int i = 0; i < 20; ++i) {
+    const auto stranger = crypto::NodeKey::generate();
+    RawLink link(endpoint(), stranger, city_key_);
+    link.send(hello_as(kCounty));
+    EXPECT_FALSE(link.receive(std::chrono::steady_clock::now() + std::chrono::milliseconds(200))
+                     .has_value());
+  }
+  EXPECT_TRUE(eventually([&] { return json_number(status_json(dir_ / "city"), "refused") >= 20; }))
+      << status_json(dir_ / "city");
+  const auto lines = occurrences(city_->log(), "is not an enrolled child's");
+  EXPECT_GE(lines, 1u);
+  EXPECT_LE(lines, 5u) << city_->log();
+}
+
+// ---- a validly signed event with a malformed body ------------------------------
+
+constexpr const char* kTown = "441802001000";
+
+// Signs `event_bytes` (an Event message) as `key` into an envelope.
+Bytes envelope_of(const Bytes& event_bytes, const crypto::NodeKey& key) {
+  const auto signature = key.sign(crypto::kEventDomain, event_bytes);
+  capnp::MallocMessageBuilder message;
+  auto envelope = message.initRoot<schema::Envelope>();
+  envelope.setEvent(kj::arrayPtr(event_bytes.data(), event_bytes.size()));
+  envelope.setSignerKey(kj::arrayPtr(key.public_key().data(), key.public_key().size()));
+  envelope.setSignature(kj::arrayPtr(signature.data(), signature.size()));
+  const auto words = capnp::messageToFlatArray(message);
+  return Bytes(words.asBytes().begin(), words.asBytes().end());
+}
+
+Bytes event_bytes_of(const Bytes& envelope) {
+  std::vector<capnp::word> words(envelope.size() / sizeof(capnp::word));
+  std::memcpy(words.data(), envelope.data(), envelope.size());
+  capnp::FlatArrayMessageReader reader(kj::arrayPtr(words.data(), words.size()));
+  const auto event = reader.getRoot<schema::Envelope>().getEvent();
+  return Bytes(event.begin(), event.end());
+}
+
+// A hybrid logical clock reading of now, distinct for each seq.
+std::uint64_t hlc_now(std::uint64_t seq) {
+  const auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                          std::chrono::system_clock::now().time_since_epoch())
+                          .count();
+  return (static_cast<std::uint64_t>(now_ms) << 16) + seq;
+}
+
+// An event of the town whose body is the union member `member` with its
+// pointer damaged: text where the member's struct should be. Validly signed.
+Bytes damaged_event(const capnp::StructSchema::Field& member, std::uint64_t seq, ByteView prev,
+                    const crypto::NodeKey& key) {
+  capnp::MallocMessageBuilder message;
+  auto event = message.initRoot<schema::Event>();
+  event.setOrigin(kTown);
+  event.setSeq(seq);
+  event.setPrev(kj::arrayPtr(prev.data(), prev.size()));
+  event.setHlc(hlc_now(seq));
+  event.setAuthor("officer");
+  event.initAudience(1)[0].setRegion(kCity);
+  auto body = event.initBody();
+  capnp::toDynamic(body).init(member);  // the discriminant, and a member to damage
+  capnp::AnyStruct::Builder(schema::Body::Builder(body))
+      .getPointerSection()[0]
+      .setAs<capnp::Text>("damaged");
+  const auto words = capnp::messageToFlatArray(message);
+  return envelope_of(Bytes(words.asBytes().begin(), words.asBytes().end()), key);
+}
+
+// A valid itemPublished event of the town: version `seq` of one item.
+Bytes town_item_event(std::uint64_t seq, ByteView prev, const crypto::NodeKey& key) {
+  auto items =
+      hall::load_catalogue_file(std::string(YIMEN_SOURCE_DIR) + "/config/catalogue.example.toml")
+          .value();
+  hall::ServiceItem item = items.front();
+  item.code.region = kTown;
+  item.handling_level = RegionLevel::kTown;
+  item.version = static_cast<int>(seq);
+  sync::EventDraft draft{
+      "officer",
+      {{sync::AudienceEntry::Kind::kRegion, RegionCode::parse(kCity).value()}},
+      [&](schema::Body::Builder b) { hall::write_service_item(item, b.initItemPublished()); }};
+  return sync::sign_event(draft, RegionCode::parse(kTown).value(), seq, prev, hlc_now(seq), key);
+}
+
+std::string endpoint_of(const std::filesystem::path& node_dir) {
+  const std::string text = read_file(node_dir / "node.toml");
+  const auto at = text.find("\nlisten = \"");
+  if (at == std::string::npos) return {};
+  const auto from = at + 11;
+  return text.substr(from, text.find('"', from) - from);
+}
+
+TEST(HostileBodies, ADamagedBodyOfEveryTypeIsQuarantinedAndTheRestApplied) {
+  TestCity city;
+  city.add("city", kCity, "");
+  city.add("county", kCounty, "city");
+  city.add("town", kTown, "county");
+  city.start("city");
+  city.start("county");
+  const auto town_key = crypto::NodeKey::load(city.dir("town") / "node.key").value();
+  const auto county_key = crypto::NodeKey::load(city.dir("county") / "node.key").value();
+  RawLink link(endpoint_of(city.dir("county")), town_key, county_key.public_key());
+  link.send(hello_as(kTown));
+  ASSERT_TRUE(link.expect<sync::Hello>().has_value()) << city.logs();
+
+  // Valid versions of an item, and between each two a damaged event of one
+  // body type at the same seq: quarantined, it leaves the seq to the valid one.
+  const auto members = capnp::Schema::from<schema::Body>().getUnionFields();
+  std::vector<Bytes> events = {town_item_event(1, {}, town_key)};
+  crypto::Digest prev = crypto::blake2b_256(event_bytes_of(events.back()));
+  std::uint64_t seq = 1;
+  for (const auto member : members) {
+    ++seq;
+    events.push_back(damaged_event(member, seq, prev, town_key));
+    events.push_back(town_item_event(seq, prev, town_key));
+    prev = crypto::blake2b_256(event_bytes_of(events.back()));
+  }
+  const auto positions = static_cast<std::int64_t>(events.size());
+  link.send(sync::Batch{Bytes(16, 7), 0, positions, events});
+  auto ack = link.expect<sync::Ack>(std::chrono::seconds(30));
+  ASSERT_TRUE(ack.has_value()) << city.logs();
+  EXPECT_EQ(ack->through, positions);
+
+  // The county quarantined every damaged event and applied every valid one;
+  // the newest version went on to the city. (The test's end of the link says
+  // it is alive meanwhile, as a child does.)
+  const auto alive = [&] { link.send(sync::Heartbeat{1793500800000}); };
+  EXPECT_TRUE(eventually([&] {
+    alive();
+    return json_number(status_json(city.dir("county")), "quarantined") ==
+           static_cast<std::int64_t>(members.size());
+  })) << status_json(city.dir("county"))
+      << city.logs();
+  EXPECT_TRUE(eventually([&] {
+    alive();
+    const std::string list = city.catalogue("city");
+    return list.find("JF-00105-000-441802001000 v" + std::to_string(seq) + " ") !=
+           std::string::npos;
+  })) << city.catalogue("city")
+      << city.logs();
+  EXPECT_TRUE(city.process("county").alive());
+  EXPECT_TRUE(city.process("city").alive());
+
+  // The link is still up: the next event is taken at once.
+  alive();
+  const Bytes next = town_item_event(seq + 1, prev, town_key);
+  link.send(sync::Batch{Bytes(16, 7), positions, positions + 1, {next}});
+  ack = link.expect<sync::Ack>();
+  ASSERT_TRUE(ack.has_value()) << city.logs();
+  EXPECT_EQ(ack->through, positions + 1);
 }
 
 }  // namespace

@@ -209,5 +209,61 @@ TEST_F(SyncOutage, RestoringAnOlderBackupDoesNotFork) {
   EXPECT_EQ(anchors.out.find("PROBLEM"), std::string::npos) << anchors.out;
 }
 
+// The figure a node's status row reports for `key` in `yimen status --json` of `node`.
+std::int64_t row_number(const std::string& json, const std::string& node, const std::string& key) {
+  const auto row = json.find("{\"node\":\"" + node + "\"");
+  if (row == std::string::npos) return -1;
+  const auto at = json.find("\"" + key + "\":", row);
+  if (at == std::string::npos) return -1;
+  return std::stoll(json.substr(at + key.size() + 3));
+}
+
+TEST_F(SyncOutage, TheBacklogDuringAPartitionCountsOnlyWhatTheParentLacks) {
+  const std::string v1 = city_id("v1");
+  const auto status = [&] {
+    return city.yimen({"status", "--data", city.dir("v1").string(), "--json"}).out;
+  };
+  const auto events = [](const std::string& json) {
+    const auto at = json.find("\"events\":");
+    return at == std::string::npos ? -1 : std::stoll(json.substr(at + 9));
+  };
+  submit("v1");
+  std::int64_t before = -1;
+  ASSERT_TRUE(eventually([&] {
+    const auto json = status();
+    before = events(json);
+    return row_number(json, v1, "backlog") == 0 &&
+           json.find("\"node\":\"" + v1 + "\",\"link_up\":true") != std::string::npos;
+  })) << status();
+  ASSERT_GT(before, 0);
+
+  // The town goes away; the village takes two more cases. Its backlog is those
+  // events, not its whole log (what the town acknowledged, what came from above).
+  EXPECT_EQ(city.process("town").stop(), 0);
+  submit("v1");
+  submit("v1");
+  const auto only_new_events_are_backlog = [&] {
+    const auto json = status();
+    return json.find("\"node\":\"" + v1 + "\",\"link_up\":false") != std::string::npos &&
+           row_number(json, v1, "backlog") == events(json) - before;
+  };
+  EXPECT_TRUE(eventually(only_new_events_are_backlog)) << status();
+  EXPECT_GT(events(status()) - before, 1);
+
+  // So after a restart while the town is still away.
+  EXPECT_EQ(city.process("v1").stop(), 0);
+  city.start("v1");
+  EXPECT_TRUE(eventually(only_new_events_are_backlog)) << status();
+
+  // The town is back: everything goes up and the backlog is 0 again.
+  city.start("town");
+  EXPECT_TRUE(eventually([&] {
+    const auto json = status();
+    return row_number(json, v1, "backlog") == 0 &&
+           json.find("\"node\":\"" + v1 + "\",\"link_up\":true") != std::string::npos;
+  })) << status()
+      << city.logs();
+}
+
 }  // namespace
 }  // namespace yimen::testing

@@ -88,6 +88,14 @@ class NodeProcess {
   void pause() { ::kill(pid_, SIGSTOP); }
   void resume() { ::kill(pid_, SIGCONT); }
   bool running() const { return pid_ > 0; }
+  // Whether the process is still alive: not exited, crashed or killed since it started.
+  bool alive() {
+    if (pid_ <= 0) return false;
+    int status = 0;
+    if (waitpid(pid_, &status, WNOHANG) == 0) return true;
+    pid_ = -1;
+    return false;
+  }
 
   const std::filesystem::path& dir() const { return dir_; }
   std::filesystem::path log_path() const {

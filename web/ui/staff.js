@@ -1355,7 +1355,7 @@ Y.views.questions = async function (main, params) {
 };
 
 function syncTable(nodes) {
-  var cols = ['sync.node', 'sync.level', 'sync.link', 'sync.last_contact', 'sync.backlog', 'sync.quarantined', 'sync.refused', 'sync.clock_offset', 'sync.software'];
+  var cols = ['sync.node', 'sync.level', 'sync.link', 'sync.last_contact', 'sync.backlog', 'sync.quarantined', 'sync.refused', 'sync.conflicts', 'sync.clock_offset', 'sync.software'];
   return Y.h('div', { class: 'table-wrap' }, Y.h('table', { class: 'table sync stack', 'data-test': 'sync-table' }, [
     Y.h('thead', {}, Y.h('tr', {}, cols.map(function (k) { return Y.h('th', { text: Y.t(k) }); }))),
     Y.h('tbody', {}, nodes.map(function (n) {
@@ -1373,6 +1373,7 @@ function syncTable(nodes) {
         Y.h('td', { 'data-label': Y.t('sync.backlog'), class: n.backlog ? 'num warn' : 'num', text: String(n.backlog || 0) }),
         Y.h('td', { 'data-label': Y.t('sync.quarantined'), class: n.quarantined ? 'num warn' : 'num', text: String(n.quarantined || 0) }),
         Y.h('td', { 'data-label': Y.t('sync.refused'), class: n.refused ? 'num warn' : 'num', text: String(n.refused || 0) }),
+        Y.h('td', { 'data-label': Y.t('sync.conflicts'), class: n.conflicts ? 'num warn' : 'num', 'data-test': 'sync-conflicts', title: n.conflicts ? Y.t('sync.conflicts_hint') : '', text: String(n.conflicts || 0) }),
         Y.h('td', { 'data-label': Y.t('sync.clock_offset'), class: Math.abs(offset) > 5000 ? 'num warn' : 'num', text: Y.t('sync.ms', { n: offset }) }),
         Y.h('td', { 'data-label': Y.t('sync.software'), text: n.software || '' }),
       ]);

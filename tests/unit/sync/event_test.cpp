@@ -1,6 +1,9 @@
 // The decoding boundary: untrusted bytes become an event here or nowhere.
 
+#include <capnp/any.h>
+#include <capnp/dynamic.h>
 #include <capnp/message.h>
+#include <capnp/schema.h>
 #include <capnp/serialize.h>
 
 #include "city_fixture.h"
@@ -103,6 +106,73 @@ TEST(Event, ABodyFromANewerVersionIsDecodedAsUnknown) {
   ASSERT_TRUE(e.ok()) << e.status().message();
   EXPECT_EQ(e->body_type(), 22);  // somethingNew, after questionAnswer @21
   EXPECT_FALSE(e->body_known());
+}
+
+// Signs `event_bytes` as the village into an envelope, whatever they hold.
+Bytes signed_as_village(const City& city, const Bytes& event_bytes) {
+  const auto sig = city.village.key.sign(crypto::kEventDomain, event_bytes);
+  capnp::MallocMessageBuilder envelope_message;
+  auto envelope = envelope_message.initRoot<schema::Envelope>();
+  envelope.setEvent(kj::arrayPtr(event_bytes.data(), event_bytes.size()));
+  envelope.setSignerKey(kj::arrayPtr(city.village.key.public_key().data(), 32));
+  envelope.setSignature(kj::arrayPtr(sig.data(), sig.size()));
+  const auto words = capnp::messageToFlatArray(envelope_message);
+  return Bytes(words.asBytes().begin(), words.asBytes().end());
+}
+
+// A village event with `fill` writing its body, as bytes.
+template <typename Fill>
+Bytes event_bytes(const City& city, Fill fill) {
+  capnp::MallocMessageBuilder message;
+  auto ev = message.initRoot<schema::Event>();
+  ev.setOrigin(city.village.id.str());
+  ev.setSeq(1);
+  ev.setHlc(static_cast<std::uint64_t>(kNow) * 1000 << 16);
+  ev.initAudience(1)[0].setRegion("441800000000");
+  fill(ev.initBody());
+  const auto words = capnp::messageToFlatArray(message);
+  return Bytes(words.asBytes().begin(), words.asBytes().end());
+}
+
+// A validly signed event whose body is damaged must be refused where it
+// arrives: the hall reads bodies later, on the writer, where a malformed
+// pointer would throw and stop the node.
+TEST(Event, ADamagedBodyOfEveryTypeIsRejectedAtTheBoundary) {
+  City city;
+  for (const auto member : capnp::Schema::from<schema::Body>().getUnionFields()) {
+    const Bytes damaged = event_bytes(city, [&](schema::Body::Builder body) {
+      capnp::toDynamic(body).init(member);
+      // Text where the member's struct should be.
+      capnp::AnyStruct::Builder(schema::Body::Builder(body))
+          .getPointerSection()[0]
+          .setAs<capnp::Text>("damaged");
+    });
+    auto r = decode_envelope(signed_as_village(city, damaged));
+    ASSERT_FALSE(r.ok()) << member.getProto().getName().cStr();
+    EXPECT_EQ(r.status().code(), ErrorCode::kRejected);
+    EXPECT_NE(r.status().message().find("malformed at Event.body." +
+                                        std::string(member.getProto().getName().cStr())),
+              std::string::npos)
+        << r.status().message();
+  }
+}
+
+TEST(Event, ADamagedPointerDeepInTheBodyIsRejectedAtTheBoundary) {
+  City city;
+  // The calendar's list of holidays: a struct where the list should be.
+  const Bytes damaged = event_bytes(city, [](schema::Body::Builder body) {
+    auto year = body.initCalendarPublished();
+    year.setYear(2027);
+    year.setNotice("国办发明电〔2026〕1号");
+    capnp::AnyStruct::Builder(schema::CalendarYear::Builder(year))
+        .getPointerSection()[0]
+        .initAsAnyStruct(1, 0);
+  });
+  auto r = decode_envelope(signed_as_village(city, damaged));
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("malformed at Event.body.calendarPublished.holidays:"),
+            std::string::npos)
+      << r.status().message();
 }
 
 }  // namespace

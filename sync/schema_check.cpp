@@ -1,0 +1,65 @@
+#include "sync/schema_check.h"
+
+#include <kj/exception.h>
+
+#include <string>
+
+namespace yimen::sync {
+namespace {
+
+void check_value(const capnp::DynamicValue::Reader& value, std::string& path);
+
+void check_struct(const capnp::DynamicStruct::Reader& reader, std::string& path) {
+  const auto visit = [&](capnp::StructSchema::Field field) {
+    const std::size_t length = path.size();
+    path += '.';
+    path += field.getProto().getName().cStr();
+    check_value(reader.get(field), path);
+    path.resize(length);
+  };
+  for (const auto field : reader.getSchema().getNonUnionFields()) visit(field);
+  KJ_IF_MAYBE (active, reader.which()) {
+    visit(*active);
+  }
+}
+
+void check_value(const capnp::DynamicValue::Reader& value, std::string& path) {
+  switch (value.getType()) {
+    case capnp::DynamicValue::TEXT:
+      static_cast<void>(value.as<capnp::Text>());
+      break;
+    case capnp::DynamicValue::DATA:
+      static_cast<void>(value.as<capnp::Data>());
+      break;
+    case capnp::DynamicValue::LIST: {
+      const std::size_t length = path.size();
+      path += "[]";
+      for (const auto element : value.as<capnp::DynamicList>()) check_value(element, path);
+      path.resize(length);
+      break;
+    }
+    case capnp::DynamicValue::STRUCT:
+      check_struct(value.as<capnp::DynamicStruct>(), path);
+      break;
+    case capnp::DynamicValue::ANY_POINTER:
+      static_cast<void>(value.as<capnp::AnyPointer>().targetSize());
+      break;
+    default:  // numbers, booleans, enums (an unknown enumerant is a number), void
+      break;
+  }
+}
+
+}  // namespace
+
+Status check_whole(capnp::DynamicStruct::Reader message) {
+  std::string path = message.getSchema().getShortDisplayName().cStr();
+  try {
+    check_struct(message, path);
+    return {};
+  } catch (const kj::Exception& e) {
+    return {ErrorCode::kRejected,
+            "malformed at " + path + ": " + std::string(e.getDescription().cStr())};
+  }
+}
+
+}  // namespace yimen::sync

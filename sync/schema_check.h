@@ -1,0 +1,26 @@
+#pragma once
+
+// Reading a whole Cap'n Proto message against its schema, once, at the
+// boundary where untrusted bytes come in (DESIGN.md section 2).
+//
+// Cap'n Proto reads lazily: a malformed pointer deep inside a message (out of
+// bounds, a list where a struct is expected, text without its NUL) throws
+// kj::Exception only when some code reads that field — for an event's body,
+// on the writer thread, long after the event was accepted. check_whole()
+// follows every pointer the schema knows (the active member of each union,
+// every list element, every text and data blob) so that such a message is
+// refused where it arrives. Fields and union members this version does not
+// know are skipped: a newer node's events still pass.
+
+#include <capnp/dynamic.h>
+
+#include "common/status.h"
+
+namespace yimen::sync {
+
+// Reads every field of `message` as its schema says. Returns OK, or Rejected
+// naming the field path where the message is malformed. Reads count against
+// the reader's traversal limit like any other read. Never throws.
+Status check_whole(capnp::DynamicStruct::Reader message);
+
+}  // namespace yimen::sync
