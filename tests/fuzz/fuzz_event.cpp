@@ -8,7 +8,7 @@
 // history (scratch_city.h); corpus/fuzz_event holds the next event of each
 // kind that history admits.
 //
-// Built with -DYIMEN_FUZZ_TOLERATE_KJ=1 (never by default), a kj::Exception
+// Configured with -DYIMEN_FUZZ_TOLERATE_KJ=ON (never by default), a kj::Exception
 // out of append is printed and the input skipped, to explore past the known
 // lazy-body bug (issue 18 item 1) until it is fixed; by default it is a crash.
 // YIMEN_FUZZ_VERBOSE=1 in the environment prints what became of each input.
