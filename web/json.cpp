@@ -1,6 +1,8 @@
 // The one translation unit that compiles Boost.JSON (header-only use).
 #include "web/json.h"
 
+#include <cmath>
+
 #include <boost/json/src.hpp>
 
 namespace yimen::web {
@@ -10,6 +12,23 @@ const json::value* field(const json::object& object, std::string_view key) {
   auto it = object.find(key);
   if (it == object.end() || it->value().is_null()) return nullptr;
   return &it->value();
+}
+
+// Whether every number in `value` is finite. Boost.JSON 1.81 reads a number
+// beyond the range of a double (3e321) as infinity, and writes infinity as
+// "Infinity", which no JSON reader accepts. Depth is bounded by kMaxJsonDepth.
+bool numbers_are_finite(const json::value& value) {
+  if (value.is_double()) return std::isfinite(value.get_double());
+  if (value.is_array()) {
+    for (const auto& element : value.get_array()) {
+      if (!numbers_are_finite(element)) return false;
+    }
+  } else if (value.is_object()) {
+    for (const auto& member : value.get_object()) {
+      if (!numbers_are_finite(member.value())) return false;
+    }
+  }
+  return true;
 }
 
 }  // namespace
@@ -24,6 +43,7 @@ Result<json::object> parse_object(std::string_view body) {
     return invalid_argument("body: not valid JSON (" + ec.message() + ")");
   }
   if (!value.is_object()) return invalid_argument("body: expected a JSON object");
+  if (!numbers_are_finite(value)) return invalid_argument("body: a number is out of range");
   return std::move(value.as_object());
 }
 

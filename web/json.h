@@ -21,7 +21,8 @@ namespace json = boost::json;
 inline constexpr unsigned kMaxJsonDepth = 16;
 
 // Parses `body` as one JSON object. InvalidArgument "body: expected a JSON
-// object", "body: not valid JSON (…)" or "body: nested too deeply" otherwise.
+// object", "body: not valid JSON (…)", "body: nested too deeply" or "body: a
+// number is out of range" (beyond a double, e.g. 3e321) otherwise.
 // Boost.JSON refuses text that is not UTF-8.
 Result<json::object> parse_object(std::string_view body);
 

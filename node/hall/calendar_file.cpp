@@ -60,7 +60,14 @@ Result<CalendarFile> parse_calendar_file(std::string_view text, std::string_view
   if (year == nullptr || !year->is_integer()) {
     return invalid_argument(std::string(source) + ": year: required, an integer");
   }
-  out.year = static_cast<int>(year->as_integer()->get());
+  // Checked before it narrows to int: 4294969322 is no way of writing 2026.
+  const std::int64_t year_value = year->as_integer()->get();
+  if (year_value < Date::kMinYear || year_value > Date::kMaxYear) {
+    return invalid_argument(at(source, *year, "year") + "expected " +
+                            std::to_string(Date::kMinYear) + " to " +
+                            std::to_string(Date::kMaxYear) + ", got " + std::to_string(year_value));
+  }
+  out.year = static_cast<int>(year_value);
   if (const toml::node* notice = t.get("notice")) {
     if (!notice->is_string())
       return invalid_argument(at(source, *notice, "notice") + "expected a string");

@@ -526,7 +526,11 @@ Result<bool> Hall::anchor_audit(const std::vector<AuditEpoch>& epochs) {
     if (head.seq == 0) return {};
     YIMEN_ASSIGN_OR_RETURN(const auto newest, newest_received_anchor(db_, node_));
     const AuditAnchor* last = newest ? &*newest : nullptr;
-    const auto [epoch, kept_rows] = next_anchor_epoch(epochs, last);
+    // Plain variables, not a structured binding: clang 14 refuses a nested
+    // lambda that captures a binding (P1091/P1381 came with clang 16).
+    const std::pair<std::int64_t, std::int64_t> next = next_anchor_epoch(epochs, last);
+    const std::int64_t epoch = next.first;
+    const std::int64_t kept_rows = next.second;
     if (last != nullptr && last->seq == head.seq && last->hash == head.hash &&
         last->epoch == epoch) {
       return {};

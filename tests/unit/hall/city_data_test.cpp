@@ -79,6 +79,12 @@ TEST(CityData, ABrokenCalendarFileIsRefusedNamingTheKey) {
                 .code(),
             ErrorCode::kInvalidArgument);  // a Thursday is no make-up day
   EXPECT_FALSE(parse_calendar_file("year = [", "c.toml").ok());
+  // A year that does not fit an int is refused, not read as another year (2^32 + 2026).
+  EXPECT_EQ(
+      parse_calendar_file("year = 4294969322\nholidays = []\nmakeup_working_days = []\n", "c.toml")
+          .status()
+          .message(),
+      "c.toml:1: year: expected 1 to 9999, got 4294969322");
 }
 
 }  // namespace
