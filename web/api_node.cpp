@@ -148,6 +148,9 @@ HttpResponse set_user_active(Call& call) {
     return audit(db, call, active->get_bool() ? "user.enable" : "user.disable", user->login, "ok");
   });
   if (!s.ok()) return status_response(s);
+  // After the change is durable; a login that checked the password meanwhile
+  // gets no session (SessionStore::log_in). Enabling needs no such care: a
+  // disabled account has no sessions.
   if (!active->get_bool()) call.state.sessions.end_sessions_of(user->login);
   user->active = active->get_bool();
   return json_response(user_json(*user));
@@ -170,6 +173,8 @@ HttpResponse set_user_password(Call& call) {
     return audit(db, call, "user.password", user->login, "ok");
   });
   if (!s.ok()) return status_response(s);
+  // After the new password is durable; a login that checked the old one
+  // meanwhile gets no session (SessionStore::log_in).
   call.state.sessions.end_sessions_of(user->login, call.session->token);
   return json_response(user_json(*user));
 }

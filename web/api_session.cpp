@@ -35,6 +35,26 @@ HttpResponse get_session(Call& call) {
   return session_answer(call, call.state.sessions.create_anonymous(call.now), true);
 }
 
+// What a login's audit row says it came to.
+const char* login_outcome_name(hall::LoginOutcome outcome) {
+  switch (outcome) {
+    case hall::LoginOutcome::kAccepted:
+      return "ok";
+    case hall::LoginOutcome::kWrongLoginOrPassword:
+      return "wrong_password";
+    case hall::LoginOutcome::kDisabled:
+      return "disabled";
+  }
+  return "error";
+}
+
+// Every refused login gets this answer: unknown login, wrong password,
+// disabled account, or an account changed while its password was checked —
+// alike, so a guesser learns nothing from it.
+HttpResponse login_refused() {
+  return error_response(401, "unauthenticated", "wrong login or password");
+}
+
 HttpResponse log_in(Call& call) {
   auto body = body_object(call);
   if (!body.ok()) return status_response(body.status());
@@ -61,32 +81,46 @@ HttpResponse log_in(Call& call) {
     return rate_limited(blocked, "too many failed logins; try again later");
   }
 
-  std::optional<hall::User> user;
-  Status outcome = backend.read([&](storage::Database& db) -> Status {
+  // Read before the password is checked: a disable or a reset that lands
+  // meanwhile moves it on, and no session is made from the old state.
+  const std::uint64_t generation = call.state.sessions.account_generation(account_key);
+  hall::LoginCheck checked;
+  const Status read = backend.read([&](storage::Database& db) -> Status {
     hall::UserDirectory users(db);
-    YIMEN_ASSIGN_OR_RETURN(auto u, users.authenticate(*login, *password));
-    user = std::move(u);
+    YIMEN_ASSIGN_OR_RETURN(checked, users.check_login(*login, *password));
     return {};
   });
-  const bool ok = outcome.ok();
+  bool accepted = read.ok() && checked.outcome == hall::LoginOutcome::kAccepted;
+  const char* outcome = read.ok() ? login_outcome_name(checked.outcome) : "error";
+  if (accepted && call.state.sessions.account_generation(account_key) != generation) {
+    accepted = false;
+    outcome = "account_changed";
+  }
   const Status audited = backend.write([&](hall::Hall&, storage::Database& db) {
-    return audit(
-        db, call, "login", account_key,
-        ok ? "ok" : (outcome.code() == ErrorCode::kPermissionDenied ? "wrong_password" : "error"));
+    return audit(db, call, "login", account_key, outcome);
   });
-  if (!ok && outcome.code() != ErrorCode::kPermissionDenied) return status_response(outcome);
+  if (!read.ok()) return status_response(read);
   if (!audited.ok() && audited.code() != ErrorCode::kFailedPrecondition) {
     return status_response(audited);  // no login that could not be audited
   }
-  if (!ok) {
-    call.state.login_by_account.record_failure(account_key, call.now);
-    call.state.login_by_address.record_failure(address_key, call.now);
-    return error_response(401, "unauthenticated", outcome.message());
+  if (!accepted) {
+    // A disabled account counts like a wrong password, so the limit comes at
+    // the same attempt and tells nothing either.
+    if (checked.outcome != hall::LoginOutcome::kAccepted) {
+      call.state.login_by_account.record_failure(account_key, call.now);
+      call.state.login_by_address.record_failure(address_key, call.now);
+    }
+    return login_refused();
   }
   call.state.login_by_account.clear(account_key);
-  const Session session = call.state.sessions.log_in(
-      call.session ? call.session->token : std::string(), *user, call.now);
-  return session_answer(call, session, true);
+  const auto session = call.state.sessions.log_in(
+      call.session ? call.session->token : std::string(), *checked.user, call.now, generation);
+  if (!session) {
+    // Disabled or given a new password between the check above and now.
+    audit_or_warn(call, "login", account_key, "account_changed");
+    return login_refused();
+  }
+  return session_answer(call, *session, true);
 }
 
 HttpResponse log_out(Call& call) {

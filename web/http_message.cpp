@@ -1,5 +1,9 @@
 #include "web/http_message.h"
 
+#include <charconv>
+#include <cstdint>
+#include <system_error>
+
 namespace yimen::web {
 namespace {
 
@@ -14,6 +18,28 @@ std::string_view trim_spaces(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
   while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
   return s;
+}
+
+bool iequals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    const auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; };
+    if (lower(a[i]) != lower(b[i])) return false;
+  }
+  return true;
+}
+
+// The elements of a comma-separated field value (RFC 9110 section 5.6.1),
+// without surrounding spaces; empty elements are skipped.
+std::vector<std::string_view> list_elements(std::string_view value) {
+  std::vector<std::string_view> out;
+  while (true) {
+    const auto comma = value.find(',');
+    const auto element = trim_spaces(value.substr(0, comma));
+    if (!element.empty()) out.push_back(element);
+    if (comma == std::string_view::npos) return out;
+    value.remove_prefix(comma + 1);
+  }
 }
 
 }  // namespace
@@ -83,6 +109,51 @@ std::string cookie_value(std::string_view cookie_header, std::string_view name) 
     }
   }
   return {};
+}
+
+std::optional<FramingError> request_framing_error(
+    unsigned version, const std::vector<std::string_view>& transfer_encoding,
+    const std::vector<std::string_view>& content_length) {
+  if (!transfer_encoding.empty()) {
+    if (!content_length.empty()) {
+      return FramingError{400, "Transfer-Encoding and Content-Length together"};
+    }
+    if (version < 11) return FramingError{400, "Transfer-Encoding in an HTTP/1.0 request"};
+    // Repeated fields form one list (RFC 9110 section 5.3).
+    std::vector<std::string_view> codings;
+    for (const auto field : transfer_encoding) {
+      for (const auto coding : list_elements(field)) codings.push_back(coding);
+    }
+    if (codings.empty() || !iequals(codings.back(), "chunked")) {
+      return FramingError{400, "Transfer-Encoding: the last coding must be chunked"};
+    }
+    for (std::size_t i = 0; i + 1 < codings.size(); ++i) {
+      if (iequals(codings[i], "chunked")) {
+        return FramingError{400, "Transfer-Encoding: chunked more than once"};
+      }
+    }
+    if (codings.size() > 1) {
+      return FramingError{501, "Transfer-Encoding: only chunked is supported"};
+    }
+    return std::nullopt;
+  }
+  // Content-Length: one number, possibly repeated (RFC 9110 section 8.6).
+  std::optional<std::uint64_t> length;
+  for (const auto field : content_length) {
+    const auto elements = list_elements(field);
+    if (elements.empty()) return FramingError{400, "Content-Length: expected one decimal number"};
+    for (const auto element : elements) {
+      std::uint64_t n = 0;
+      const auto [end, error] = std::from_chars(element.data(), element.data() + element.size(), n);
+      const bool digits = element.find_first_not_of("0123456789") == std::string_view::npos;
+      if (!digits || error != std::errc() || end != element.data() + element.size() ||
+          (length && *length != n)) {
+        return FramingError{400, "Content-Length: expected one decimal number"};
+      }
+      length = n;
+    }
+  }
+  return std::nullopt;
 }
 
 }  // namespace yimen::web

@@ -70,4 +70,29 @@ std::optional<std::string> percent_decode(std::string_view text, bool plus_is_sp
 // The value of cookie `name` in a Cookie header, or empty.
 std::string cookie_value(std::string_view cookie_header, std::string_view name);
 
+// What is wrong with how a request delimits its body (RFC 9112 section 6):
+// the status to answer (the connection is then closed) and why.
+struct FramingError {
+  int status = 400;     // 400, or 501 for a transfer coding this server does not implement
+  std::string message;  // names the field, never repeats its value
+};
+
+// Judges a request's body framing from every Transfer-Encoding and every
+// Content-Length field it carries (their values, in order) and its HTTP
+// version (10 or 11). Accepted: neither field (no body); Content-Length as
+// one decimal number (repeats of the same number too); Transfer-Encoding
+// whose only coding is "chunked" (any case) in HTTP/1.1. Everything else is
+// refused, because a front proxy could read such a body differently and the
+// rest would be taken for the next request (request smuggling):
+//   400 "Transfer-Encoding and Content-Length together"
+//   400 "Transfer-Encoding in an HTTP/1.0 request"
+//   400 "Transfer-Encoding: the last coding must be chunked"   (also an empty list)
+//   400 "Transfer-Encoding: chunked more than once"
+//   501 "Transfer-Encoding: only chunked is supported"          (gzip, chunked)
+//   400 "Content-Length: expected one decimal number"
+// Pure; a fuzzer may call it with anything.
+std::optional<FramingError> request_framing_error(
+    unsigned version, const std::vector<std::string_view>& transfer_encoding,
+    const std::vector<std::string_view>& content_length);
+
 }  // namespace yimen::web

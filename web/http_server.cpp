@@ -95,6 +95,16 @@ HttpResponse plain_error(int status, const char* code, const char* message) {
   return r;
 }
 
+// Every value of header field `field` in `header`, in order.
+std::vector<std::string_view> field_values(const http::request_header<>& header,
+                                           http::field field) {
+  std::vector<std::string_view> out;
+  for (auto [it, end] = header.equal_range(field); it != end; ++it) {
+    out.emplace_back(it->value().data(), it->value().size());
+  }
+  return out;
+}
+
 // One connection: read a request with a fresh parser, answer it, repeat.
 // Every handler runs on the connection's strand.
 template <class Stream>
@@ -163,6 +173,17 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
   }
 
   void read_body() {
+    // A body whose end this server and a proxy in front of it could see in
+    // different places is refused, and the connection closed: what follows
+    // could otherwise be taken for the next request (RFC 9112 section 6.3).
+    const auto& header = parser_->get();
+    if (const auto bad = request_framing_error(header.version(),
+                                               field_values(header, http::field::transfer_encoding),
+                                               field_values(header, http::field::content_length))) {
+      return reply_and_close(plain_error(bad->status,
+                                         bad->status == 501 ? "not_implemented" : "bad_request",
+                                         bad->message.c_str()));
+    }
     const auto target = parser_->get().target();
     const std::string_view path(target.data(), std::min(target.size(), target.find('?')));
     const std::size_t limit =

@@ -1,8 +1,14 @@
 // The one translation unit that compiles Boost.JSON (header-only use).
 #include "web/json.h"
 
+#include <algorithm>
 #include <cmath>
+#include <functional>
+#include <optional>
+#include <set>
+#include <vector>
 
+#include <boost/json/basic_parser_impl.hpp>
 #include <boost/json/src.hpp>
 
 namespace yimen::web {
@@ -31,12 +37,113 @@ bool numbers_are_finite(const json::value& value) {
   return true;
 }
 
+// A basic_parser handler that finds the first key repeated within one object
+// (Boost.JSON keeps the last one; a check reading one copy and a handler
+// reading another would disagree about what was sent). It builds nothing but
+// the keys seen in each open object and the path to it.
+class DuplicateKeyFinder {
+ public:
+  static constexpr std::size_t max_object_size = std::size_t(-1);
+  static constexpr std::size_t max_array_size = std::size_t(-1);
+  static constexpr std::size_t max_key_size = std::size_t(-1);
+  static constexpr std::size_t max_string_size = std::size_t(-1);
+
+  // The path of the first repeated key ("applicant.name", "materials[].how"),
+  // or nullopt; "" when a segment is not a plain name (it is not repeated back).
+  const std::optional<std::string>& duplicate() const { return duplicate_; }
+
+  bool on_document_begin(boost::system::error_code&) { return true; }
+  bool on_document_end(boost::system::error_code&) { return true; }
+  bool on_array_begin(boost::system::error_code&) {
+    open_.push_back(Open{false, {}, {}});
+    return true;
+  }
+  bool on_array_end(std::size_t, boost::system::error_code&) {
+    open_.pop_back();
+    return true;
+  }
+  bool on_object_begin(boost::system::error_code&) {
+    open_.push_back(Open{true, {}, {}});
+    return true;
+  }
+  bool on_object_end(std::size_t, boost::system::error_code&) {
+    open_.pop_back();
+    return true;
+  }
+  bool on_string_part(json::string_view, std::size_t, boost::system::error_code&) { return true; }
+  bool on_string(json::string_view, std::size_t, boost::system::error_code&) { return true; }
+  bool on_key_part(json::string_view s, std::size_t, boost::system::error_code&) {
+    key_.append(s.data(), s.size());
+    return true;
+  }
+  bool on_key(json::string_view s, std::size_t, boost::system::error_code& ec) {
+    key_.append(s.data(), s.size());
+    Open& object = open_.back();
+    object.current = std::move(key_);
+    key_.clear();
+    if (object.keys.insert(object.current).second) return true;
+    duplicate_ = path();
+    ec = json::error::syntax;  // stops the parse; parse_object reports the duplicate
+    return false;
+  }
+  bool on_number_part(json::string_view, boost::system::error_code&) { return true; }
+  bool on_int64(std::int64_t, json::string_view, boost::system::error_code&) { return true; }
+  bool on_uint64(std::uint64_t, json::string_view, boost::system::error_code&) { return true; }
+  bool on_double(double, json::string_view, boost::system::error_code&) { return true; }
+  bool on_bool(bool, boost::system::error_code&) { return true; }
+  bool on_null(boost::system::error_code&) { return true; }
+  bool on_comment_part(json::string_view, boost::system::error_code&) { return true; }
+  bool on_comment(json::string_view, boost::system::error_code&) { return true; }
+
+ private:
+  struct Open {
+    bool object = false;
+    std::set<std::string, std::less<>> keys;  // an object's keys so far
+    std::string current;                      // an object's key being read
+  };
+
+  static bool plain_name(std::string_view key) {
+    return !key.empty() && key.size() <= 64 && std::all_of(key.begin(), key.end(), [](char c) {
+      return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+             c == '_' || c == '-';
+    });
+  }
+
+  std::string path() const {
+    std::string out;
+    for (const auto& level : open_) {
+      if (!level.object) {
+        out += "[]";
+        continue;
+      }
+      if (!plain_name(level.current)) return "";
+      if (!out.empty()) out += '.';
+      out += level.current;
+    }
+    return out;
+  }
+
+  std::vector<Open> open_;
+  std::string key_;
+  std::optional<std::string> duplicate_;
+};
+
 }  // namespace
 
 Result<json::object> parse_object(std::string_view body) {
   json::parse_options options;
   options.max_depth = kMaxJsonDepth;
   boost::system::error_code ec;
+  {
+    json::basic_parser<DuplicateKeyFinder> finder(options);
+    finder.write_some(false, body.data(), body.size(), ec);
+    if (const auto& duplicate = finder.handler().duplicate()) {
+      if (duplicate->empty()) return invalid_argument("body: a key appears twice in one object");
+      return invalid_argument("body: duplicate key \"" + *duplicate + "\"");
+    }
+    // Any other error is the parse's below to report.
+    ec.clear();
+  }
   json::value value = json::parse(body, ec, {}, options);
   if (ec) {
     if (ec == json::error::too_deep) return invalid_argument("body: nested too deeply");

@@ -21,9 +21,12 @@ namespace json = boost::json;
 inline constexpr unsigned kMaxJsonDepth = 16;
 
 // Parses `body` as one JSON object. InvalidArgument "body: expected a JSON
-// object", "body: not valid JSON (…)", "body: nested too deeply" or "body: a
-// number is out of range" (beyond a double, e.g. 3e321) otherwise.
-// Boost.JSON refuses text that is not UTF-8.
+// object", "body: not valid JSON (…)", "body: nested too deeply", "body: a
+// number is out of range" (beyond a double, e.g. 3e321) or, for a key
+// repeated within one object, "body: duplicate key \"applicant.name\"" (the
+// key's path; "body: a key appears twice in one object" when a key on it is
+// not a plain ASCII name of at most 64 bytes, so nothing sent is echoed)
+// otherwise. Boost.JSON refuses text that is not UTF-8.
 Result<json::object> parse_object(std::string_view body);
 
 // Field readers: `where` is the field's path for messages ("applicant.name").

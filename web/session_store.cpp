@@ -48,11 +48,19 @@ Session SessionStore::create_anonymous(std::int64_t now) {
   return s;
 }
 
-Session SessionStore::log_in(const std::string& old_token, const hall::User& user,
-                             std::int64_t now) {
+std::uint64_t SessionStore::account_generation(const std::string& login) const {
+  std::lock_guard lock(mutex_);
+  const auto it = generations_.find(login);
+  return it == generations_.end() ? 0 : it->second;
+}
+
+std::optional<Session> SessionStore::log_in(const std::string& old_token, const hall::User& user,
+                                            std::int64_t now, std::uint64_t generation) {
   Session s = make(now);
   s.user = user;
   std::lock_guard lock(mutex_);
+  const auto current = generations_.find(user.login);
+  if ((current == generations_.end() ? 0 : current->second) != generation) return std::nullopt;
   sessions_.erase(old_token);
   evict(now);
   sessions_[s.token] = s;
@@ -66,6 +74,7 @@ void SessionStore::end(const std::string& token) {
 
 int SessionStore::end_sessions_of(const std::string& login, const std::string& except) {
   std::lock_guard lock(mutex_);
+  ++generations_[login];
   int ended = 0;
   for (auto it = sessions_.begin(); it != sessions_.end();) {
     if (it->second.user && it->second.user->login == login && it->first != except) {

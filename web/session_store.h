@@ -41,12 +41,25 @@ class SessionStore {
   std::optional<Session> find(const std::string& token, std::int64_t now);
   // A new anonymous session.
   Session create_anonymous(std::int64_t now);
+  // The generation of the account `login`: it changes whenever
+  // end_sessions_of() ends the account's sessions (disabled, password reset or
+  // changed). A login reads it before it checks the password and hands it to
+  // log_in(), so that a change made meanwhile refuses the session.
+  std::uint64_t account_generation(const std::string& login) const;
   // A new session for `user` (a fresh token and CSRF token: the old session, if
-  // any, is ended, so a token fixed before login is worthless after it).
-  Session log_in(const std::string& old_token, const hall::User& user, std::int64_t now);
+  // any, is ended, so a token fixed before login is worthless after it), or
+  // nullopt — and nothing changes — when the account's generation is no longer
+  // `generation`: its password was checked against a state that has ended
+  // since. Checked under the lock end_sessions_of() takes, so no session is
+  // made for an account after its sessions were ended by a change the login
+  // did not see.
+  std::optional<Session> log_in(const std::string& old_token, const hall::User& user,
+                                std::int64_t now, std::uint64_t generation);
   void end(const std::string& token);
   // Ends every session logged in as `login` (an account disabled or given a
-  // new password) but the one whose token is `except`; returns how many.
+  // new password) but the one whose token is `except`, and moves the account
+  // to a new generation; returns how many sessions ended. Call it after the
+  // change is durable.
   int end_sessions_of(const std::string& login, const std::string& except = "");
   std::size_t size() const;
 
@@ -57,6 +70,9 @@ class SessionStore {
   Limits limits_;
   mutable std::mutex mutex_;
   std::map<std::string, Session> sessions_;
+  // Accounts whose sessions were ended at least once; bounded by the node's
+  // accounts (only an administrator's or the owner's change adds one).
+  std::map<std::string, std::uint64_t> generations_;
 };
 
 // A CSRF token or session token as sent, compared in constant time.

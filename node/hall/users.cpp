@@ -217,7 +217,7 @@ Result<User> UserDirectory::add(const NewUser& user, std::string_view password, 
   return stored;
 }
 
-Result<User> UserDirectory::authenticate(std::string_view login, std::string_view password) {
+Result<LoginCheck> UserDirectory::check_login(std::string_view login, std::string_view password) {
   auto normalised = normalise_login(login);
   std::optional<StoredUser> stored;
   if (normalised.ok() && password.size() <= kMaxPasswordBytes) {
@@ -227,11 +227,20 @@ Result<User> UserDirectory::authenticate(std::string_view login, std::string_vie
     // Spend what a wrong password costs, so the answer's timing does not tell
     // whether the login exists.
     (void)crypto::verify_password(kUnknownLoginHash, password.substr(0, kMaxPasswordBytes));
-    return wrong_login_or_password();
+    return LoginCheck{LoginOutcome::kWrongLoginOrPassword, std::nullopt};
   }
-  if (!crypto::verify_password(stored->password_hash, password)) return wrong_login_or_password();
-  if (!stored->user.active) return permission_denied("account is disabled");
-  return std::move(stored->user);
+  // The hash is checked for a disabled account too: the same cost either way.
+  if (!crypto::verify_password(stored->password_hash, password)) {
+    return LoginCheck{LoginOutcome::kWrongLoginOrPassword, std::nullopt};
+  }
+  if (!stored->user.active) return LoginCheck{LoginOutcome::kDisabled, std::nullopt};
+  return LoginCheck{LoginOutcome::kAccepted, std::move(stored->user)};
+}
+
+Result<User> UserDirectory::authenticate(std::string_view login, std::string_view password) {
+  YIMEN_ASSIGN_OR_RETURN(auto checked, check_login(login, password));
+  if (checked.outcome != LoginOutcome::kAccepted) return wrong_login_or_password();
+  return std::move(*checked.user);
 }
 
 Result<std::optional<User>> UserDirectory::find(std::string_view login) {

@@ -108,6 +108,18 @@ Status check_password_policy(std::string_view login, std::string_view password);
 // password. Exposed so tests can check that the parameters still match.
 extern const std::string_view kUnknownLoginHash;
 
+// What a login attempt came to (UserDirectory::check_login).
+enum class LoginOutcome {
+  kAccepted,              // an active account, the right password
+  kWrongLoginOrPassword,  // unknown login, or a wrong password
+  kDisabled,              // the right password of a disabled account
+};
+
+struct LoginCheck {
+  LoginOutcome outcome = LoginOutcome::kWrongLoginOrPassword;
+  std::optional<User> user;  // the account when kAccepted
+};
+
 // The accounts in one node's database.
 //
 // Borrows `db`, which must outlive the UserDirectory. Not thread-safe: use it
@@ -130,12 +142,17 @@ class UserDirectory {
   Result<User> add(const NewUser& user, std::string_view password, std::int64_t now);
 
   // Returns the account when `login` (any case) names an active account whose
-  // password is `password`. Otherwise PermissionDenied:
-  //   "wrong login or password"   unknown login or wrong password: the two take
-  //                               the same time (one Argon2id verification each);
-  //   "account is disabled"       right password, but the account is inactive.
+  // password is `password`. Otherwise PermissionDenied "wrong login or
+  // password", whether the login is unknown, the password wrong or the account
+  // disabled: all three take the same time (one Argon2id verification each)
+  // and look alike, so a guesser cannot tell a right password on a disabled
+  // account. check_login() tells the caller which (for the audit log).
   // Storage errors are returned as they are.
   Result<User> authenticate(std::string_view login, std::string_view password);
+
+  // As authenticate(), but says why a login is refused. Whoever calls it
+  // answers every refusal alike and keeps the reason to its audit log.
+  Result<LoginCheck> check_login(std::string_view login, std::string_view password);
 
   // The account with `login` (any case), nullopt when there is none (also when
   // `login` is not a valid login at all), or a storage error.

@@ -281,13 +281,21 @@ TEST_F(UserDirectoryTest, ADisabledAccountCannotLogInAndCanBeEnabledAgain) {
   ASSERT_TRUE(users().add(clerk(), kPassword, kNow).ok());
   EXPECT_OK(users().set_active("WANG.LI", false));
   EXPECT_FALSE(must(users().find("wang.li"))->active);
+  // With or without the right password, a disabled account looks like any
+  // wrong attempt; only check_login() tells which it was.
   expect_error(users().authenticate("wang.li", kPassword).status(), ErrorCode::kPermissionDenied,
-               "account is disabled");
-  // Without the password, a disabled account looks like any wrong attempt.
+               "wrong login or password");
   expect_error(users().authenticate("wang.li", "a wrong password").status(),
                ErrorCode::kPermissionDenied, "wrong login or password");
+  EXPECT_EQ(must(users().check_login("wang.li", kPassword)).outcome, LoginOutcome::kDisabled);
+  EXPECT_FALSE(must(users().check_login("wang.li", kPassword)).user.has_value());
+  EXPECT_EQ(must(users().check_login("wang.li", "a wrong password")).outcome,
+            LoginOutcome::kWrongLoginOrPassword);
+  EXPECT_EQ(must(users().check_login("nobody", kPassword)).outcome,
+            LoginOutcome::kWrongLoginOrPassword);
   EXPECT_OK(users().set_active("wang.li", true));
   EXPECT_TRUE(users().authenticate("wang.li", kPassword).ok());
+  EXPECT_EQ(must(users().check_login("wang.li", kPassword)).outcome, LoginOutcome::kAccepted);
   expect_error(users().set_active("nobody", false), ErrorCode::kNotFound, "no user has this login");
   expect_error(users().set_active("x", false), ErrorCode::kNotFound, "no user has this login");
 }

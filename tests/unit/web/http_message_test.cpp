@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+#include <string_view>
+#include <vector>
+
 namespace yimen::web {
 namespace {
 
@@ -28,6 +32,49 @@ TEST(CookieValue, FindsTheNamedCookie) {
   EXPECT_EQ(cookie_value("a=1; yimen_session=abc ; b=2", "yimen_session"), "abc");
   EXPECT_EQ(cookie_value("xyimen_session=abc", "yimen_session"), "");
   EXPECT_EQ(cookie_value("", "yimen_session"), "");
+}
+
+TEST(RequestFraming, AcceptsWhatIsUnambiguous) {
+  EXPECT_FALSE(request_framing_error(11, {}, {}).has_value());
+  EXPECT_FALSE(request_framing_error(11, {}, {"12"}).has_value());
+  EXPECT_FALSE(request_framing_error(11, {}, {"12", "12, 12"}).has_value());
+  EXPECT_FALSE(request_framing_error(11, {"chunked"}, {}).has_value());
+  EXPECT_FALSE(request_framing_error(11, {"Chunked"}, {}).has_value());
+  EXPECT_FALSE(request_framing_error(10, {}, {"0"}).has_value());
+}
+
+TEST(RequestFraming, RefusesABodyAProxyCouldDelimitDifferently) {
+  const auto status_of = [](unsigned version, std::vector<std::string_view> te,
+                            std::vector<std::string_view> cl) {
+    const auto error = request_framing_error(version, te, cl);
+    return error ? error->status : 0;
+  };
+  const auto message_of = [](std::vector<std::string_view> te, std::vector<std::string_view> cl) {
+    const auto error = request_framing_error(11, te, cl);
+    return error ? error->message : std::string();
+  };
+  for (std::string_view te : {"xchunked", "chunked, identity", "gzip", "identity", "", " , ",
+                              "chunked;ext=1", "chunkedx"}) {
+    EXPECT_EQ(status_of(11, {te}, {}), 400) << te;
+    EXPECT_EQ(message_of({te}, {}), "Transfer-Encoding: the last coding must be chunked") << te;
+  }
+  // Two fields are one list: its last coding decides.
+  EXPECT_EQ(status_of(11, {"chunked", "gzip"}, {}), 400);
+  EXPECT_EQ(message_of({"chunked", "chunked"}, {}), "Transfer-Encoding: chunked more than once");
+  EXPECT_EQ(message_of({"chunked, chunked"}, {}), "Transfer-Encoding: chunked more than once");
+  // A coding before chunked that this server does not decode.
+  EXPECT_EQ(status_of(11, {"gzip, chunked"}, {}), 501);
+  EXPECT_EQ(status_of(11, {"gzip", "chunked"}, {}), 501);
+  // Transfer-Encoding with Content-Length, and in HTTP/1.0.
+  EXPECT_EQ(message_of({"chunked"}, {"5"}), "Transfer-Encoding and Content-Length together");
+  EXPECT_EQ(status_of(11, {"xchunked"}, {"5"}), 400);
+  EXPECT_EQ(status_of(10, {"chunked"}, {}), 400);
+  // Content-Length: one decimal number.
+  for (std::string_view cl : {"", "-1", "+5", "5 5", "0x10", "1.0", "99999999999999999999999"}) {
+    EXPECT_EQ(message_of({}, {cl}), "Content-Length: expected one decimal number") << cl;
+  }
+  EXPECT_EQ(status_of(11, {}, {"5", "6"}), 400);
+  EXPECT_EQ(status_of(11, {}, {"5, 6"}), 400);
 }
 
 }  // namespace

@@ -6,7 +6,9 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <functional>
 #include <set>
+#include <utility>
 
 #include "node/hall/audit_log.h"
 #include "node/hall/users.h"
@@ -35,7 +37,10 @@ class TestBackend : public HallBackend {
   int post_check_working_days() const override { return 20; }
   const config::AppointmentConfig& appointments() const override { return appointment_settings; }
   Status read(const std::function<Status(storage::Database&)>& read) override {
-    return read(node_.db);
+    const Status s = read(node_.db);
+    // A test's hook runs once, after the read it was armed for.
+    if (auto hook = std::exchange(after_read, nullptr)) hook();
+    return s;
   }
   Status write(const std::function<Status(hall::Hall&, storage::Database&)>& write) override {
     // As the running node: no writes while it recovers from a backup.
@@ -57,6 +62,8 @@ class TestBackend : public HallBackend {
   }
 
   config::AppointmentConfig appointment_settings;
+  // Runs once after the next read (what a concurrent request does meanwhile).
+  std::function<void()> after_read;
 
  private:
   TestNode& node_;
@@ -350,6 +357,88 @@ TEST_F(WebApiTest, FailedLoginsAreLimitedAndAudited) {
   EXPECT_EQ(failures, 5);
   EXPECT_EQ(limited_rows, 1);
   EXPECT_EQ(ok_rows, 1);
+}
+
+// A disabled account answers the right password exactly as a wrong one (the
+// same status, code, message and cost, counted the same towards the limit),
+// so a guesser cannot tell; the audit log has the real reason.
+TEST_F(WebApiTest, ADisabledAccountAnswersLikeAWrongPassword) {
+  Browser root = admin();
+  ASSERT_EQ(send(root, "POST", "/api/v1/users/clerk/active", R"({"active":false})").status, 200);
+  const auto try_login = [&](const std::string& login, const std::string& password,
+                             const std::string& peer = "127.0.0.9") {
+    Browser b = visitor();
+    b.peer = peer;
+    return send(b, "POST", "/api/v1/session",
+                R"({"login":")" + login + R"(","password":")" + password + R"("})");
+  };
+  const auto right = try_login("clerk", kPassword);
+  const auto wrong = try_login("officer", "a wrong password 1", "127.0.0.10");
+  EXPECT_EQ(right.status, 401);
+  EXPECT_EQ(right.status, wrong.status);
+  EXPECT_EQ(right.body, wrong.body);
+  EXPECT_EQ(right.headers, wrong.headers);
+  EXPECT_EQ(message_of(right), "wrong login or password");
+  // Counted like a wrong password: the limit comes at the same attempt.
+  for (int i = 0; i < 4; ++i) EXPECT_EQ(try_login("clerk", kPassword).status, 401) << i;
+  EXPECT_EQ(try_login("clerk", kPassword).status, 429);
+
+  int disabled = 0;
+  const auto rows = hall::load_audit(county().db, 0, 1000).value();
+  for (const auto& row : rows) {
+    if (row.entry.action == "login" && row.entry.target == "clerk") {
+      disabled += row.entry.outcome == "disabled";
+      EXPECT_NE(row.entry.outcome, "ok");
+    }
+  }
+  EXPECT_EQ(disabled, 5);
+}
+
+// A login whose password check overlaps an administrator disabling the
+// account, or resetting its password, gets no session: no session outlives a
+// disable or a reset. The administrator's request runs between the login's
+// password check and its session (deterministically, from the backend's hook).
+TEST_F(WebApiTest, NoSessionOutlivesADisableOrResetRacingTheLogin) {
+  Browser root = admin();
+  const std::string login_body =
+      std::string(R"({"login":"clerk","password":")") + kPassword + R"("})";
+  {
+    Browser racer = visitor();
+    int disables = 0;
+    backend.after_read = [&] {
+      ++disables;
+      EXPECT_EQ(send(root, "POST", "/api/v1/users/clerk/active", R"({"active":false})").status,
+                200);
+    };
+    const auto r = send(racer, "POST", "/api/v1/session", login_body);
+    ASSERT_EQ(disables, 1);
+    EXPECT_EQ(r.status, 401) << r.body;
+    EXPECT_TRUE(body_of(send(racer, "GET", "/api/v1/session"))["user"].is_null());
+    EXPECT_EQ(send(racer, "GET", "/api/v1/cases").status, 401);
+  }
+  ASSERT_EQ(send(root, "POST", "/api/v1/users/clerk/active", R"({"active":true})").status, 200);
+  {
+    Browser racer = visitor();
+    int resets = 0;
+    backend.after_read = [&] {
+      ++resets;
+      EXPECT_EQ(send(root, "POST", "/api/v1/users/clerk/password",
+                     R"({"password":"a-new-password-2026"})")
+                    .status,
+                200);
+    };
+    const auto r = send(racer, "POST", "/api/v1/session", login_body);
+    ASSERT_EQ(resets, 1);
+    EXPECT_EQ(r.status, 401) << r.body;
+    EXPECT_TRUE(body_of(send(racer, "GET", "/api/v1/session"))["user"].is_null());
+    EXPECT_EQ(send(racer, "GET", "/api/v1/cases").status, 401);
+  }
+  // Without a race the new password logs in.
+  Browser fresh = visitor();
+  EXPECT_EQ(send(fresh, "POST", "/api/v1/session",
+                 R"({"login":"clerk","password":"a-new-password-2026"})")
+                .status,
+            200);
 }
 
 TEST_F(WebApiTest, LoginsFromOneAddressAreLimitedAcrossAccounts) {
