@@ -243,7 +243,8 @@ Result<NodeConfig> parse_node_config(std::string_view text, std::string_view sou
                     {"windows", "slot_minutes", "hours", "days_ahead"});
   }
   if (web != nullptr) {
-    check.only_keys(*web, "web.", {"listen", "tls_certificate", "tls_key", "threads"});
+    check.only_keys(*web, "web.",
+                    {"listen", "tls_certificate", "tls_key", "threads", "max_connections"});
   }
   if (check.failed()) return check.status();
 
@@ -373,6 +374,13 @@ Result<NodeConfig> parse_node_config(std::string_view text, std::string_view sou
       config.web.threads = static_cast<int>(*threads);
     }
   }
+  if (auto most = check.integer(web, "web", "max_connections")) {
+    if (*most < 16 || *most > 65536) {
+      check.fail(check.node(web, "max_connections"), "web.max_connections", "expected 16 to 65536");
+    } else {
+      config.web.max_connections = static_cast<int>(*most);
+    }
+  }
   if (check.failed()) return check.status();
   return config;
 }
@@ -491,6 +499,7 @@ Result<std::string> render_node_config(const NodeConfig& c) {
         << "tls_key = " << toml_string(*c.web.tls_key) << "\n";
   }
   out << "threads = " << c.web.threads << "\n";
+  out << "max_connections = " << c.web.max_connections << "\n";
   // What is written must start the node: a value its checks refuse is refused here.
   std::string text = out.str();
   YIMEN_TRY(parse_node_config(text, "node.toml").status());

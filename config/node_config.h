@@ -83,6 +83,8 @@ struct WebConfig {
   std::optional<std::string> tls_key;
   // Threads serving requests, 1..16.
   int threads = 2;
+  // Connections open at once, 16..65536; more are closed as they arrive.
+  int max_connections = 512;
 };
 
 struct NodeConfig {

@@ -1,5 +1,9 @@
 #include "node/node_runtime.h"
 
+#include <sys/resource.h>
+
+#include <algorithm>
+
 #include "common/log.h"
 #include "node/cli.h"
 #include "node/hall/online_application.h"
@@ -103,6 +107,28 @@ Status NodeRuntime::start_sync() {
   return sync_->start();
 }
 
+namespace {
+
+// Raises the process's open-file limit to fit `connections` web connections
+// beside the node's own descriptors (database, sync sockets, logs), up to the
+// hard limit; warns when that is not enough.
+void make_room_for_connections(std::size_t connections) {
+  constexpr rlim_t kOwnDescriptors = 256;
+  const rlim_t wanted = static_cast<rlim_t>(connections) + kOwnDescriptors;
+  rlimit limit{};
+  if (::getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur >= wanted) return;
+  rlimit raised = limit;
+  raised.rlim_cur = limit.rlim_max == RLIM_INFINITY ? wanted : std::min(wanted, limit.rlim_max);
+  if (::setrlimit(RLIMIT_NOFILE, &raised) == 0) limit = raised;
+  if (limit.rlim_cur < wanted) {
+    log::warn("web", "the open-file limit (" + std::to_string(limit.rlim_cur) +
+                         ") is below [web] max_connections + " + std::to_string(kOwnDescriptors) +
+                         "; raise LimitNOFILE or lower max_connections");
+  }
+}
+
+}  // namespace
+
 Status NodeRuntime::start_web(const RunOptions& run) {
   const auto& config = node_.config.web;
   const auto listen = run.web_listen ? run.web_listen : config.listen;
@@ -115,6 +141,10 @@ Status NodeRuntime::start_web(const RunOptions& run) {
   options.address = address->host;
   options.port = address->port;
   options.threads = config.threads;
+  options.max_connections = static_cast<std::size_t>(config.max_connections);
+  make_room_for_connections(options.max_connections);
+  web_counters_ = std::make_shared<web::ServerCounters>();
+  options.counters = web_counters_;
   if (config.tls_certificate && config.tls_key) {
     options.tls =
         web::TlsFiles{node_.dir.dir() / *config.tls_certificate, node_.dir.dir() / *config.tls_key};

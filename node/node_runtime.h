@@ -60,6 +60,8 @@ class NodeRuntime {
   std::string describe() const;
   // The web hall's port, 0 when it does not run.
   std::uint16_t web_port() const;
+  // What the web server counts (for /metrics); null when it does not run.
+  const web::ServerCounters* web_counters() const { return web_counters_.get(); }
 
  private:
   NodeRuntime(DataLock lock, OpenNode node);
@@ -78,6 +80,7 @@ class NodeRuntime {
   std::unique_ptr<storage::Writer> writer_;
   std::unique_ptr<sync::SyncService> sync_;
   std::unique_ptr<ControlServer> control_;
+  std::shared_ptr<web::ServerCounters> web_counters_;
   std::unique_ptr<web::HallBackend> web_backend_;
   std::unique_ptr<web::WebApi> web_api_;
   std::unique_ptr<web::HttpServer> web_;

@@ -79,15 +79,17 @@ std::string RuntimeBackend::node_metrics() {
       out += "yimen_sync_backlog{node=\"" + web::prometheus_label(row.status.node) + "\"} " +
              std::to_string(row.status.backlog) + "\n";
     }
-    out += "# HELP yimen_sync_refused Connections, frames and batches refused, as each node last "
-           "reported.\n";
+    out +=
+        "# HELP yimen_sync_refused Connections, frames and batches refused, as each node last "
+        "reported.\n";
     out += "# TYPE yimen_sync_refused gauge\n";
     for (const auto& row : rows) {
       out += "yimen_sync_refused{node=\"" + web::prometheus_label(row.status.node) + "\"} " +
              std::to_string(row.status.refused) + "\n";
     }
-    out += "# HELP yimen_sync_conflicts Second links refused for a linked child and checkpoints "
-           "beyond a child's head (a copied key?), as each node last reported.\n";
+    out +=
+        "# HELP yimen_sync_conflicts Second links refused for a linked child and checkpoints "
+        "beyond a child's head (a copied key?), as each node last reported.\n";
     out += "# TYPE yimen_sync_conflicts gauge\n";
     for (const auto& row : rows) {
       out += "yimen_sync_conflicts{node=\"" + web::prometheus_label(row.status.node) + "\"} " +
@@ -96,6 +98,22 @@ std::string RuntimeBackend::node_metrics() {
     return {};
   });
   if (!s.ok()) out += "# node metrics unavailable: " + s.message() + "\n";
+  if (const web::ServerCounters* web = runtime_.web_counters()) {
+    const auto counter = [&out](const char* name, const char* help,
+                                const std::atomic<std::uint64_t>& value) {
+      out += std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " counter\n" + name +
+             " " + std::to_string(value.load(std::memory_order_relaxed)) + "\n";
+    };
+    counter("yimen_web_connections_refused_total",
+            "Connections closed as they arrived: [web] max_connections were open.",
+            web->connections_refused);
+    counter("yimen_web_accept_failures_total",
+            "Failed accepts (out of file descriptors or memory); the server pauses after each.",
+            web->accept_failures);
+    counter("yimen_web_busy_refusals_total",
+            "Logins and password changes answered 503 busy: every password worker was busy.",
+            web->work_refused);
+  }
   return out;
 }
 

@@ -140,9 +140,9 @@ Result<std::vector<StoredStatus>> load_status(storage::Database& db) {
     YIMEN_ASSIGN_OR_RETURN(bool row, stmt.step());
     if (!row) break;
     StoredStatus s;
-    s.status = {stmt.column_text(0),  stmt.column_int64(1), stmt.column_int64(2) != 0,
-                stmt.column_int64(3), stmt.column_int64(4), stmt.column_int64(5),
-                stmt.column_int64(6), stmt.column_int64(7), stmt.column_text(8),
+    s.status = {stmt.column_text(0),  stmt.column_int64(1),  stmt.column_int64(2) != 0,
+                stmt.column_int64(3), stmt.column_int64(4),  stmt.column_int64(5),
+                stmt.column_int64(6), stmt.column_int64(7),  stmt.column_text(8),
                 stmt.column_int64(9), stmt.column_int64(10), stmt.column_int64(12)};
     s.received_ms = stmt.column_int64(11);
     out.push_back(std::move(s));

@@ -83,6 +83,18 @@ HttpResponse list_users(Call& call) {
   return json_response(json::object{{"users", std::move(users)}});
 }
 
+// The second half of adding a user, on the server's worker pool (the
+// password's Argon2id hash).
+HttpResponse store_new_user(Call& call, const hall::NewUser& user, const std::string& password) {
+  hall::User added;
+  const Status s = call.backend().write([&](hall::Hall&, storage::Database& db) -> Status {
+    YIMEN_ASSIGN_OR_RETURN(added, hall::UserDirectory(db).add(user, password, call.now));
+    return audit(db, call, "user.add", added.login, "ok");
+  });
+  if (!s.ok()) return status_response(s);
+  return json_response(user_json(added), 201);
+}
+
 HttpResponse add_user(Call& call) {
   auto body = body_object(call);
   if (!body.ok()) return status_response(body.status());
@@ -105,13 +117,10 @@ HttpResponse add_user(Call& call) {
   if (call.backend().recovering()) {
     return recovering_response();
   }
-  hall::User added;
-  const Status s = call.backend().write([&](hall::Hall&, storage::Database& db) -> Status {
-    YIMEN_ASSIGN_OR_RETURN(added, hall::UserDirectory(db).add(user, *password, call.now));
-    return audit(db, call, "user.add", added.login, "ok");
+  // Hashing the password (Argon2id) happens on the worker pool.
+  return on_worker(call, [user = std::move(user), password = std::move(*password)](Call& later) {
+    return store_new_user(later, user, password);
   });
-  if (!s.ok()) return status_response(s);
-  return json_response(user_json(added), 201);
 }
 
 // The account named in the path, when it exists here; NotFound otherwise.
@@ -156,6 +165,20 @@ HttpResponse set_user_active(Call& call) {
   return json_response(user_json(*user));
 }
 
+// The second half of giving an account a new password, on the server's
+// worker pool (the password's Argon2id hash).
+HttpResponse store_password_of(Call& call, const hall::User& user, const std::string& password) {
+  const Status s = call.backend().write([&](hall::Hall&, storage::Database& db) -> Status {
+    YIMEN_TRY(hall::UserDirectory(db).set_password(user.login, password));
+    return audit(db, call, "user.password", user.login, "ok");
+  });
+  if (!s.ok()) return status_response(s);
+  // After the new password is durable; a login that checked the old one
+  // meanwhile gets no session (SessionStore::log_in).
+  call.state.sessions.end_sessions_of(user.login, call.session->token);
+  return json_response(user_json(user));
+}
+
 // Gives an account a new password (the administrator tells its owner); the
 // account's open sessions end, except the one making the change.
 HttpResponse set_user_password(Call& call) {
@@ -168,15 +191,10 @@ HttpResponse set_user_password(Call& call) {
   if (call.backend().recovering()) {
     return recovering_response();
   }
-  const Status s = call.backend().write([&](hall::Hall&, storage::Database& db) -> Status {
-    YIMEN_TRY(hall::UserDirectory(db).set_password(user->login, *password));
-    return audit(db, call, "user.password", user->login, "ok");
+  // Hashing the password (Argon2id) happens on the worker pool.
+  return on_worker(call, [user = std::move(*user), password = std::move(*password)](Call& later) {
+    return store_password_of(later, user, password);
   });
-  if (!s.ok()) return status_response(s);
-  // After the new password is durable; a login that checked the old one
-  // meanwhile gets no session (SessionStore::log_in).
-  call.state.sessions.end_sessions_of(user->login, call.session->token);
-  return json_response(user_json(*user));
 }
 
 }  // namespace

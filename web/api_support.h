@@ -4,6 +4,7 @@
 // route table entry, error responses and the mapping of Status to HTTP.
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -13,6 +14,7 @@
 
 #include "node/hall/catalogue_index.h"
 #include "node/hall/users.h"
+#include "web/code_lookup_limits.h"
 #include "web/failure_limiter.h"
 #include "web/json.h"
 #include "web/metrics.h"
@@ -23,9 +25,6 @@ namespace yimen::web {
 
 // Limits of the API.
 inline constexpr int kLoginFailuresPerMinute = 5;
-inline constexpr int kTrackFailuresPerCase = 5;
-inline constexpr int kTrackFailuresPerAddress = 20;
-inline constexpr std::int64_t kTrackWindowSeconds = 10 * 60;
 inline constexpr std::size_t kMaxListedCases = 500;
 inline constexpr int kComplaintsPerAddressPerHour = 10;
 inline constexpr int kBookingsPerAddressPerHour = 10;
@@ -49,8 +48,6 @@ struct WebApi::State {
         options(o),
         login_by_account(kLoginFailuresPerMinute, 60),
         login_by_address(kLoginFailuresPerMinute, 60),
-        track_by_case(kTrackFailuresPerCase, kTrackWindowSeconds),
-        track_by_address(kTrackFailuresPerAddress, kTrackWindowSeconds),
         refusals_noted(1, 60),
         complaints_by_address(kComplaintsPerAddressPerHour, 3600),
         bookings_by_address(kBookingsPerAddressPerHour, 3600),
@@ -62,8 +59,7 @@ struct WebApi::State {
   SessionStore sessions;
   FailureLimiter login_by_account;
   FailureLimiter login_by_address;
-  FailureLimiter track_by_case;
-  FailureLimiter track_by_address;
+  CodeLookupLimits code_lookups;           // query, rating, consultation and booking codes
   FailureLimiter refusals_noted;           // one audit row a minute per refused login key
   FailureLimiter complaints_by_address;    // counts every complaint filed, not only failures
   FailureLimiter bookings_by_address;      // counts every appointment booked
@@ -141,6 +137,13 @@ const std::string& unknown_code_hash();
 // for an unknown number and a wrong code). Defined in api_track.cpp.
 std::optional<HttpResponse> check_code(Call& call, const std::string& key, const std::string& hash,
                                        const std::string& code);
+
+// Runs `work` (what is left of a handler that computes an Argon2id hash of a
+// password) on the server's worker pool instead of an I/O thread, with a copy
+// of this call's request, session and parameters: the answer carries it as
+// HttpResponse::deferred, and is itself the 503 "busy" (Retry-After: 1) the
+// client gets when the pool has no room. `work` must own what it captures.
+HttpResponse on_worker(Call& call, std::function<HttpResponse(Call&)> work);
 
 // --- responses ---
 HttpResponse json_response(const json::value& body, int status = 200);

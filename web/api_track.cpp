@@ -108,15 +108,13 @@ const std::string& unknown_code_hash() {
 
 std::optional<HttpResponse> check_code(Call& call, const std::string& key, const std::string& hash,
                                        const std::string& code) {
-  const std::string address = call.request.peer;
-  const auto blocked = std::max(call.state.track_by_case.blocked_for(key, call.now),
-                                call.state.track_by_address.blocked_for(address, call.now));
+  const std::string& address = call.request.peer;
+  const auto blocked = call.state.code_lookups.blocked_for(key, address, call.now);
   if (blocked > 0) return rate_limited(blocked, "too many failed lookups; try later");
   if (crypto::verify_password(hash.empty() ? unknown_code_hash() : hash, code) && !hash.empty()) {
     return std::nullopt;
   }
-  call.state.track_by_case.record_failure(key, call.now);
-  call.state.track_by_address.record_failure(address, call.now);
+  call.state.code_lookups.record_failure(key, address, call.now);
   return error_response(404, "not_found", "nothing has this number and code");
 }
 

@@ -5,6 +5,7 @@
 // into an HttpRequest and an HttpResponse back into bytes; everything between
 // is a pure function that tests drive without sockets.
 
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -41,6 +42,12 @@ struct HttpResponse {
   std::string content_type = "application/json; charset=utf-8";
   std::vector<std::pair<std::string, std::string>> headers;  // besides Content-Type
   std::string body;
+  // Work that may block for long (an Argon2id password check). When set, the
+  // server runs it on its worker pool, never on an I/O thread, and sends what
+  // it returns; when the pool has no room it sends this response instead (a
+  // 503 with Retry-After) and drops the work unrun. It owns what it uses and
+  // may run on any thread. Tests that call a handler directly run it inline.
+  std::function<HttpResponse()> deferred;
 
   void add_header(std::string name, std::string value) {
     headers.emplace_back(std::move(name), std::move(value));

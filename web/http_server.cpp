@@ -1,20 +1,26 @@
 #include "web/http_server.h"
 
 #include <algorithm>
+#include <atomic>
 #include <charconv>
+#include <map>
 #include <mutex>
 #include <set>
 #include <thread>
 #include <vector>
 
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 
 #include "common/log.h"
+#include "web/accept_backoff.h"
+#include "web/work_pool.h"
 
 namespace yimen::web {
 namespace {
@@ -40,6 +46,10 @@ class ConnectionSet {
     std::lock_guard lock(mutex_);
     closers_.erase(c);
   }
+  std::size_t size() {
+    std::lock_guard lock(mutex_);
+    return closers_.size();
+  }
   void close_all() {
     std::vector<std::function<void()>> closers;
     {
@@ -54,6 +64,15 @@ class ConnectionSet {
   std::mutex mutex_;
   bool stopping_ = false;
   std::map<const void*, std::function<void()>> closers_;
+};
+
+// Everything a connection borrows from the server, which outlives it.
+struct ServerParts {
+  const ServerOptions& options;
+  const HttpServer::Handler& handler;
+  ConnectionSet& connections;
+  WorkPool& work;
+  ServerCounters& counters;
 };
 
 HttpRequest to_request(const http::request<http::string_body>& req, const std::string& peer,
@@ -106,17 +125,20 @@ std::vector<std::string_view> field_values(const http::request_header<>& header,
 }
 
 // One connection: read a request with a fresh parser, answer it, repeat.
-// Every handler runs on the connection's strand.
+// Every handler runs on the connection's strand; work a handler defers (a
+// password check) runs on the server's WorkPool, and its answer is written
+// back on the strand.
 template <class Stream>
 class Connection : public std::enable_shared_from_this<Connection<Stream>> {
  public:
-  Connection(Stream stream, std::string peer, const ServerOptions& options,
-             const HttpServer::Handler& handler, ConnectionSet& connections)
+  Connection(Stream stream, std::string peer, const ServerParts& server)
       : stream_(std::move(stream)),
         peer_(std::move(peer)),
-        options_(options),
-        handler_(handler),
-        connections_(connections) {}
+        options_(server.options),
+        handler_(server.handler),
+        connections_(server.connections),
+        work_(server.work),
+        counters_(server.counters) {}
 
   ~Connection() { connections_.remove(this); }
 
@@ -223,8 +245,40 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
     HttpResponse response = target ? handler_(to_request(req, peer_, kTls, *target))
                                    : plain_error(400, "bad_request", "malformed request target");
     const bool keep_alive = req.keep_alive() && target.has_value();
-    write(
-        to_beast(std::move(response), req.version(), keep_alive, req.method() == http::verb::head));
+    const bool head = req.method() == http::verb::head;
+    if (response.deferred) return defer(std::move(response), req.version(), keep_alive, head);
+    write(to_beast(std::move(response), req.version(), keep_alive, head));
+  }
+
+  // Runs the response's deferred work on the pool and writes what it returns;
+  // when the pool has no room, writes the response itself (a 503).
+  void defer(HttpResponse response, unsigned version, bool keep_alive, bool head) {
+    auto work = std::move(response.deferred);
+    response.deferred = nullptr;
+    // Keeps the server's threads running while no socket operation is
+    // pending for this connection.
+    auto busy = std::make_shared<asio::executor_work_guard<typename Stream::executor_type>>(
+        stream_.get_executor());
+    const bool posted = work_.try_post(
+        [self = this->shared_from_this(), work = std::move(work), busy, version, keep_alive, head] {
+          HttpResponse answer;
+          try {
+            answer = work();
+          } catch (const std::exception& e) {
+            log::error_limited("web", "web.deferred_failed",
+                               std::string("deferred work failed: ") + e.what());
+            answer = plain_error(500, "internal", "internal error");
+          }
+          asio::post(self->stream_.get_executor(),
+                     [self, answer = std::move(answer), busy, version, keep_alive, head]() mutable {
+                       self->write(to_beast(std::move(answer), version, keep_alive, head));
+                       busy->reset();
+                     });
+        });
+    if (!posted) {
+      counters_.work_refused.fetch_add(1, std::memory_order_relaxed);
+      write(to_beast(std::move(response), version, keep_alive, head));
+    }
   }
 
   void write(http::response<http::string_body> res) {
@@ -263,6 +317,8 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
   const ServerOptions& options_;
   const HttpServer::Handler& handler_;
   ConnectionSet& connections_;
+  WorkPool& work_;
+  ServerCounters& counters_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   bool reading_ = false;  // waiting for a request: nothing is lost by closing
@@ -274,39 +330,78 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
 
 struct HttpServer::Impl {
   Impl(const ServerOptions& o, Handler h)
-      : options(o), handler(std::move(h)), ioc(o.threads), acceptor(asio::make_strand(ioc)) {}
+      : options(o),
+        handler(std::move(h)),
+        counters(o.counters ? o.counters : std::make_shared<ServerCounters>()),
+        work(o.work_threads, o.work_queue),
+        ioc(o.threads),
+        acceptor(asio::make_strand(ioc)),
+        accept_pause(acceptor.get_executor()) {}
 
   void accept() {
     acceptor.async_accept(asio::make_strand(ioc), [this](error_code ec, tcp::socket socket) {
       if (ec == asio::error::operation_aborted || !acceptor.is_open()) return;
-      if (!ec) {
+      if (ec) return accept_failed(ec);
+      if (connections.size() >= options.max_connections) {
+        // Closed before a byte is read: cheaper for both sides than a 503,
+        // and the client sees at once that it must try again.
+        counters->connections_refused.fetch_add(1, std::memory_order_relaxed);
+        log::warn_limited("web", "web.connection_cap",
+                          "refused a connection: " + std::to_string(options.max_connections) +
+                              " are open, as many as [web] max_connections allows");
+        error_code ignored;
+        socket.close(ignored);
+        return accept();
+      }
+      {
         error_code e;
         const auto endpoint = socket.remote_endpoint(e);
         const std::string peer = e ? std::string("?") : endpoint.address().to_string();
+        accept_backoff = std::chrono::milliseconds(0);
+        const ServerParts parts{options, handler, connections, work, *counters};
         if (tls_context) {
           std::make_shared<Connection<beast::ssl_stream<beast::tcp_stream>>>(
               beast::ssl_stream<beast::tcp_stream>(beast::tcp_stream(std::move(socket)),
                                                    *tls_context),
-              peer, options, handler, connections)
+              peer, parts)
               ->run();
         } else {
           std::make_shared<Connection<beast::tcp_stream>>(beast::tcp_stream(std::move(socket)),
-                                                          peer, options, handler, connections)
+                                                          peer, parts)
               ->run();
         }
-      } else {
-        log::warn("web", "accept failed: " + ec.message());
       }
+      accept();
+    });
+  }
+
+  // Pauses before accepting again (web/accept_backoff.h): out of descriptors,
+  // accept would fail at once, spinning a core and filling the log.
+  void accept_failed(const error_code& ec) {
+    counters->accept_failures.fetch_add(1, std::memory_order_relaxed);
+    log::warn_limited("web", "web.accept_failed",
+                      "accept failed (" + ec.message() + "); pausing before accepting again");
+    const bool system = ec.category() == boost::system::system_category();
+    accept_backoff = accept_pause_after(system ? ec.value() : 0, accept_backoff);
+    accept_pause.expires_after(accept_backoff);
+    accept_pause.async_wait([this](error_code wait_ec) {
+      if (wait_ec == asio::error::operation_aborted || !acceptor.is_open()) return;
       accept();
     });
   }
 
   ServerOptions options;
   Handler handler;
+  // Before the io_context: handlers it still holds when destroyed (after a
+  // forced stop) end connections, which leave this set.
+  ConnectionSet connections;
+  std::shared_ptr<ServerCounters> counters;
+  WorkPool work;  // stopped by stop(), before the threads are joined
   asio::io_context ioc;
   std::optional<asio::ssl::context> tls_context;
   tcp::acceptor acceptor;
-  ConnectionSet connections;
+  asio::steady_timer accept_pause;  // on the acceptor's strand, like everything accept() touches
+  std::chrono::milliseconds accept_backoff{0};
   std::vector<std::thread> threads;
   std::uint16_t port = 0;
   bool stopped = false;
@@ -318,11 +413,27 @@ HttpServer::~HttpServer() { stop(); }
 
 std::uint16_t HttpServer::port() const { return impl_->port; }
 
+ServerStats HttpServer::stats() const {
+  ServerStats out;
+  const auto work = impl_->work.counts();
+  out.work_running = work.running;
+  out.work_queued = work.queued;
+  out.connections_open = impl_->connections.size();
+  out.connections_refused = impl_->counters->connections_refused.load(std::memory_order_relaxed);
+  out.accept_failures = impl_->counters->accept_failures.load(std::memory_order_relaxed);
+  out.work_refused = impl_->counters->work_refused.load(std::memory_order_relaxed);
+  return out;
+}
+
 Result<std::unique_ptr<HttpServer>> HttpServer::start(const ServerOptions& options,
                                                       Handler handler) {
   if (options.threads < 1 || options.threads > 64) {
     return invalid_argument("web threads must be 1 to 64");
   }
+  if (options.work_threads < 1 || options.work_threads > 64) {
+    return invalid_argument("web work_threads must be 1 to 64");
+  }
+  if (options.max_connections < 1) return invalid_argument("web max_connections must be positive");
   error_code ec;
   const auto address = asio::ip::make_address(options.address, ec);
   if (ec)
@@ -368,7 +479,7 @@ Result<std::unique_ptr<HttpServer>> HttpServer::start(const ServerOptions& optio
           return;
         } catch (const std::exception& e) {
           // A handler threw past WebApi's own guard: log it and keep serving.
-          log::error("web", std::string("server thread: ") + e.what());
+          log::error_limited("web", "web.thread_failed", std::string("server thread: ") + e.what());
         }
       }
     });
@@ -382,6 +493,7 @@ void HttpServer::stop() {
   asio::post(impl_->acceptor.get_executor(), [impl = impl_.get()] {
     error_code ignored;
     impl->acceptor.close(ignored);
+    impl->accept_pause.cancel();
   });
   impl_->connections.close_all();
   // Connections finish the request they are handling, then end; the threads
@@ -394,6 +506,9 @@ void HttpServer::stop() {
     }
     impl->ioc.stop();
   });
+  // Deferred work already queued still runs; its answers are written while
+  // the threads run.
+  impl_->work.stop();
   for (auto& t : impl_->threads) t.join();
   impl_->ioc.stop();
   watchdog.join();

@@ -4,14 +4,18 @@
 // io_context with a small fixed number of threads, one strand per
 // connection. Every request gets a fresh parser with header and body limits
 // and a read timeout; a connection answers one request at a time (at most one
-// response queued), so a client cannot pile up work. Optional TLS from a
-// certificate and key in PEM files. This is the server's one translation unit
+// response queued), so a client cannot pile up work. Work a handler defers
+// (HttpResponse::deferred: a password check) runs on a small worker pool with
+// a bounded queue, never on the I/O threads. Optional TLS from a certificate
+// and key in PEM files. This is the server's one translation unit
 // that includes Beast (http_client.cpp is the client's); everything it calls is
 // a pure handler (web_api.h).
 //
 // Thread-safe: start() and stop() from one owning thread; the handler runs on
-// the server's threads, concurrently for different connections.
+// the server's I/O threads and deferred work on its workers, concurrently for
+// different connections.
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
@@ -30,6 +34,8 @@ struct TlsFiles {
   std::filesystem::path private_key;  // PEM
 };
 
+struct ServerCounters;
+
 struct ServerOptions {
   std::string address = "127.0.0.1";  // an IPv4 or IPv6 literal
   std::uint16_t port = 0;             // 0: any free port (see HttpServer::port())
@@ -43,6 +49,34 @@ struct ServerOptions {
   // an idle keep-alive connection is closed after it too.
   std::chrono::seconds timeout{30};
   std::optional<TlsFiles> tls;
+  // Workers for handlers' deferred work (password checks,
+  // HttpResponse::deferred), and how many such jobs may wait for one; beyond
+  // that the handler's own response (a 503) is sent.
+  int work_threads = 2;
+  std::size_t work_queue = 8;
+  // Connections open at once; one accepted beyond it is closed at once (a
+  // file descriptor each: the cap keeps the process below its limit).
+  std::size_t max_connections = 512;
+  // What the server counts, shared with whoever reports it (the node's
+  // /metrics); the server makes its own when none is given.
+  std::shared_ptr<ServerCounters> counters;
+};
+
+// What the server counts since it started. Thread-safe.
+struct ServerCounters {
+  std::atomic<std::uint64_t> connections_refused{0};  // closed at once: max_connections open
+  std::atomic<std::uint64_t> accept_failures{0};      // accept() failed (e.g. out of descriptors)
+  std::atomic<std::uint64_t> work_refused{0};         // deferred jobs answered 503 busy
+};
+
+// What the server holds now (for tests and metrics).
+struct ServerStats {
+  std::size_t connections_open = 0;
+  std::size_t work_running = 0;  // deferred jobs being run
+  std::size_t work_queued = 0;   // deferred jobs waiting for a worker
+  std::uint64_t connections_refused = 0;
+  std::uint64_t accept_failures = 0;
+  std::uint64_t work_refused = 0;
 };
 
 class HttpServer {
@@ -58,6 +92,9 @@ class HttpServer {
 
   // The bound port.
   std::uint16_t port() const;
+
+  // The server's counts now. Thread-safe.
+  ServerStats stats() const;
 
   // Stops accepting, lets requests being handled finish and closes every
   // connection; returns when the threads have ended (at most a few seconds).

@@ -124,6 +124,17 @@ HttpResponse serve_asset(const HttpRequest& request) {
   return r;
 }
 
+// The last touches of every answer: no caching of API answers, the security
+// headers, and the request counted in the metrics.
+void finish(HttpResponse& response, bool api, bool tls, const std::string& route_name,
+            std::chrono::steady_clock::time_point started, RequestMetrics& metrics) {
+  if (api) response.add_header("Cache-Control", "no-store");
+  add_security_headers(response, tls);
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  metrics.record(route_name, response.status, seconds);
+}
+
 }  // namespace
 
 WebApi::WebApi(HallBackend& backend, WebOptions options)
@@ -133,6 +144,7 @@ WebApi::~WebApi() = default;
 
 HttpResponse WebApi::handle(const HttpRequest& request) {
   const auto started = std::chrono::steady_clock::now();
+  const bool api = request.path.starts_with("/api/");
   std::string route_name = "other";
   HttpResponse response;
   try {
@@ -147,7 +159,7 @@ HttpResponse WebApi::handle(const HttpRequest& request) {
       route_name = "/metrics";
       response = text_response(200, state_->metrics.render() + state_->backend.node_metrics(),
                                "text/plain; version=0.0.4; charset=utf-8");
-    } else if (request.path.starts_with("/api/")) {
+    } else if (api) {
       Call call{request, *state_, std::nullopt, {}, state_->backend.now()};
       const Route* route = nullptr;
       bool path_known = false;
@@ -185,7 +197,6 @@ HttpResponse WebApi::handle(const HttpRequest& request) {
           response = route->handler(call);
         }
       }
-      response.add_header("Cache-Control", "no-store");
     } else if (request.method == "GET" || request.method == "HEAD") {
       route_name = "ui";
       response = serve_asset(request);
@@ -194,13 +205,31 @@ HttpResponse WebApi::handle(const HttpRequest& request) {
     }
   } catch (const std::exception& e) {
     // A handler bug must not take the server down; it is logged and answered 500.
-    log::error("web", std::string("handler failed on ") + route_name + ": " + e.what());
+    log::error_limited("web", "web.handler_failed",
+                       std::string("handler failed on ") + route_name + ": " + e.what());
     response = error_response(500, "internal", "internal error");
   }
-  add_security_headers(response, request.tls);
-  const double seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  state_->metrics.record(route_name, response.status, seconds);
+  if (response.deferred) {
+    // The answer comes from the work, on the server's worker pool; this
+    // response (503 busy) is sent only if the pool has no room for it.
+    response.deferred = [work = std::move(response.deferred), api, tls = request.tls, route_name,
+                         started, &metrics = state_->metrics] {
+      HttpResponse answer;
+      try {
+        answer = work();
+      } catch (const std::exception& e) {
+        log::error_limited("web", "web.handler_failed",
+                           std::string("handler failed on ") + route_name + ": " + e.what());
+        answer = error_response(500, "internal", "internal error");
+      }
+      finish(answer, api, tls, route_name, started, metrics);
+      return answer;
+    };
+    if (api) response.add_header("Cache-Control", "no-store");
+    add_security_headers(response, request.tls);
+    return response;
+  }
+  finish(response, api, request.tls, route_name, started, state_->metrics);
   return response;
 }
 
@@ -224,6 +253,18 @@ HttpResponse recovering_response() {
                         "writes until it has them");
 }
 
+HttpResponse on_worker(Call& call, std::function<HttpResponse(Call&)> work) {
+  HttpResponse busy =
+      error_response(503, "busy", "the node is busy checking passwords; try again in a moment");
+  busy.add_header("Retry-After", "1");
+  busy.deferred = [request = call.request, &state = call.state, session = call.session,
+                   params = call.params, now = call.now, work = std::move(work)] {
+    Call deferred{request, state, session, params, now};
+    return work(deferred);
+  };
+  return busy;
+}
+
 HttpResponse rate_limited(std::int64_t retry_after_seconds, const std::string& message) {
   HttpResponse r = error_response(429, "rate_limited", message);
   r.add_header("Retry-After", std::to_string(std::max<std::int64_t>(retry_after_seconds, 1)));
@@ -244,7 +285,8 @@ HttpResponse status_response(const Status& status) {
     case ErrorCode::kFailedPrecondition:
       return error_response(409, "conflict", status.message());
     default:
-      log::error("web", std::string(error_code_name(status.code())) + ": " + status.message());
+      log::error_limited("web", "web.internal",
+                         std::string(error_code_name(status.code())) + ": " + status.message());
       return error_response(500, "internal", "internal error; see the node's log");
   }
 }

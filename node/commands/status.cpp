@@ -65,8 +65,8 @@ Status run_status(const CommandArgs& args, CommandContext& ctx) {
               << ",\"link_up\":" << (s.link_up ? "true" : "false")
               << ",\"last_contact_ms\":" << s.last_contact_ms << ",\"backlog\":" << s.backlog
               << ",\"quarantined\":" << s.quarantined << ",\"refused\":" << s.refused
-              << ",\"conflicts\":" << s.conflicts << ",\"pending\":" << s.pending << ",\"forks\":" << s.forks
-              << ",\"clock_offset_ms\":" << s.clock_offset_ms
+              << ",\"conflicts\":" << s.conflicts << ",\"pending\":" << s.pending
+              << ",\"forks\":" << s.forks << ",\"clock_offset_ms\":" << s.clock_offset_ms
               << ",\"software\":" << json_string(s.software)
               << ",\"reported_at_ms\":" << s.reported_at_ms << ",\"received_ms\":" << r.received_ms
               << ",\"stale\":" << (now - s.reported_at_ms > kStaleAfterMs ? "true" : "false")
@@ -94,14 +94,13 @@ Status run_status(const CommandArgs& args, CommandContext& ctx) {
     const bool is_root_self = s.node == self && !node.config.sync.parent;
     // Reports are relayed hop by hop: their age is the reporting node's clock's.
     const bool stale = now - s.reported_at_ms > kStaleAfterMs;
-    std::snprintf(line, sizeof line,
-                  "%-14s %-6s %-12s %8lld %6lld %6lld %6lld %9lld %-14s %s%s\n", s.node.c_str(),
-                  is_root_self ? "root" : (s.link_up ? "up" : "down"),
+    std::snprintf(line, sizeof line, "%-14s %-6s %-12s %8lld %6lld %6lld %6lld %9lld %-14s %s%s\n",
+                  s.node.c_str(), is_root_self ? "root" : (s.link_up ? "up" : "down"),
                   is_root_self ? "-" : age(now, s.last_contact_ms).c_str(),
                   static_cast<long long>(s.backlog), static_cast<long long>(s.quarantined),
                   static_cast<long long>(s.refused), static_cast<long long>(s.conflicts),
-                  static_cast<long long>(s.clock_offset_ms),
-                  s.software.c_str(), age(now, s.reported_at_ms).c_str(), stale ? " STALE" : "");
+                  static_cast<long long>(s.clock_offset_ms), s.software.c_str(),
+                  age(now, s.reported_at_ms).c_str(), stale ? " STALE" : "");
     ctx.out << line;
   }
   return {};

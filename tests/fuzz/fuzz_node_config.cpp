@@ -40,6 +40,7 @@ std::string first_difference(const config::NodeConfig& a, const config::NodeConf
   if (a.web.tls_certificate != b.web.tls_certificate) return "web.tls_certificate";
   if (a.web.tls_key != b.web.tls_key) return "web.tls_key";
   if (a.web.threads != b.web.threads) return "web.threads";
+  if (a.web.max_connections != b.web.max_connections) return "web.max_connections";
   return "";
 }
 

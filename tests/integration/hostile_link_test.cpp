@@ -3,12 +3,11 @@
 // key it holds, or as a stranger. Each bad input is refused or a no-op and
 // counted in the parent's status; valid traffic on the same link still works.
 
-#include <gtest/gtest.h>
-
 #include <capnp/dynamic.h>
 #include <capnp/message.h>
 #include <capnp/schema.h>
 #include <capnp/serialize.h>
+#include <gtest/gtest.h>
 
 #include <cstring>
 #include <fstream>
@@ -19,13 +18,13 @@
 #include "node/hall/catalogue_codec.h"
 #include "node/hall/catalogue_file.h"
 #include "node/node_directory.h"
-#include "support/test_city.h"
-#include "sync/link_store.h"
 #include "support/node_process.h"
 #include "support/process.h"
+#include "support/test_city.h"
 #include "support/test_dir.h"
 #include "sync/event.h"
 #include "sync/link_message.h"
+#include "sync/link_store.h"
 #include "sync/schema/event.capnp.h"
 
 namespace yimen::testing {
@@ -70,9 +69,9 @@ class RawLink {
   }
 
   // The next message but heartbeats before `until`; nullopt when none comes.
-  std::optional<sync::LinkMessage> receive(std::chrono::steady_clock::time_point until =
-                                               std::chrono::steady_clock::now() +
-                                               std::chrono::seconds(10)) {
+  std::optional<sync::LinkMessage> receive(
+      std::chrono::steady_clock::time_point until = std::chrono::steady_clock::now() +
+                                                    std::chrono::seconds(10)) {
     for (;;) {
       const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
           until - std::chrono::steady_clock::now());

@@ -220,7 +220,9 @@ Y.apiError = function (status, statusText, data) {
     return netErr;
   }
   var e = data && data.error ? data.error : {};
-  var err = new Error(e.message || status + ' ' + statusText);
+  // Answers about load rather than input read alike in every language.
+  var known = e.code === 'busy' || e.code === 'rate_limited' ? Y.t('error.' + e.code) : '';
+  var err = new Error(known || e.message || status + ' ' + statusText);
   err.status = status;
   err.code = e.code || 'http_' + status;
   return err;

@@ -27,6 +27,8 @@ Y.I18N = {
     'never': '从未',
     'node.recovering': '正在从上级节点恢复本节点数据，暂停办理',
     'error.network': '无法连接本节点，请检查网络后重试',
+    'error.busy': '系统繁忙，请稍后再试',
+    'error.rate_limited': '尝试次数过多，请稍后再试',
 
     'nav.catalogue': '办事指南',
     'nav.track': '进度查询',
@@ -738,6 +740,8 @@ Y.I18N = {
     'never': 'never',
     'node.recovering': 'recovering its events from its parent, takes no new cases',
     'error.network': 'Cannot reach this node; check the network and try again',
+    'error.busy': 'The node is busy; try again in a moment',
+    'error.rate_limited': 'Too many attempts; try again later',
 
     'nav.catalogue': 'Service guides',
     'nav.track': 'Track a case',

@@ -101,6 +101,7 @@ TEST(NodeConfig, WebSection) {
   ASSERT_TRUE(none.ok());
   EXPECT_FALSE(none->web.listen.has_value());  // no web server unless asked for
   EXPECT_EQ(none->web.threads, 2);
+  EXPECT_EQ(none->web.max_connections, 512);
   auto v6 = parse_node_config(head + "listen = \"[::1]:8443\"\n", "node.toml");
   ASSERT_TRUE(v6.ok()) << v6.status().message();
   EXPECT_EQ(parse_web_address(*v6->web.listen)->host, "::1");
@@ -114,6 +115,10 @@ TEST(NodeConfig, WebSection) {
   EXPECT_EQ(error_of(head + "tls_certificate = \"a.crt\"\n"),
             "node.toml:5: web.tls_certificate: tls_certificate and tls_key go together");
   EXPECT_EQ(error_of(head + "threads = 0\n"), "node.toml:5: web.threads: expected 1 to 16");
+  EXPECT_EQ(error_of(head + "max_connections = 15\n"),
+            "node.toml:5: web.max_connections: expected 16 to 65536");
+  EXPECT_EQ(parse_node_config(head + "max_connections = 2000\n", "node.toml")->web.max_connections,
+            2000);
   EXPECT_EQ(error_of(head + "port = 80\n"), "node.toml:5: web.port: unknown key");
 }
 
@@ -142,6 +147,7 @@ TEST(NodeConfig, RenderReadsBackEqual) {
   c.web.tls_certificate = "web.crt";
   c.web.tls_key = "web.key";
   c.web.threads = 4;
+  c.web.max_connections = 3000;
   auto back = parse_node_config(render_node_config(c).value(), "node.toml");
   ASSERT_TRUE(back.ok()) << back.status().message();
   EXPECT_EQ(back->id, c.id);
@@ -156,6 +162,7 @@ TEST(NodeConfig, RenderReadsBackEqual) {
   EXPECT_EQ(back->web.tls_certificate, c.web.tls_certificate);
   EXPECT_EQ(back->web.tls_key, c.web.tls_key);
   EXPECT_EQ(back->web.threads, 4);
+  EXPECT_EQ(back->web.max_connections, 3000);
   EXPECT_FALSE(back->sync.advertise.has_value());
   EXPECT_FALSE(back->sync.endpoint_for_children().has_value());  // "*" is no address to give out
 }

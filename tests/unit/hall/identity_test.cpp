@@ -248,8 +248,8 @@ TEST(CreditCodeTest, AuthorityAndCategoryGoTogetherAsTheStandardLists) {
   for (const char* first17 : {"91441802MA4W00001", "93441802MA4W00001", "54441802MA4W00001",
                               "N2441802MA4W00001", "12441802MA4W00001", "Y1441802MA4W00001"}) {
     const std::string code = with_check(first17);
-    EXPECT_TRUE(parse_credit_code(code).ok()) << code << ": "
-                                              << parse_credit_code(code).status().message();
+    EXPECT_TRUE(parse_credit_code(code).ok())
+        << code << ": " << parse_credit_code(code).status().message();
   }
   auto message = [](const std::string& first17) {
     return parse_credit_code(with_check(first17)).status().message();

@@ -1,8 +1,8 @@
 #include "node/enrolment.h"
 
-#include <limits>
-
 #include <gtest/gtest.h>
+
+#include <limits>
 
 #include "common/bytes.h"
 #include "crypto/crypto.h"
@@ -38,9 +38,8 @@ TEST(EnrolRequest, RoundTripsAndProvesTheKey) {
 TEST(EnrolRequest, ARequestDatedAnyTimeIsJudgedWithoutOverflow) {
   const auto key = crypto::NodeKey::generate();
   const auto town = code("441802001000");
-  for (const std::int64_t created_at :
-       {std::numeric_limits<std::int64_t>::min(), std::int64_t{-1}, std::int64_t{0},
-        kNow - 8 * 24 * 3600}) {
+  for (const std::int64_t created_at : {std::numeric_limits<std::int64_t>::min(), std::int64_t{-1},
+                                        std::int64_t{0}, kNow - 8 * 24 * 3600}) {
     const EnrolRequest req{code("441802001001"), "村", key.public_key(), created_at};
     EXPECT_EQ(check_enrol_request(town, req, kNow).message(),
               "the request token is older than 7 days; ask the node for a new one")

@@ -10,23 +10,43 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cerrno>
 #include <chrono>
+#include <functional>
+#include <memory>
 #include <string>
 #include <thread>
+#include <vector>
+
+#include "web/accept_backoff.h"
 
 namespace yimen::web {
 namespace {
 
+// Waits for `condition`, at most ten seconds.
+bool eventually(const std::function<bool()>& condition) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (!condition()) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  return true;
+}
+
 // A blocking loopback client with a receive timeout.
 class Client {
  public:
-  explicit Client(std::uint16_t port) {
+  // Connects at once unless `later` (then connect() does, with no new descriptor).
+  explicit Client(std::uint16_t port, bool later = false) : port_(port) {
     fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
     timeval tv{5, 0};
     ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    if (!later) connect();
+  }
+  void connect() {
     sockaddr_in addr{};
     addr.sin_family = AF_INET;
-    addr.sin_port = htons(port);
+    addr.sin_port = htons(port_);
     addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     connected_ = ::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
   }
@@ -59,6 +79,7 @@ class Client {
   }
 
  private:
+  std::uint16_t port_;
   int fd_ = -1;
   bool connected_ = false;
 };
@@ -200,6 +221,48 @@ TEST_F(HttpServerTest, StopFinishesTheRequestInHandAndClosesIdleConnections) {
   EXPECT_TRUE(idle.closed_by_peer());
   Client late(server->port());
   EXPECT_FALSE(late.connected());
+}
+
+// Beyond [web] max_connections a connection is closed as it arrives, and
+// counted; when one ends, the next is served.
+TEST_F(HttpServerTest, ClosesConnectionsBeyondTheCapAndServesAgainWhenOneEnds) {
+  ServerOptions o;
+  o.max_connections = 3;
+  start(o);
+  std::vector<std::unique_ptr<Client>> open;
+  for (int i = 0; i < 3; ++i) open.push_back(std::make_unique<Client>(server->port()));
+  ASSERT_TRUE(eventually([&] { return server->stats().connections_open == 3; }));
+  Client fourth(server->port());
+  EXPECT_TRUE(fourth.closed_by_peer());
+  EXPECT_EQ(server->stats().connections_refused, 1u);
+  open[0]->send("GET /a HTTP/1.1\r\nHost: x\r\n\r\n");  // the open ones are served
+  EXPECT_NE(open[0]->receive("127.0.0.1").find("GET /a"), std::string::npos);
+
+  open.pop_back();
+  ASSERT_TRUE(eventually([&] { return server->stats().connections_open == 2; }));
+  Client next(server->port());
+  next.send("GET /b HTTP/1.1\r\nHost: x\r\n\r\n");
+  EXPECT_NE(next.receive("127.0.0.1").find("GET /b"), std::string::npos);
+  EXPECT_EQ(server->stats().connections_refused, 1u);
+}
+
+// Out of descriptors, accept() fails at once for as long as it lasts; the
+// acceptor pauses longer each time instead of spinning. (A real EMFILE cannot
+// be tested in this sanitized build: UBSan's own checks need descriptors and
+// report false errors without them.)
+TEST(AcceptBackoff, GrowsWhileDescriptorsAreExhaustedAndNotOtherwise) {
+  using std::chrono::milliseconds;
+  milliseconds pause{0};
+  std::vector<long> pauses;
+  for (int i = 0; i < 7; ++i) {
+    pause = accept_pause_after(EMFILE, pause);
+    pauses.push_back(pause.count());
+  }
+  EXPECT_EQ(pauses, (std::vector<long>{50, 150, 350, 750, 1550, 2000, 2000}));
+  EXPECT_EQ(accept_pause_after(ENFILE, milliseconds(0)), milliseconds(50));
+  EXPECT_EQ(accept_pause_after(ENOBUFS, milliseconds(50)), milliseconds(150));
+  // A connection aborted before it was taken is the peer's affair.
+  EXPECT_EQ(accept_pause_after(ECONNABORTED, milliseconds(2000)), milliseconds(10));
 }
 
 TEST(HttpServerStart, RefusesABadAddressAndAPortInUse) {

@@ -6,14 +6,22 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <chrono>
+#include <condition_variable>
 #include <functional>
+#include <mutex>
 #include <set>
+#include <thread>
 #include <utility>
+#include <vector>
 
 #include "node/hall/audit_log.h"
 #include "node/hall/users.h"
+#include "support/http_client.h"
 #include "sync/link_store.h"
 #include "unit/hall/hall_city.h"
+#include "web/code_lookup_limits.h"
+#include "web/http_server.h"
 #include "web/json.h"
 
 namespace yimen::web {
@@ -37,7 +45,16 @@ class TestBackend : public HallBackend {
   int post_check_working_days() const override { return 20; }
   const config::AppointmentConfig& appointments() const override { return appointment_settings; }
   Status read(const std::function<Status(storage::Database&)>& read) override {
+    {
+      // While the gate is closed, reads wait: a test holds the server's workers busy.
+      std::unique_lock lock(gate_mutex_);
+      ++reads_waiting_;
+      gate_.wait(lock, [this] { return gate_open_; });
+      --reads_waiting_;
+    }
+    std::unique_lock db_lock(db_mutex_);  // the server's threads share one connection
     const Status s = read(node_.db);
+    db_lock.unlock();
     // A test's hook runs once, after the read it was armed for.
     if (auto hook = std::exchange(after_read, nullptr)) hook();
     return s;
@@ -45,6 +62,7 @@ class TestBackend : public HallBackend {
   Status write(const std::function<Status(hall::Hall&, storage::Database&)>& write) override {
     // As the running node: no writes while it recovers from a backup.
     if (recovering_) return failed_precondition("the node is recovering from a backup");
+    std::lock_guard db_lock(db_mutex_);
     YIMEN_ASSIGN_OR_RETURN(auto tx, node_.db.begin());
     YIMEN_TRY(write(node_.hall, node_.db));
     return tx.commit();
@@ -65,11 +83,32 @@ class TestBackend : public HallBackend {
   // Runs once after the next read (what a concurrent request does meanwhile).
   std::function<void()> after_read;
 
+  void close_reads() {
+    std::lock_guard lock(gate_mutex_);
+    gate_open_ = false;
+  }
+  void open_reads() {
+    {
+      std::lock_guard lock(gate_mutex_);
+      gate_open_ = true;
+    }
+    gate_.notify_all();
+  }
+  int reads_waiting() {
+    std::lock_guard lock(gate_mutex_);
+    return reads_waiting_;
+  }
+
  private:
   TestNode& node_;
   std::int64_t& clock_ms_;
   std::string name_ = "清城区政务服务中心";
   bool recovering_ = false;
+  std::mutex db_mutex_;
+  std::mutex gate_mutex_;
+  std::condition_variable gate_;
+  bool gate_open_ = true;
+  int reads_waiting_ = 0;
 };
 
 // A browser: keeps the session cookie and the CSRF token.
@@ -120,6 +159,9 @@ class WebApiTest : public ::testing::Test {
     if (!b.cookie.empty()) r.headers["cookie"] = "yimen_session=" + b.cookie;
     if (with_csrf && !b.csrf.empty()) r.headers["x-csrf-token"] = b.csrf;
     HttpResponse response = api->handle(r);
+    // The server would run a deferred answer (a password check) on its
+    // worker pool; here it runs inline.
+    if (response.deferred) response = response.deferred();
     const std::string set_cookie = response.header("Set-Cookie");
     if (!set_cookie.empty()) {
       const auto eq = set_cookie.find('=');
@@ -461,6 +503,57 @@ TEST_F(WebApiTest, LoginsFromOneAddressAreLimitedAcrossAccounts) {
             200);
 }
 
+// Waits for `condition`, at most ten seconds.
+bool eventually(const std::function<bool()>& condition) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (!condition()) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  return true;
+}
+
+// Password checks (Argon2id, 64 MiB) run on the server's small worker pool,
+// never on its I/O threads: with every worker held inside a login's password
+// check (the backend's reads are held closed) and the queue full, /healthz is
+// still answered, and a login that finds no room is answered 503 with
+// Retry-After at once.
+TEST_F(WebApiTest, PasswordChecksNeverHoldTheServerThreads) {
+  ServerOptions options;
+  options.threads = 2;
+  options.work_threads = 2;
+  options.work_queue = 1;
+  auto started =
+      HttpServer::start(options, [this](const HttpRequest& r) { return api->handle(r); });
+  ASSERT_TRUE(started.ok()) << started.status().message();
+  auto& server = **started;
+  const int port = server.port();
+
+  backend.close_reads();
+  std::vector<int> statuses(3, 0);
+  std::vector<std::thread> logins;
+  for (std::size_t i = 0; i < statuses.size(); ++i) {
+    logins.emplace_back(
+        [&, i] { statuses[i] = testing::log_in(port, "clerk", kPassword).answer.status; });
+  }
+  // Two logins are inside their password check, the third waits for a worker.
+  ASSERT_TRUE(
+      eventually([&] { return backend.reads_waiting() == 2 && server.stats().work_queued == 1; }));
+  EXPECT_EQ(testing::http_request(port, "GET", "/healthz").status, 200);
+  EXPECT_EQ(backend.reads_waiting(), 2);  // answered while both checks were still held
+  EXPECT_EQ(server.stats().work_running, 2u);
+  // No room for a fourth: 503 at once.
+  auto busy = testing::log_in(port, "clerk", kPassword).answer;
+  EXPECT_EQ(busy.status, 503);
+  EXPECT_EQ(busy.headers["retry-after"], "1");
+  EXPECT_NE(busy.body.find(R"("code":"busy")"), std::string::npos) << busy.body;
+  EXPECT_EQ(server.stats().work_refused, 1u);
+
+  backend.open_reads();
+  for (auto& t : logins) t.join();
+  EXPECT_EQ(statuses, std::vector<int>(3, 200));
+}
+
 TEST_F(WebApiTest, RolesAreCheckedOnEveryEndpoint) {
   Browser anon = visitor();
   EXPECT_EQ(send(anon, "GET", "/api/v1/cases").status, 401);
@@ -560,17 +653,83 @@ TEST_F(WebApiTest, ResidentTracksWithTheQueryCodeAndGuessesAreLimited) {
                   R"({"case_no":")" + no + R"(","code":")" + wrong + R"("})");
     EXPECT_EQ(r.status, 404);
   }
-  // Now even the right code waits: the case's lookups are limited.
+  // Now even the right code waits at this address…
   EXPECT_EQ(send(resident, "POST", "/api/v1/track",
                  R"({"case_no":")" + no + R"(","code":")" + code + R"("})")
                 .status,
             429);
+  // …but a stranger's guesses never lock the resident out at another.
+  Browser phone = visitor();
+  phone.peer = "10.1.1.1";
+  EXPECT_EQ(send(phone, "POST", "/api/v1/track",
+                 R"({"case_no":")" + no + R"(","code":")" + code + R"("})")
+                .status,
+            200);
   // Tracking needs the anonymous session's CSRF token too.
   Browser other = visitor();
   other.peer = "127.0.0.9";
   EXPECT_EQ(
       send(other, "POST", "/api/v1/track", R"({"case_no":"x","code":"12345678"})", false).status,
       403);
+}
+
+// The lookup scheme of docs/security.md ("Code lookups"): 5 failures per
+// case and address, 20 per address, and a case guessed at from many
+// addresses (30 failures a day) gives each address that failed on it no
+// further try that day, while an address that has not failed is answered.
+TEST_F(WebApiTest, GuessingACodeIsLimitedWithoutLockingOutTheResident) {
+  Browser clerk = logged_in("clerk");
+  auto submitted = submit(clerk);
+  const std::string no(submitted["case_no"].as_string());
+  const std::string code(submitted["query_code"].as_string());
+  std::string wrong = code;
+  wrong[0] = wrong[0] == '9' ? '0' : static_cast<char>(wrong[0] + 1);
+  auto track = [&](Browser& b, const std::string& case_no, const std::string& c) {
+    return send(b, "POST", "/api/v1/track",
+                R"({"case_no":")" + case_no + R"(","code":")" + c + R"("})")
+        .status;
+  };
+
+  // One address, many cases: 20 failures in all, then it waits everywhere.
+  Browser sprayer = visitor();
+  sprayer.peer = "10.2.0.1";
+  for (int i = 0; i < 20; ++i) {
+    EXPECT_EQ(track(sprayer, "QY-NO-SUCH-" + std::to_string(i), "12345678"), 404) << i;
+  }
+  EXPECT_EQ(track(sprayer, no, code), 429);
+
+  // Thirty failures on one case from six addresses: the case is guarded.
+  for (int a = 0; a < 6; ++a) {
+    Browser guesser = visitor();
+    guesser.peer = "10.3.0." + std::to_string(a + 1);
+    for (int i = 0; i < 5; ++i) EXPECT_EQ(track(guesser, no, wrong), 404) << a << " " << i;
+    EXPECT_EQ(track(guesser, no, code), 429);  // 5 at this address
+  }
+  // An address that failed once on it now has no further try today…
+  Browser once = visitor();
+  once.peer = "10.4.0.1";
+  EXPECT_EQ(track(once, no, wrong), 404);
+  EXPECT_EQ(track(once, no, code), 429);
+  city.clock_ms += 11 * 60 * 1000;  // past the 10-minute windows, within the day
+  EXPECT_EQ(track(once, no, code), 429);
+  // …while the resident, who never failed, is answered at once.
+  Browser resident = visitor();
+  resident.peer = "10.5.0.1";
+  EXPECT_EQ(track(resident, no, code), 200);
+  // Other cases are not guarded by it.
+  auto other = submit(clerk);
+  EXPECT_EQ(track(once, std::string(other["case_no"].as_string()),
+                  std::string(other["query_code"].as_string())),
+            200);
+}
+
+// An IPv6 client counts by its /64: one line cannot pose as many addresses.
+TEST(ClientKey, AnIpv6AddressCountsByItsPrefix) {
+  EXPECT_EQ(client_key("2001:db8:1:2::1"), client_key("2001:db8:1:2:ffff::9"));
+  EXPECT_NE(client_key("2001:db8:1:2::1"), client_key("2001:db8:1:3::1"));
+  EXPECT_EQ(client_key("192.0.2.7"), "192.0.2.7");
+  EXPECT_NE(client_key("::ffff:192.0.2.7"), client_key("::ffff:192.0.2.8"));
+  EXPECT_EQ(client_key("?"), "?");
 }
 
 TEST_F(WebApiTest, BadInputIsA4xxNamingTheField) {
