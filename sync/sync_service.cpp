@@ -1,5 +1,6 @@
 #include "sync/sync_service.h"
 
+#include <kj/exception.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
 
@@ -13,7 +14,6 @@
 #include <random>
 #include <thread>
 
-#include <kj/exception.h>
 #include <zmq.hpp>
 
 #include "common/log.h"
@@ -57,7 +57,6 @@ struct Outbound {
   std::deque<std::pair<std::int64_t, Steady::time_point>> inflight;  // through, sent at
   bool caught_up = false;  // nothing more to read until the log advances
 };
-
 
 struct Peer {
   Peer(RegionCode peer_id, bool is_parent) : id(std::move(peer_id)), parent(is_parent) {}
@@ -178,9 +177,9 @@ struct SyncService::Loop {
         set_key(*router, ZMQ_CURVE_SECRETKEY, secret.data());
         // Clients without CURVE never reach the ZAP handler: their failed
         // handshakes are seen through the socket monitor, counted and logged.
-        if (zmq_socket_monitor(router->handle(), kMonitorEndpoint,
-                               ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL |
-                                   ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL) != 0) {
+        if (zmq_socket_monitor(
+                router->handle(), kMonitorEndpoint,
+                ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL | ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL) != 0) {
           throw zmq::error_t();
         }
         monitor.emplace(context, zmq::socket_type::pair);
@@ -289,8 +288,7 @@ struct SyncService::Loop {
         ++refused_count;
         log::warn_limited("sync", "sync.refused_key",
                           "refused a connection from " + address + ": CURVE key " +
-                              crypto::to_hex(curve).substr(0, 16) +
-                              "… is not an enrolled child's");
+                              crypto::to_hex(curve).substr(0, 16) + "… is not an enrolled child's");
       }
     } else {
       ++refused_count;
@@ -318,13 +316,13 @@ struct SyncService::Loop {
       std::memcpy(&kind, event.data(), sizeof kind);
       std::memcpy(&detail, static_cast<const std::uint8_t*>(event.data()) + 2, sizeof detail);
       ++refused_count;
-      log::warn_limited("sync", "sync.refused_handshake",
-                        std::string("refused a connection that failed the CURVE handshake (a "
-                                    "client without CURVE, such as NULL or PLAIN, or not ZeroMQ "
-                                    "at all; ") +
-                            (kind == ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL ? "ZMTP error "
-                                                                         : "errno ") +
-                            std::to_string(detail) + ")");
+      log::warn_limited(
+          "sync", "sync.refused_handshake",
+          std::string("refused a connection that failed the CURVE handshake (a "
+                      "client without CURVE, such as NULL or PLAIN, or not ZeroMQ "
+                      "at all; ") +
+              (kind == ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL ? "ZMTP error " : "errno ") +
+              std::to_string(detail) + ")");
     }
   }
 
@@ -618,7 +616,8 @@ struct SyncService::Loop {
             if (!s.ok()) log::warn("sync", "cannot store a status report: " + s.message());
           });
     } else if (auto* refused = std::get_if<Refused>(&message)) {
-      log::warn_limited("sync", "sync.peer_refused", peer.id.str() + " refused: " + refused->reason);
+      log::warn_limited("sync", "sync.peer_refused",
+                        peer.id.str() + " refused: " + refused->reason);
     } else if (auto* request = std::get_if<BlobRequest>(&message)) {
       on_blob_request(peer, *request);
     } else if (auto* chunk = std::get_if<BlobChunk>(&message)) {
@@ -775,7 +774,10 @@ struct SyncService::Loop {
       log::error_limited("sync", "sync.event_threw",
                          "an event from " + peer + " could not be read (" + thrown +
                              "); taking its batch again an event at a time");
-      for (auto& [bytes, decoded] : events) {
+      // Not a structured binding: clang 14 refuses one captured by the lambda below.
+      for (auto& event : events) {
+        const Bytes& bytes = event.first;
+        Result<DecodedEvent>& decoded = event.second;
         decoded = decode_envelope(bytes);  // the first pass consumed the decoded events
         thrown.clear();
         const Status s =
@@ -794,8 +796,8 @@ struct SyncService::Loop {
 
   // Appends one received event. An exception out of the log or the hall (a
   // malformed body) is caught into `thrown` and fails the step.
-  Status append_received(const Bytes& bytes, Result<DecodedEvent>& decoded,
-                         const std::string& peer, std::int64_t now, std::string& thrown) {
+  Status append_received(const Bytes& bytes, Result<DecodedEvent>& decoded, const std::string& peer,
+                         std::int64_t now, std::string& thrown) {
     if (!decoded.ok()) {
       log::warn_limited("sync", "sync.quarantined",
                         "quarantined an event from " + peer + ": " + decoded.status().message());
@@ -1102,6 +1104,12 @@ struct SyncService::Loop {
       ++refused_count;
       log::warn("sync", "the key of the child " + it->first +
                             " is no longer enrolled (revoked); its link is refused");
+      // What it lacks goes first, the revocation among it, so that a node
+      // whose key was revoked while it ran learns it and signs nothing more.
+      if (it->second.ready) {
+        it->second.out.caught_up = false;
+        fill(it->second);
+      }
       send_to_child_rid(it->second.routing_id, Refused{std::string(kNotEnrolledKey)});
       it = children.erase(it);
     }
@@ -1136,8 +1144,8 @@ struct SyncService::Loop {
     }
     const std::int64_t now = clock();
     writer.post(
-        [this, self, now, acknowledged, parent_id = parent ? parent->id.str() : std::string()]()
-            -> Status {
+        [this, self, now, acknowledged,
+         parent_id = parent ? parent->id.str() : std::string()]() -> Status {
           YIMEN_TRY(save_status(write_db, {self}, now));
           if (acknowledged) YIMEN_TRY(save_acknowledged(write_db, parent_id, *acknowledged));
           return {};
