@@ -6,6 +6,7 @@
 // issued at the county on a town's overdue case reaches the town, and the
 // town's response comes back.
 
+#include <chrono>
 #include <fstream>
 #include <memory>
 
@@ -62,6 +63,13 @@ std::string json_string(const std::string& body, const std::string& key) {
 }
 
 // Whether `node` holds the 2026 calendar config/calendar-2026.toml publishes.
+// The year in China (UTC+8) `days` days before this machine's today.
+int cst_year_days_ago(int days) {
+  using namespace std::chrono;
+  const auto then = system_clock::now() + hours(8) - days * hours(24);
+  return static_cast<int>(year_month_day(floor<std::chrono::days>(then)).year());
+}
+
 bool holds_calendar_2026(TestCity& city, const std::string& node) {
   return city.yimen({"calendar", "list", "--data", city.dir(node).string()})
              .out.find("2026: 33 days off") != std::string::npos;
@@ -192,6 +200,22 @@ TEST(PlanFeatures, ASupervisionOrderFromTheCountyReachesTheTownAndItsResponseCom
                 .exit_code,
             0);
   ASSERT_TRUE(eventually([&] { return holds_calendar_2026(city, "town"); })) << city.logs();
+  // Run on another date (faketime), the case's sixty days may fall in other
+  // years: those get a calendar of plain weeks, so the deadline is known.
+  for (const int year : {cst_year_days_ago(60), cst_year_days_ago(0)}) {
+    if (year == 2026) continue;
+    const auto plain = city.root() / ("calendar-" + std::to_string(year) + ".toml");
+    std::ofstream(plain, std::ios::binary)
+        << "year = " << year << "\nnotice = \"plain weeks (test)\"\nholidays = []\n"
+        << "makeup_working_days = []\n";
+    city.yimen({"calendar", "publish", "--data", city.dir("city").string(), "--as", "admin",
+                plain.string()});
+    ASSERT_TRUE(eventually([&] {
+      return city.yimen({"calendar", "list", "--data", city.dir("town").string()})
+                 .out.find(std::to_string(year) + ":") != std::string::npos;
+    })) << year
+        << city.logs();
+  }
 
   // The county's 低保 item, decided at the town of the applicant's domicile.
   std::string catalogue =

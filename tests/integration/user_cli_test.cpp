@@ -32,10 +32,17 @@ ProcessResult run_yimen_with_input(const std::vector<std::string>& args,
 
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
+  // Without input, standard input is a pipe no one writes to, closed at once.
+  // (Not a closed descriptor 0: the first file anything opens, libfaketime's
+  // included, would become standard input.)
+  int no_input[2] = {-1, -1};
   if (input) {
     posix_spawn_file_actions_addopen(&actions, 0, in_path.c_str(), O_RDONLY, 0);
   } else {
-    posix_spawn_file_actions_addclose(&actions, 0);
+    EXPECT_EQ(::pipe(no_input), 0);
+    posix_spawn_file_actions_adddup2(&actions, no_input[0], 0);
+    posix_spawn_file_actions_addclose(&actions, no_input[0]);
+    posix_spawn_file_actions_addclose(&actions, no_input[1]);
   }
   posix_spawn_file_actions_addopen(&actions, 1, out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
                                    0600);
@@ -51,12 +58,16 @@ ProcessResult run_yimen_with_input(const std::vector<std::string>& args,
 
   ProcessResult result;
   pid_t pid = 0;
-  if (posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ) == 0) {
+  const bool spawned = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ) == 0;
+  posix_spawn_file_actions_destroy(&actions);
+  for (const int fd : no_input) {  // the child reads end of file at once
+    if (fd >= 0) ::close(fd);
+  }
+  if (spawned) {
     int status = 0;
     waitpid(pid, &status, 0);
     result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   }
-  posix_spawn_file_actions_destroy(&actions);
   result.out = read_file(out_path);
   result.err = read_file(err_path);
   return result;
