@@ -1,9 +1,17 @@
 // `yimen run --web HOST:PORT`: the web hall runs inside the node process,
 // answers over loopback, audits logins, and stops cleanly with the node.
 
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <chrono>
+#include <fstream>
+#include <string>
+#include <vector>
 
 #include "support/http_client.h"
 #include "support/node_process.h"
@@ -12,6 +20,20 @@
 
 namespace yimen::testing {
 namespace {
+
+// A connected loopback socket to `port` (-1 when it cannot connect).
+int connect_loopback(int port) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<std::uint16_t>(port));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+    ::close(fd);
+    return -1;
+  }
+  return fd;
+}
 
 constexpr const char* kPassword = "correct horse battery 9";
 
@@ -61,6 +83,46 @@ TEST_F(WebRunTest, ServesTheHallAndStopsCleanly) {
   auto verify = run_yimen({"audit", "verify", "--data", (dir / "city").string()});
   EXPECT_EQ(verify.exit_code, 0) << verify.err;
   EXPECT_NE(verify.out.find("anchored at seq"), std::string::npos) << verify.out;
+}
+
+// `[web] max_connections` in node.toml caps the open connections: one more is
+// closed as it arrives, the ones open are served, and /metrics counts it.
+TEST_F(WebRunTest, ConnectionsBeyondTheConfiguredCapAreClosedAndCounted) {
+  const auto config = dir / "city" / "node.toml";
+  std::string text = read_file(config);
+  const std::string most = "max_connections = 512";
+  const auto at = text.find(most);
+  ASSERT_NE(at, std::string::npos) << text;
+  text.replace(at, most.size(), "max_connections = 16");
+  std::ofstream(config, std::ios::trunc) << text;
+
+  const int port = free_port();
+  ASSERT_TRUE(node.start({"--web", "127.0.0.1:" + std::to_string(port)})) << node.log();
+  // Seventeen connections and no other (the first made once the node
+  // listens): the one the node takes when sixteen are open is closed at once;
+  // the others stay open, waiting for a request.
+  std::vector<pollfd> open;
+  int first = -1;
+  ASSERT_TRUE(eventually([&] { return (first = connect_loopback(port)) >= 0; }));
+  open.push_back({first, POLLIN, 0});
+  for (int i = 1; i < 17; ++i) open.push_back({connect_loopback(port), POLLIN, 0});
+  ASSERT_GT(::poll(open.data(), open.size(), 10000), 0);
+  int closed = 0;
+  for (const auto& p : open) {
+    char c = 0;
+    if ((p.revents & POLLIN) && ::recv(p.fd, &c, 1, 0) == 0) ++closed;
+  }
+  EXPECT_EQ(closed, 1);
+  for (const auto& p : open) ::close(p.fd);
+  std::string metrics;
+  ASSERT_TRUE(eventually([&] {
+    const auto answer = http_request(port, "GET", "/metrics");
+    metrics = answer.body;
+    return answer.status == 200;
+  }));
+  EXPECT_NE(metrics.find("yimen_web_connections_refused_total 1\n"), std::string::npos) << metrics;
+  EXPECT_NE(metrics.find("yimen_web_busy_refusals_total 0\n"), std::string::npos) << metrics;
+  EXPECT_EQ(node.stop(), 0);
 }
 
 TEST_F(WebRunTest, ABadWebAddressIsAClearError) {
