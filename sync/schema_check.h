@@ -10,7 +10,8 @@
 // follows every pointer the schema knows (the active member of each union,
 // every list element, every text and data blob) so that such a message is
 // refused where it arrives. Fields and union members this version does not
-// know are skipped: a newer node's events still pass.
+// know are not read as fields (a newer node's events still pass), but every
+// pointer is followed by its own bytes too (a copy of a struct follows them).
 
 #include <capnp/dynamic.h>
 
