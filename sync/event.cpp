@@ -12,6 +12,8 @@ namespace {
 // Reading an event may touch each word a few times (the log and the hall
 // both read it); the limit still stops pointer-amplification attacks.
 constexpr std::uint64_t kTraversalFactor = 8;
+// The hall's own budget, in multiples of kTraversalFactor (see decode_envelope).
+constexpr std::size_t kHallTraversalFactor = 4;
 
 Status rejected(const std::string& why) { return {ErrorCode::kRejected, "event rejected: " + why}; }
 
@@ -127,7 +129,12 @@ Result<DecodedEvent> decode_envelope(ByteView bytes) {
     out.signer_ = signer;
     out.envelope_ = Bytes(bytes.begin(), bytes.end());
     out.words_ = std::move(words);
-    out.message_ = std::move(message);
+    // The checks above spent the traversal budget reading everything once or
+    // twice; the hall reads the event again with a budget of its own, larger
+    // than theirs, as its reads repeat and it copies structs whole.
+    out.message_ = std::make_unique<capnp::FlatArrayMessageReader>(
+        kj::arrayPtr(out.words_.data(), out.words_.size()),
+        reader_options(out.words_.size() * kHallTraversalFactor));
     return out;
   } catch (const kj::Exception& e) {
     // Malformed Cap'n Proto: report the kind, not the bytes.
