@@ -64,45 +64,39 @@ std::string RuntimeBackend::node_metrics() {
   const Status s = read([&](storage::Database& db) -> Status {
     YIMEN_ASSIGN_OR_RETURN(auto counts, sync::count_log(db));
     YIMEN_ASSIGN_OR_RETURN(auto rows, sync::load_status(db));
-    out += "# HELP yimen_events_stored Events this node originated.\n";
-    out += "# TYPE yimen_events_stored gauge\n";
-    out += "yimen_events_stored " + std::to_string(counts.last_local_seq) + "\n";
-    out += "# HELP yimen_events_quarantined Received events refused as invalid.\n";
-    out += "# TYPE yimen_events_quarantined gauge\n";
-    out += "yimen_events_quarantined " + std::to_string(counts.quarantined) + "\n";
-    out += "# HELP yimen_events_pending Received events waiting for what they depend on.\n";
-    out += "# TYPE yimen_events_pending gauge\n";
-    out += "yimen_events_pending " + std::to_string(counts.pending) + "\n";
-    out += "# HELP yimen_sync_backlog Events waiting to be sent, as each node last reported.\n";
-    out += "# TYPE yimen_sync_backlog gauge\n";
-    for (const auto& row : rows) {
-      out += "yimen_sync_backlog{node=\"" + web::prometheus_label(row.status.node) + "\"} " +
-             std::to_string(row.status.backlog) + "\n";
-    }
-    out +=
-        "# HELP yimen_sync_refused Connections, frames and batches refused, as each node last "
-        "reported.\n";
-    out += "# TYPE yimen_sync_refused gauge\n";
-    for (const auto& row : rows) {
-      out += "yimen_sync_refused{node=\"" + web::prometheus_label(row.status.node) + "\"} " +
-             std::to_string(row.status.refused) + "\n";
-    }
-    out +=
-        "# HELP yimen_sync_conflicts Second links refused for a linked child and checkpoints "
-        "beyond a child's head (a copied key?), as each node last reported.\n";
-    out += "# TYPE yimen_sync_conflicts gauge\n";
-    for (const auto& row : rows) {
-      out += "yimen_sync_conflicts{node=\"" + web::prometheus_label(row.status.node) + "\"} " +
-             std::to_string(row.status.conflicts) + "\n";
-    }
+    web::prometheus_family(out, "yimen_events_stored", "gauge", "Events this node originated.");
+    web::prometheus_sample(out, "yimen_events_stored", counts.last_local_seq);
+    web::prometheus_family(out, "yimen_events_quarantined", "gauge",
+                           "Received events refused as invalid.");
+    web::prometheus_sample(out, "yimen_events_quarantined", counts.quarantined);
+    web::prometheus_family(out, "yimen_events_pending", "gauge",
+                           "Received events waiting for what they depend on.");
+    web::prometheus_sample(out, "yimen_events_pending", counts.pending);
+    // Per linked node, as each last reported.
+    const auto per_node = [&](const std::string& name, const std::string& help,
+                              std::int64_t sync::NodeStatus::*field) {
+      web::prometheus_family(out, name, "gauge", help);
+      for (const auto& row : rows) {
+        web::prometheus_sample(out, name, row.status.*field, "node", row.status.node);
+      }
+    };
+    per_node("yimen_sync_backlog", "Events waiting to be sent, as each node last reported.",
+             &sync::NodeStatus::backlog);
+    per_node("yimen_sync_refused",
+             "Connections, frames and batches refused, as each node last reported.",
+             &sync::NodeStatus::refused);
+    per_node("yimen_sync_conflicts",
+             "Second links refused for a linked child and checkpoints beyond a child's head "
+             "(a copied key?), as each node last reported.",
+             &sync::NodeStatus::conflicts);
     return {};
   });
   if (!s.ok()) out += "# node metrics unavailable: " + s.message() + "\n";
   if (const web::ServerCounters* web = runtime_.web_counters()) {
-    const auto counter = [&out](const char* name, const char* help,
+    const auto counter = [&out](const std::string& name, const std::string& help,
                                 const std::atomic<std::uint64_t>& value) {
-      out += std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " counter\n" + name +
-             " " + std::to_string(value.load(std::memory_order_relaxed)) + "\n";
+      web::prometheus_family(out, name, "counter", help);
+      web::prometheus_sample(out, name, value.load(std::memory_order_relaxed));
     };
     counter("yimen_web_connections_refused_total",
             "Connections closed as they arrived: [web] max_connections were open.",

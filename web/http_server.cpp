@@ -20,6 +20,7 @@
 
 #include "common/log.h"
 #include "web/accept_backoff.h"
+#include "web/beast_message.h"
 #include "web/work_pool.h"
 
 namespace yimen::web {
@@ -74,38 +75,6 @@ struct ServerParts {
   WorkPool& work;
   ServerCounters& counters;
 };
-
-HttpRequest to_request(const http::request<http::string_body>& req, const std::string& peer,
-                       bool tls, const Target& target) {
-  HttpRequest out;
-  out.method = std::string(req.method_string());
-  out.path = target.path;
-  out.query = target.query;
-  for (const auto& field : req) {
-    std::string name(field.name_string());
-    for (auto& ch : name) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-    out.headers[name] = std::string(field.value());
-  }
-  out.body = req.body();
-  out.peer = peer;
-  out.tls = tls;
-  return out;
-}
-
-http::response<http::string_body> to_beast(HttpResponse response, unsigned version, bool keep_alive,
-                                           bool head) {
-  http::response<http::string_body> res{static_cast<http::status>(response.status), version};
-  res.set(http::field::content_type, response.content_type);
-  for (auto& [name, value] : response.headers) res.insert(name, value);
-  res.keep_alive(keep_alive);
-  if (head) {
-    res.content_length(response.body.size());
-  } else {
-    res.body() = std::move(response.body);
-    res.prepare_payload();
-  }
-  return res;
-}
 
 HttpResponse plain_error(int status, const char* code, const char* message) {
   HttpResponse r;
@@ -327,6 +296,38 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
 };
 
 }  // namespace
+
+HttpRequest to_request(const http::request<http::string_body>& req, const std::string& peer,
+                       bool tls, const Target& target) {
+  HttpRequest out;
+  out.method = std::string(req.method_string());
+  out.path = target.path;
+  out.query = target.query;
+  for (const auto& field : req) {
+    std::string name(field.name_string());
+    for (auto& ch : name) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    out.headers[name] = std::string(field.value());
+  }
+  out.body = req.body();
+  out.peer = peer;
+  out.tls = tls;
+  return out;
+}
+
+http::response<http::string_body> to_beast(HttpResponse response, unsigned version, bool keep_alive,
+                                           bool head) {
+  http::response<http::string_body> res{static_cast<http::status>(response.status), version};
+  res.set(http::field::content_type, response.content_type);
+  for (auto& [name, value] : response.headers) res.insert(name, value);
+  res.keep_alive(keep_alive);
+  if (head) {
+    res.content_length(response.body.size());
+  } else {
+    res.body() = std::move(response.body);
+    res.prepare_payload();
+  }
+  return res;
+}
 
 struct HttpServer::Impl {
   Impl(const ServerOptions& o, Handler h)

@@ -19,6 +19,32 @@ std::string prometheus_label(const std::string& value) {
   return out;
 }
 
+void prometheus_family(std::string& out, const std::string& name, const std::string& type,
+                       const std::string& help) {
+  out += "# HELP " + name + " " + help + "\n# TYPE " + name + " " + type + "\n";
+}
+
+namespace {
+
+void append_sample(std::string& out, const std::string& name, const std::string& value,
+                   const std::string& label, const std::string& label_value) {
+  out += name;
+  if (!label.empty()) out += "{" + label + "=\"" + prometheus_label(label_value) + "\"}";
+  out += " " + value + "\n";
+}
+
+}  // namespace
+
+void prometheus_sample(std::string& out, const std::string& name, std::uint64_t value,
+                       const std::string& label, const std::string& label_value) {
+  append_sample(out, name, std::to_string(value), label, label_value);
+}
+
+void prometheus_sample(std::string& out, const std::string& name, std::int64_t value,
+                       const std::string& label, const std::string& label_value) {
+  append_sample(out, name, std::to_string(value), label, label_value);
+}
+
 void RequestMetrics::record(const std::string& route, int status, double seconds) {
   std::lock_guard lock(mutex_);
   ++requests_[{route, status}];

@@ -40,4 +40,14 @@ class RequestMetrics {
 // A Prometheus label value with '\\', '"' and newlines escaped.
 std::string prometheus_label(const std::string& value);
 
+// Appends the HELP and TYPE lines of metric `name` to `out`.
+void prometheus_family(std::string& out, const std::string& name, const std::string& type,
+                       const std::string& help);
+
+// Appends one sample of `name`: `name value`, or `name{label="…"} value` when `label` is set.
+void prometheus_sample(std::string& out, const std::string& name, std::uint64_t value,
+                       const std::string& label = {}, const std::string& label_value = {});
+void prometheus_sample(std::string& out, const std::string& name, std::int64_t value,
+                       const std::string& label = {}, const std::string& label_value = {});
+
 }  // namespace yimen::web

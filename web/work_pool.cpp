@@ -1,9 +1,24 @@
 #include "web/work_pool.h"
 
+#include <sys/resource.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <utility>
 
 namespace yimen::web {
+namespace {
+
+// Lowers the calling thread's priority by kWorkerNiceness (Linux: nice is per thread).
+void yield_to_io_threads() {
+  const auto self = static_cast<id_t>(::gettid());
+  errno = 0;
+  const int now = ::getpriority(PRIO_PROCESS, self);
+  if (errno == 0) ::setpriority(PRIO_PROCESS, self, std::min(now + WorkPool::kWorkerNiceness, 19));
+}
+
+}  // namespace
 
 WorkPool::WorkPool(int workers, std::size_t queue_limit) : queue_limit_(queue_limit) {
   for (int i = 0; i < std::max(workers, 1); ++i) threads_.emplace_back([this] { work(); });
@@ -38,6 +53,7 @@ void WorkPool::stop() {
 }
 
 void WorkPool::work() {
+  yield_to_io_threads();
   for (;;) {
     std::function<void()> job;
     {

@@ -5,7 +5,9 @@
 // takes 64 MiB and a good part of a second, so a few of them at once would
 // stall every connection (DESIGN.md section 9). When every worker is busy and
 // the queue is full, try_post() refuses at once and the caller answers 503:
-// nothing waits without bound.
+// nothing waits without bound. The workers run kWorkerNiceness below the
+// process's priority, so that on a busy core the I/O threads (pages, /healthz)
+// come first and a burst of logins only slows the logins.
 //
 // Thread-safe: try_post() and counts() from any thread; stop() from the
 // owning thread only (the destructor stops).
@@ -33,6 +35,8 @@ class WorkPool {
   // the queue is full or the pool is stopping. A job must not throw: one that
   // does ends the process (std::terminate), as in any thread.
   bool try_post(std::function<void()> job);
+
+  static constexpr int kWorkerNiceness = 10;
 
   struct Counts {
     std::size_t running = 0;  // jobs a worker is running now

@@ -16,8 +16,8 @@
 // in again, when the session is gone or every kFreshApiEvery inputs (so that
 // rate limits that never expire under the fixed clock do not close the API).
 //
-// The conversion to web::HttpRequest is the harness's own: the server's
-// (to_request in http_server.cpp) is private to that file.
+// Requests and answers are converted as the server converts them
+// (web/beast_message.h).
 
 #include <cstddef>
 #include <cstdint>
@@ -32,6 +32,7 @@
 #include "fuzz/scratch_city.h"
 #include "node/hall/users.h"
 #include "sync/link_store.h"
+#include "web/beast_message.h"
 #include "web/http_server.h"
 #include "web/json.h"
 #include "web/web_api.h"
@@ -161,37 +162,12 @@ void replace_all(std::string& text, std::string_view what, const std::string& wi
   }
 }
 
-web::HttpRequest to_request(const http::request<http::string_body>& req, const web::Target& target,
-                            const std::string& peer) {
-  web::HttpRequest out;
-  out.method = std::string(req.method_string());
-  out.path = target.path;
-  out.query = target.query;
-  for (const auto& field : req) {
-    std::string name(field.name_string());
-    for (auto& ch : name) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-    out.headers[name] = std::string(field.value());
-  }
-  out.body = req.body();
-  out.peer = peer;
-  return out;
-}
-
 // The answer as Beast writes it; it must read back as one response.
 void check_response(const web::HttpResponse& response, unsigned version, bool head) {
   YIMEN_FUZZ_CHECK(response.status >= 100 && response.status <= 599,
                    std::to_string(response.status));
-  http::response<http::string_body> res{static_cast<http::status>(response.status), version};
-  res.set(http::field::content_type, response.content_type);
-  for (const auto& [name, value] : response.headers) res.insert(name, value);
-  if (head) {
-    res.content_length(response.body.size());
-  } else {
-    res.body() = response.body;
-    res.prepare_payload();
-  }
   std::ostringstream written;
-  written << res;
+  written << web::to_beast(response, version, false, head);
   const std::string text = written.str();
   http::response_parser<http::string_body> parser;
   parser.skip(head);
@@ -244,7 +220,7 @@ std::size_t serve_one(std::string_view in, const std::string& peer) {
   const auto target = web::parse_target(req.target());
   if (!target) return 0;  // 400 and close
   const web::HttpResponse response =
-      answer_of(harness->api->handle(to_request(req, *target, peer)));
+      answer_of(harness->api->handle(web::to_request(req, peer, false, *target)));
   check_response(response, req.version(), req.method() == http::verb::head);
   return req.keep_alive() ? used : 0;
 }

@@ -18,6 +18,7 @@
 #include "node/hall/catalogue_codec.h"
 #include "node/hall/catalogue_file.h"
 #include "node/node_directory.h"
+#include "support/damaged_body.h"
 #include "support/node_process.h"
 #include "support/process.h"
 #include "support/test_city.h"
@@ -456,11 +457,7 @@ Bytes damaged_event(const capnp::StructSchema::Field& member, std::uint64_t seq,
   event.setHlc(hlc_now(seq));
   event.setAuthor("officer");
   event.initAudience(1)[0].setRegion(kCity);
-  auto body = event.initBody();
-  capnp::toDynamic(body).init(member);  // the discriminant, and a member to damage
-  capnp::AnyStruct::Builder(schema::Body::Builder(body))
-      .getPointerSection()[0]
-      .setAs<capnp::Text>("damaged");
+  damage_body(event.initBody(), member);
   const auto words = capnp::messageToFlatArray(message);
   return envelope_of(Bytes(words.asBytes().begin(), words.asBytes().end()), key);
 }

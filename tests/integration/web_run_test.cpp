@@ -21,20 +21,6 @@
 namespace yimen::testing {
 namespace {
 
-// A connected loopback socket to `port` (-1 when it cannot connect).
-int connect_loopback(int port) {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<std::uint16_t>(port));
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-    ::close(fd);
-    return -1;
-  }
-  return fd;
-}
-
 constexpr const char* kPassword = "correct horse battery 9";
 
 class WebRunTest : public ::testing::Test {

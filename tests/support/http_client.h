@@ -19,13 +19,12 @@ struct HttpAnswer {
   std::string body;
 };
 
-inline HttpAnswer http_request(int port, const std::string& method, const std::string& target,
-                               const std::map<std::string, std::string>& headers = {},
-                               const std::string& body = "") {
-  HttpAnswer out;
+// A socket connected to `port` on 127.0.0.1 whose reads wait at most `read_timeout_s`
+// seconds (-1 when it cannot connect).
+inline int connect_loopback(int port, long read_timeout_s = 10) {
   const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0) return out;
-  timeval tv{10, 0};
+  if (fd < 0) return -1;
+  timeval tv{read_timeout_s, 0};
   ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
@@ -33,8 +32,17 @@ inline HttpAnswer http_request(int port, const std::string& method, const std::s
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
     ::close(fd);
-    return out;
+    return -1;
   }
+  return fd;
+}
+
+inline HttpAnswer http_request(int port, const std::string& method, const std::string& target,
+                               const std::map<std::string, std::string>& headers = {},
+                               const std::string& body = "") {
+  HttpAnswer out;
+  const int fd = connect_loopback(port);
+  if (fd < 0) return out;
   std::string request =
       method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n";
   for (const auto& [name, value] : headers) request += name + ": " + value + "\r\n";

@@ -17,6 +17,7 @@
 #include <thread>
 #include <vector>
 
+#include "support/eventually.h"
 #include "support/process.h"
 
 namespace yimen::testing {
@@ -33,17 +34,6 @@ inline int free_port() {
   ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
   ::close(fd);
   return ntohs(addr.sin_port);
-}
-
-// Polls `done` every 50 ms until it holds or `limit` passes; returns whether it held.
-inline bool eventually(const std::function<bool()>& done,
-                       std::chrono::milliseconds limit = std::chrono::seconds(30)) {
-  const auto until = std::chrono::steady_clock::now() + limit;
-  while (std::chrono::steady_clock::now() < until) {
-    if (done()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  return done();
 }
 
 class NodeProcess {

@@ -8,6 +8,7 @@
 
 #include "city_fixture.h"
 #include "future_event.capnp.h"
+#include "support/damaged_body.h"
 
 namespace yimen::sync::testing {
 namespace {
@@ -140,13 +141,8 @@ Bytes event_bytes(const City& city, Fill fill) {
 TEST(Event, ADamagedBodyOfEveryTypeIsRejectedAtTheBoundary) {
   City city;
   for (const auto member : capnp::Schema::from<schema::Body>().getUnionFields()) {
-    const Bytes damaged = event_bytes(city, [&](schema::Body::Builder body) {
-      capnp::toDynamic(body).init(member);
-      // Text where the member's struct should be.
-      capnp::AnyStruct::Builder(schema::Body::Builder(body))
-          .getPointerSection()[0]
-          .setAs<capnp::Text>("damaged");
-    });
+    const Bytes damaged = event_bytes(
+        city, [&](schema::Body::Builder body) { yimen::testing::damage_body(body, member); });
     auto r = decode_envelope(signed_as_village(city, damaged));
     ASSERT_FALSE(r.ok()) << member.getProto().getName().cStr();
     EXPECT_EQ(r.status().code(), ErrorCode::kRejected);

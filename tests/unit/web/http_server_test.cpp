@@ -18,20 +18,13 @@
 #include <thread>
 #include <vector>
 
+#include "support/eventually.h"
 #include "web/accept_backoff.h"
 
 namespace yimen::web {
 namespace {
 
-// Waits for `condition`, at most ten seconds.
-bool eventually(const std::function<bool()>& condition) {
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-  while (!condition()) {
-    if (std::chrono::steady_clock::now() > deadline) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
-  return true;
-}
+using yimen::testing::eventually;
 
 // A blocking loopback client with a receive timeout.
 class Client {

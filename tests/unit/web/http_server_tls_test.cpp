@@ -18,6 +18,7 @@
 #include <memory>
 #include <string>
 
+#include "support/http_client.h"
 #include "web/http_server.h"
 
 namespace yimen::web {
@@ -64,20 +65,7 @@ struct SelfSigned {
   }
 };
 
-int connect_loopback(std::uint16_t port) {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  timeval tv{5, 0};
-  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(port);
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-    ::close(fd);
-    return -1;
-  }
-  return fd;
-}
+using yimen::testing::connect_loopback;
 
 class HttpServerTls : public ::testing::Test {
  protected:

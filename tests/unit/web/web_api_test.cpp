@@ -17,6 +17,7 @@
 
 #include "node/hall/audit_log.h"
 #include "node/hall/users.h"
+#include "support/eventually.h"
 #include "support/http_client.h"
 #include "sync/link_store.h"
 #include "unit/hall/hall_city.h"
@@ -503,15 +504,7 @@ TEST_F(WebApiTest, LoginsFromOneAddressAreLimitedAcrossAccounts) {
             200);
 }
 
-// Waits for `condition`, at most ten seconds.
-bool eventually(const std::function<bool()>& condition) {
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-  while (!condition()) {
-    if (std::chrono::steady_clock::now() > deadline) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
-  return true;
-}
+using yimen::testing::eventually;
 
 // Password checks (Argon2id, 64 MiB) run on the server's small worker pool,
 // never on its I/O threads: with every worker held inside a login's password

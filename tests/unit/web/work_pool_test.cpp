@@ -4,12 +4,18 @@
 #include "web/work_pool.h"
 
 #include <gtest/gtest.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
+#include <cerrno>
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
 #include <thread>
+
+#include "support/eventually.h"
 
 namespace yimen::web {
 namespace {
@@ -41,14 +47,7 @@ class Gate {
   int waiting_ = 0;
 };
 
-bool eventually(const std::function<bool()>& condition) {
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-  while (!condition()) {
-    if (std::chrono::steady_clock::now() > deadline) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(2));
-  }
-  return true;
-}
+using yimen::testing::eventually;
 
 TEST(WorkPool, RefusesAtOnceWhenEveryWorkerIsBusyAndTheQueueIsFull) {
   WorkPool pool(2, 3);
@@ -94,4 +93,20 @@ TEST(WorkPool, StopRunsWhatWasQueuedAndRefusesMore) {
 }
 
 }  // namespace
+// Password checks yield to the I/O threads: a worker runs below the priority of
+// the thread that made the pool (nice is per thread on Linux).
+TEST(WorkPool, WorkersRunBelowTheIoThreadsPriority) {
+  errno = 0;
+  const int mine = ::getpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()));
+  ASSERT_EQ(errno, 0);
+  WorkPool pool(1, 1);
+  std::atomic<int> worker{-100};
+  ASSERT_TRUE(
+      pool.try_post([&] { worker = ::getpriority(PRIO_PROCESS, static_cast<id_t>(::gettid())); }));
+  ASSERT_TRUE(eventually([&] { return worker != -100; }));
+  EXPECT_EQ(worker, std::min(mine + WorkPool::kWorkerNiceness, 19));
+  // The caller's own priority is untouched.
+  EXPECT_EQ(::getpriority(PRIO_PROCESS, static_cast<id_t>(::gettid())), mine);
+}
+
 }  // namespace yimen::web
