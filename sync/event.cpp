@@ -97,7 +97,7 @@ Result<DecodedEvent> decode_envelope(ByteView bytes) {
     // Every pointer of the event, its body included, is read here once: the
     // hall reads the body later, on the writer thread, and must never meet a
     // malformed one there.
-    if (Status whole = check_whole(capnp::toDynamic(event)); !whole.ok()) {
+    if (Status whole = check_whole(capnp::toDynamic(event), words.size()); !whole.ok()) {
       return rejected(whole.message());
     }
     auto origin = RegionCode::parse(event.getOrigin().cStr());
@@ -129,9 +129,10 @@ Result<DecodedEvent> decode_envelope(ByteView bytes) {
     out.signer_ = signer;
     out.envelope_ = Bytes(bytes.begin(), bytes.end());
     out.words_ = std::move(words);
-    // The checks above spent the traversal budget reading everything once or
-    // twice; the hall reads the event again with a budget of its own, larger
-    // than theirs, as its reads repeat and it copies structs whole.
+    // The checks above spent the traversal budget reading everything twice;
+    // the hall reads the event again with a budget of its own, larger than
+    // theirs, as its reads repeat and it copies structs whole (each whole read
+    // costs at most the event's size: check_whole refused shared targets).
     out.message_ = std::make_unique<capnp::FlatArrayMessageReader>(
         kj::arrayPtr(out.words_.data(), out.words_.size()),
         reader_options(out.words_.size() * kHallTraversalFactor));

@@ -2,6 +2,7 @@
 
 #include <kj/exception.h>
 
+#include <cstdint>
 #include <string>
 
 namespace yimen::sync {
@@ -51,22 +52,31 @@ void check_value(const capnp::DynamicValue::Reader& value, std::string& path) {
 
 }  // namespace
 
-Status check_whole(capnp::DynamicStruct::Reader message) {
+Status check_whole(capnp::DynamicStruct::Reader message, std::size_t message_words) {
+  // First every pointer by its own bytes, fields this version does not know
+  // included (copying a struct, as the hall does with a licence document,
+  // follows them too), and no part of the message reached twice (pointers
+  // that share their target, an amplification): a whole read then costs at
+  // most the message's size, and the readers after this one can never run out
+  // of their traversal budget.
+  std::uint64_t reached = 0;
+  try {
+    reached = message.totalSize().wordCount;
+  } catch (const kj::Exception& e) {
+    return {ErrorCode::kRejected, "malformed: " + std::string(e.getDescription().cStr())};
+  }
+  if (reached > message_words) {
+    return {ErrorCode::kRejected, "parts of the message are reached more than once (" +
+                                      std::to_string(reached) + " words reached in a message of " +
+                                      std::to_string(message_words) + ")"};
+  }
+  // Then every field as the schema says.
   std::string path = message.getSchema().getShortDisplayName().cStr();
   try {
     check_struct(message, path);
   } catch (const kj::Exception& e) {
     return {ErrorCode::kRejected,
             "malformed at " + path + ": " + std::string(e.getDescription().cStr())};
-  }
-  // Every pointer, by its own bytes: fields this version does not know are
-  // skipped above, but copying a struct (the hall copies a licence document
-  // whole) follows them too.
-  try {
-    (void)message.totalSize();
-  } catch (const kj::Exception& e) {
-    return {ErrorCode::kRejected, "malformed beyond the fields this version knows: " +
-                                      std::string(e.getDescription().cStr())};
   }
   return {};
 }

@@ -6,6 +6,9 @@
 #include <capnp/schema.h>
 #include <capnp/serialize.h>
 
+#include <cstdint>
+#include <cstring>
+
 #include "city_fixture.h"
 #include "future_event.capnp.h"
 #include "support/damaged_body.h"
@@ -172,4 +175,52 @@ TEST(Event, ADamagedPointerDeepInTheBodyIsRejectedAtTheBoundary) {
 }
 
 }  // namespace
+// Pointers that share their target make a small message cost a large read
+// (an amplification): every read after the boundary's would spend the budget
+// the hall's reader has, and the hall would stop on a valid-looking event.
+TEST(Event, PointersSharingTheirTargetAreRejectedAtTheBoundary) {
+  City city;
+  constexpr std::size_t kHolidays = 10;  // about five times the message: within the read limit
+  const std::string long_text(200, 'x');
+  Bytes bytes = event_bytes(city, [&](schema::Body::Builder body) {
+    auto year = body.initCalendarPublished();
+    year.setYear(2027);
+    auto holidays = year.initHolidays(kHolidays);
+    holidays.set(0, long_text);
+    for (std::size_t i = 1; i < kHolidays; ++i) holidays.set(static_cast<unsigned>(i), "");
+  });
+  // The list's pointers: a byte list of 201 (the long text and its NUL), then
+  // kHolidays - 1 of one byte. Each of those is pointed at the long text.
+  const auto word_at = [&](std::size_t i) {
+    std::uint64_t w = 0;
+    std::memcpy(&w, bytes.data() + i * 8, 8);
+    return w;
+  };
+  const auto byte_list_of = [](std::uint64_t w, std::uint64_t count) {
+    return (w & 3) == 1 && ((w >> 32) & 7) == 2 && (w >> 35) == count;
+  };
+  std::size_t first = 0;
+  const std::size_t words = bytes.size() / 8;
+  while (first < words && !(byte_list_of(word_at(first), 201) && first + 1 < words &&
+                            byte_list_of(word_at(first + 1), 1))) {
+    ++first;
+  }
+  ASSERT_LT(first, words);
+  const auto offset_of = [](std::uint64_t w) {
+    return static_cast<std::int64_t>(static_cast<std::int32_t>(w & 0xffffffffu) >> 2);
+  };
+  const std::int64_t target = static_cast<std::int64_t>(first) + 1 + offset_of(word_at(first));
+  for (std::size_t i = first + 1; i < first + kHolidays; ++i) {
+    ASSERT_TRUE(byte_list_of(word_at(i), 1)) << i;
+    const auto offset = static_cast<std::uint32_t>(target - static_cast<std::int64_t>(i) - 1);
+    const std::uint64_t aliased = (word_at(first) & 0xffffffff00000000u) | (offset << 2) | 1u;
+    std::memcpy(bytes.data() + i * 8, &aliased, 8);
+  }
+  auto r = decode_envelope(signed_as_village(city, bytes));
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), ErrorCode::kRejected);
+  EXPECT_NE(r.status().message().find("reached more than once"), std::string::npos)
+      << r.status().message();
+}
+
 }  // namespace yimen::sync::testing
