@@ -24,7 +24,7 @@ deps:
 	@bash scripts/install-deps
 
 $(BUILD_DIR)/CMakeCache.txt: | deps
-	cmake -S . -B $(BUILD_DIR) $(CMAKE_FLAGS)
+	cmake -S . -B $(BUILD_DIR) -G Ninja $(CMAKE_FLAGS)
 
 build: deps $(BUILD_DIR)/CMakeCache.txt
 	cmake --build $(BUILD_DIR) -j$(JOBS)
@@ -36,13 +36,13 @@ demo: build
 	@bash scripts/demo
 
 bench: deps
-	cmake -S . -B $(BENCH_DIR) -DCMAKE_BUILD_TYPE=Release -DYIMEN_TESTS=ON
+	cmake -S . -B $(BENCH_DIR) -G Ninja -DCMAKE_BUILD_TYPE=Release -DYIMEN_TESTS=ON
 	cmake --build $(BENCH_DIR) -j$(JOBS)
 	@bash scripts/bench $(BENCH_DIR)
 
 # A build of its own: clang, -O1, coverage + ASan + UBSan, only what the harnesses link.
 $(FUZZ_DIR)/CMakeCache.txt: | deps
-	CC=clang-14 CXX=clang++-14 cmake -S . -B $(FUZZ_DIR) -DYIMEN_FUZZ=ON -DYIMEN_TESTS=OFF \
+	CC=clang-14 CXX=clang++-14 cmake -S . -B $(FUZZ_DIR) -G Ninja -DYIMEN_FUZZ=ON -DYIMEN_TESTS=OFF \
 	  $(if $(shell command -v ccache),-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
 
 fuzz-build: deps $(FUZZ_DIR)/CMakeCache.txt
