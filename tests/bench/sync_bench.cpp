@@ -14,10 +14,6 @@
 // data directories. Every wait is bounded.
 
 #include <capnp/serialize.h>
-#include <fcntl.h>
-#include <signal.h>
-#include <spawn.h>
-#include <sys/wait.h>
 
 #include <algorithm>
 #include <chrono>
@@ -30,6 +26,7 @@
 #include <thread>
 #include <vector>
 
+#include "bench_node.h"
 #include "case_events.h"
 #include "node/node_directory.h"
 #include "sync/event_log.h"
@@ -45,56 +42,13 @@ constexpr int kEvents = 100000;
 constexpr const char* kItem = "GG-00201-000-441802001000";
 const fs::path kDir = fs::temp_directory_path() / "yimen-sync-bench";
 
-[[noreturn]] void die(const std::string& what) {
-  std::fprintf(stderr, "sync_bench: %s\n", what.c_str());
-  std::exit(1);
-}
-
 template <typename T>
 T must(Result<T> r, const char* what) {
-  if (!r.ok()) die(std::string(what) + ": " + r.status().message());
+  if (!r.ok()) bench::fail(std::string(what) + ": " + r.status().message());
   return std::move(r).value();
 }
 void must(const Status& s, const char* what) {
-  if (!s.ok()) die(std::string(what) + ": " + s.message());
-}
-
-std::string yimen_binary() {
-  return (fs::canonical("/proc/self/exe").parent_path().parent_path() / "bin" / "yimen").string();
-}
-
-// Runs yimen with `args` (and `input` on stdin), returns its stdout; dies on failure.
-std::string cli(const std::vector<std::string>& args, const std::string& input = "") {
-  std::string command = yimen_binary();
-  for (const auto& a : args) command += " '" + a + "'";
-  const fs::path in = kDir / "stdin";
-  std::ofstream(in) << input;
-  command += " < " + in.string() + " 2>&1";
-  FILE* p = ::popen(command.c_str(), "r");
-  if (p == nullptr) die("cannot run " + command);
-  std::string out;
-  char buf[4096];
-  for (size_t n; (n = std::fread(buf, 1, sizeof buf, p)) > 0;) out.append(buf, n);
-  if (::pclose(p) != 0) die(command + ": " + out);
-  return out;
-}
-
-pid_t spawn_pinned(int core, const fs::path& dir) {
-  std::vector<std::string> argv_s = {"/usr/bin/taskset", "-c",  std::to_string(core),
-                                     yimen_binary(),     "run", "--data",
-                                     dir.string()};
-  std::vector<char*> argv;
-  for (auto& a : argv_s) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  const std::string log = dir.string() + ".log";
-  posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, 2, log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
-  pid_t pid = 0;
-  if (posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ) != 0) die("spawn");
-  posix_spawn_file_actions_destroy(&actions);
-  return pid;
+  if (!s.ok()) bench::fail(std::string(what) + ": " + s.message());
 }
 
 // Peak resident memory of a process in MB, from /proc (the taskset child execs yimen).
@@ -104,12 +58,6 @@ double peak_rss_mb(pid_t pid) {
     if (line.rfind("VmHWM:", 0) == 0) return std::stod(line.substr(6)) / 1024.0;
   }
   return -1;
-}
-
-void stop(pid_t pid) {
-  ::kill(pid, SIGTERM);
-  int status = 0;
-  ::waitpid(pid, &status, 0);
 }
 
 void set_listen(const fs::path& dir, int port) {
@@ -171,27 +119,31 @@ int main() {
   fs::create_directories(kDir);
   const fs::path pristine = kDir / "pristine";
   fs::create_directories(pristine);
-  cli({"init", "--data", (pristine / "city").string(), "--id", "441800000000", "--name", "city",
-       "--root"});
-  cli({"init", "--data", (pristine / "county").string(), "--id", "441802000000", "--name",
-       "county"});
-  cli({"init", "--data", (pristine / "town").string(), "--id", "441802001000", "--name", "town"});
+  bench::cli(kDir, {"init", "--data", (pristine / "city").string(), "--id", "441800000000",
+                    "--name", "city", "--root"});
+  bench::cli(kDir, {"init", "--data", (pristine / "county").string(), "--id", "441802000000",
+                    "--name", "county"});
+  bench::cli(kDir, {"init", "--data", (pristine / "town").string(), "--id", "441802001000",
+                    "--name", "town"});
   set_listen(pristine / "city", 7491);
   set_listen(pristine / "county", 7492);
   auto enrol = [&](const char* child, const char* parent) {
-    const std::string request = cli({"enrol", "request", "--data", (pristine / child).string()});
-    const std::string cert = cli({"enrol", "approve", "--data", (pristine / parent).string(),
-                                  request.substr(0, request.find('\n'))});
-    cli({"enrol", "install", "--data", (pristine / child).string(),
-         cert.substr(0, cert.find('\n'))});
+    const std::string request =
+        bench::cli(kDir, {"enrol", "request", "--data", (pristine / child).string()});
+    const std::string cert =
+        bench::cli(kDir, {"enrol", "approve", "--data", (pristine / parent).string(),
+                          request.substr(0, request.find('\n'))});
+    bench::cli(kDir, {"enrol", "install", "--data", (pristine / child).string(),
+                      cert.substr(0, cert.find('\n'))});
   };
   enrol("county", "city");
   enrol("town", "county");
-  cli({"user", "add", "--data", (pristine / "town").string(), "--role", "admin", "--login", "admin",
-       "--display", "admin"},
-      "bench password 2026\n");
-  cli({"catalogue", "import", "--data", (pristine / "town").string(), "--as", "admin",
-       std::string(YIMEN_SOURCE_DIR) + "/config/catalogue.example.toml"});
+  bench::cli(kDir,
+             {"user", "add", "--data", (pristine / "town").string(), "--role", "admin", "--login",
+              "admin", "--display", "admin"},
+             "bench password 2026\n");
+  bench::cli(kDir, {"catalogue", "import", "--data", (pristine / "town").string(), "--as", "admin",
+                    std::string(YIMEN_SOURCE_DIR) + "/config/catalogue.example.toml"});
   fill_child(pristine / "town");
 
   // The signature limit, over the same events.
@@ -206,7 +158,7 @@ int main() {
   for (int run = 0; run < 3; ++run) {
     const auto t = Clock::now();
     for (const auto& e : envelopes) {
-      if (!sync::decode_envelope(e).ok()) die("a generated event does not verify");
+      if (!sync::decode_envelope(e).ok()) bench::fail("a generated event does not verify");
     }
     verify_rates.push_back(static_cast<double>(envelopes.size()) /
                            std::chrono::duration<double>(Clock::now() - t).count());
@@ -228,7 +180,7 @@ int main() {
     }
     const auto t = Clock::now();
     for (const auto& [event, key, sig] : sigs) {
-      if (!crypto::verify(crypto::kEventDomain, key, event, sig)) die("verify");
+      if (!crypto::verify(crypto::kEventDomain, key, event, sig)) bench::fail("verify");
     }
     bare.push_back(static_cast<double>(sigs.size()) /
                    std::chrono::duration<double>(Clock::now() - t).count());
@@ -237,14 +189,14 @@ int main() {
   for (int run = 0; run < 3; ++run) {
     const fs::path dir = kDir / ("run" + std::to_string(run));
     fs::copy(pristine, dir, fs::copy_options::recursive);
-    const pid_t parent = spawn_pinned(0, dir / "county");
+    const pid_t parent = bench::spawn_node(dir / "county", 0);
     std::this_thread::sleep_for(std::chrono::milliseconds(500));
     auto county = must(node::open_node(dir / "county"), "open the county");
     const auto t = Clock::now();
-    const pid_t child = spawn_pinned(1, dir / "town");
+    const pid_t child = bench::spawn_node(dir / "town", 1);
     const auto limit = t + std::chrono::minutes(5);
     while (events_held(county.db) < kEvents + 1) {  // + the town's item
-      if (Clock::now() > limit) die("the parent did not get every event within 5 minutes");
+      if (Clock::now() > limit) bench::fail("the parent did not get every event within 5 minutes");
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
     const double s = std::chrono::duration<double>(Clock::now() - t).count();
@@ -252,8 +204,8 @@ int main() {
     sync_rates.push_back(kEvents / s);
     rss_parent.push_back(peak_rss_mb(parent));
     rss_child.push_back(peak_rss_mb(child));
-    stop(child);
-    stop(parent);
+    bench::stop_node(child);
+    bench::stop_node(parent);
     fs::remove_all(dir);
   }
   fs::remove_all(kDir);

@@ -26,11 +26,9 @@
 // Every loop is bounded by a count and every wait by a time.
 
 #include <arpa/inet.h>
-#include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -48,6 +46,7 @@
 #include <thread>
 #include <vector>
 
+#include "bench_node.h"
 #include "support/http_client.h"
 
 namespace {
@@ -55,6 +54,7 @@ namespace {
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 using yimen::testing::http_request;
+namespace bench = yimen::bench;
 
 constexpr const char* kPassword = "bench password 2026";
 constexpr int kFloodConnections = 20000;
@@ -64,33 +64,8 @@ constexpr int kLoginSeconds = 8;
 constexpr int kLoginsPerClientAtMost = 400;
 const fs::path kDir = fs::temp_directory_path() / "yimen-web-abuse-bench";
 
-[[noreturn]] void die(const std::string& what) {
-  std::fprintf(stderr, "web_abuse_bench: %s\n", what.c_str());
-  std::exit(1);
-}
-
 double ms_since(Clock::time_point t) {
   return std::chrono::duration<double, std::milli>(Clock::now() - t).count();
-}
-
-std::string yimen_binary() {
-  return (fs::canonical("/proc/self/exe").parent_path().parent_path() / "bin" / "yimen").string();
-}
-
-// Runs yimen with `args` (and `input` on stdin), returns its output; dies on failure.
-std::string cli(const std::vector<std::string>& args, const std::string& input = "") {
-  std::string command = yimen_binary();
-  for (const auto& a : args) command += " '" + a + "'";
-  const fs::path in = kDir / "stdin";
-  std::ofstream(in) << input;
-  command += " < " + in.string() + " 2>&1";
-  FILE* p = ::popen(command.c_str(), "r");
-  if (p == nullptr) die("cannot run " + command);
-  std::string out;
-  char buf[4096];
-  for (size_t n; (n = std::fread(buf, 1, sizeof buf, p)) > 0;) out.append(buf, n);
-  if (::pclose(p) != 0) die(command + ": " + out);
-  return out;
 }
 
 int free_port() {
@@ -110,7 +85,7 @@ void replace_line(const fs::path& file, const std::string& from, const std::stri
   text << std::ifstream(file).rdbuf();
   std::string s = text.str();
   const auto at = s.find(from);
-  if (at == std::string::npos) die(file.string() + " has no \"" + from + "\"");
+  if (at == std::string::npos) bench::fail(file.string() + " has no \"" + from + "\"");
   s.replace(at, from.size(), to);
   std::ofstream(file, std::ios::trunc) << s;
 }
@@ -118,10 +93,12 @@ void replace_line(const fs::path& file, const std::string& from, const std::stri
 // A city node with an administrator, its web hall on `port`; `max_connections` in node.toml.
 fs::path make_node(const std::string& name, int port, int max_connections) {
   const fs::path dir = kDir / name;
-  cli({"init", "--data", dir.string(), "--id", "441800000000", "--name", "示范市", "--root"});
-  cli({"user", "add", "--data", dir.string(), "--role", "admin", "--login", "admin", "--display",
-       "管理员"},
-      std::string(kPassword) + "\n");
+  bench::cli(
+      kDir, {"init", "--data", dir.string(), "--id", "441800000000", "--name", "示范市", "--root"});
+  bench::cli(kDir,
+             {"user", "add", "--data", dir.string(), "--role", "admin", "--login", "admin",
+              "--display", "管理员"},
+             std::string(kPassword) + "\n");
   replace_line(dir / "node.toml", "max_connections = 512",
                "max_connections = " + std::to_string(max_connections));
   replace_line(dir / "node.toml", "# listen = \"127.0.0.1:8080\"",
@@ -137,38 +114,12 @@ struct Node {
 
 // `yimen run` on core 0, with at most `descriptors` open files when not 0.
 Node start(const fs::path& dir, int port, int descriptors = 0) {
-  Node node{0, dir.string() + ".log", port};
-  std::vector<std::string> argv_s;
-  if (descriptors > 0) {
-    argv_s = {"/usr/bin/prlimit", "--nofile=" + std::to_string(descriptors)};
-  }
-  for (std::string a : {"/usr/bin/taskset", "-c", "0"}) argv_s.push_back(a);
-  for (std::string a : {yimen_binary(), std::string("run"), std::string("--data"), dir.string()}) {
-    argv_s.push_back(a);
-  }
-  std::vector<char*> argv;
-  for (auto& a : argv_s) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, 2, node.log.c_str(), O_WRONLY | O_CREAT | O_APPEND,
-                                   0600);
-  if (posix_spawn(&node.pid, argv[0], &actions, nullptr, argv.data(), environ) != 0) {
-    die("cannot start " + argv_s[0]);
-  }
-  posix_spawn_file_actions_destroy(&actions);
+  const Node node{bench::spawn_node(dir, 0, descriptors), dir.string() + ".log", port};
   for (int i = 0; i < 300; ++i) {
     if (http_request(port, "GET", "/healthz").status == 200) return node;
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
-  die("the node on port " + std::to_string(port) + " did not answer /healthz in 30 s");
-}
-
-void stop(const Node& node) {
-  ::kill(node.pid, SIGTERM);
-  int status = 0;
-  ::waitpid(node.pid, &status, 0);
+  bench::fail("the node on port " + std::to_string(port) + " did not answer /healthz in 30 s");
 }
 
 // The node's user + system CPU time in seconds (the prlimit and taskset wrappers exec it).
@@ -300,7 +251,7 @@ void logins(int port, int clients) {
 // with `prefix`, `counter` being the /metrics counter that names what the node refused.
 void flood(const Node& node, const std::string& prefix, const std::string& counter) {
   int pipe_fds[2];
-  if (::pipe(pipe_fds) != 0) die("pipe");
+  if (::pipe(pipe_fds) != 0) bench::fail("pipe");
   const auto log_before = size_of(node.log);
   const double cpu_before = cpu_seconds(node.pid);
   const auto t = Clock::now();
@@ -353,13 +304,13 @@ int main() {
     logins(port, 12);
     logins(port, 30);
     flood(node, "flood", "connections_refused_total");
-    stop(node);
+    bench::stop_node(node.pid);
   }
   {
     const int port = free_port();
     const Node node = start(make_node("emfile", port, 4096), port, 1024);
     flood(node, "emfile", "accept_failures_total");
-    stop(node);
+    bench::stop_node(node.pid);
   }
   fs::remove_all(kDir);
   return 0;
