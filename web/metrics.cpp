@@ -58,14 +58,14 @@ void RequestMetrics::record(const std::string& route, int status, double seconds
 std::string RequestMetrics::render() const {
   std::lock_guard lock(mutex_);
   std::string out;
-  out += "# HELP yimen_http_requests_total HTTP requests by route and status.\n";
-  out += "# TYPE yimen_http_requests_total counter\n";
+  prometheus_family(out, "yimen_http_requests_total", "counter",
+                    "HTTP requests by route and status.");
   for (const auto& [key, n] : requests_) {
     out += "yimen_http_requests_total{route=\"" + prometheus_label(key.first) + "\",status=\"" +
            std::to_string(key.second) + "\"} " + std::to_string(n) + "\n";
   }
-  out += "# HELP yimen_http_request_seconds Time to answer an HTTP request.\n";
-  out += "# TYPE yimen_http_request_seconds histogram\n";
+  prometheus_family(out, "yimen_http_request_seconds", "histogram",
+                    "Time to answer an HTTP request.");
   char le[32];
   for (size_t i = 0; i < kBuckets.size(); ++i) {
     std::snprintf(le, sizeof le, "%g", kBuckets[i]);
