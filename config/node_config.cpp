@@ -237,7 +237,8 @@ Result<NodeConfig> parse_node_config(std::string_view text, std::string_view sou
     check.only_keys(*storage, "storage.", {"passphrase_env", "busy_timeout_ms"});
   if (sync != nullptr) check.only_keys(*sync, "sync.", {"listen", "advertise", "parent"});
   if (hall != nullptr)
-    check.only_keys(*hall, "hall.", {"yellow_card_working_days", "post_check_working_days"});
+    check.only_keys(*hall, "hall.",
+                    {"yellow_card_working_days", "post_check_working_days", "supply_within_days"});
   if (appointments != nullptr) {
     check.only_keys(*appointments, "appointments.",
                     {"windows", "slot_minutes", "hours", "days_ahead"});
@@ -312,6 +313,14 @@ Result<NodeConfig> parse_node_config(std::string_view text, std::string_view sou
                  "expected 1 to 250 working days");
     } else {
       config.hall.post_check_working_days = static_cast<int>(*days);
+    }
+  }
+  if (auto days = check.integer(hall, "hall", "supply_within_days")) {
+    if (*days < 1 || *days > 365) {
+      check.fail(check.node(hall, "supply_within_days"), "hall.supply_within_days",
+                 "expected 1 to 365 days");
+    } else {
+      config.hall.supply_within_days = static_cast<int>(*days);
     }
   }
   struct Bounded {
@@ -477,6 +486,9 @@ Result<std::string> render_node_config(const NodeConfig& c) {
       << "# A case approved on a commitment (告知承诺) is checked within this many\n"
       << "# working days of the approval.\n"
       << "post_check_working_days = " << c.hall.post_check_working_days << "\n"
+      << "# An applicant asked for missing materials (补正) supplies them within this\n"
+      << "# many calendar days; the day is printed on the one-time notification.\n"
+      << "supply_within_days = " << c.hall.supply_within_days << "\n"
       << "\n[appointments]\n"
       << "# Residents book visits (预约): one booking per window in each slot of the\n"
       << "# opening hours, on working days, up to days_ahead days ahead. windows = 0:\n"

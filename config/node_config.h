@@ -48,6 +48,9 @@ struct HallConfig {
   // A case approved on a commitment (告知承诺) is checked within this many
   // working days of the approval, 1..250.
   int post_check_working_days = 20;
+  // Calendar days an applicant is given to supply missing materials (补正),
+  // 1..365; the day to supply by is printed on the one-time notification.
+  int supply_within_days = 30;
 };
 
 // When residents may book a visit to this hall (预约, plan task 12). Each slot

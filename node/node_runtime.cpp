@@ -51,6 +51,7 @@ Result<std::unique_ptr<NodeRuntime>> NodeRuntime::start(const std::filesystem::p
   std::unique_ptr<NodeRuntime> runtime(new NodeRuntime(std::move(lock), std::move(node)));
   YIMEN_TRY(runtime->hall_.set_yellow_card_working_days(
       runtime->node_.config.hall.yellow_card_working_days));
+  YIMEN_TRY(runtime->hall_.set_supply_within_days(runtime->node_.config.hall.supply_within_days));
   NodeRuntime* self = runtime.get();
   runtime->writer_ = std::make_unique<storage::Writer>(
       runtime->node_.db, storage::Writer::Options{}, [self] { self->hall_.forget_cached_state(); });

@@ -2,6 +2,7 @@
 
 #include "crypto/crypto.h"
 #include "node/enrol_child.h"
+#include "node/hall/hall_projection.h"
 #include "node/node_runtime.h"
 #include "sync/link_store.h"
 #include "web/metrics.h"
@@ -72,6 +73,23 @@ std::string RuntimeBackend::node_metrics() {
     web::prometheus_family(out, "yimen_events_pending", "gauge",
                            "Received events waiting for what they depend on.");
     web::prometheus_sample(out, "yimen_events_pending", counts.pending);
+    YIMEN_ASSIGN_OR_RETURN(const auto calendar, hall::load_calendar(db));
+    const hall::CalendarOutlook outlook = hall::calendar_outlook(calendar, hall::cst_date(now()));
+    web::prometheus_family(
+        out, "yimen_calendar_published", "gauge",
+        "Whether this year's and next year's working-day calendar is published.");
+    const auto year_sample = [&](int year, bool published) {
+      web::prometheus_sample(out, "yimen_calendar_published",
+                             static_cast<std::int64_t>(published ? 1 : 0), "year",
+                             std::to_string(year));
+    };
+    year_sample(outlook.this_year, outlook.this_year_published);
+    year_sample(outlook.this_year + 1, outlook.next_year_published);
+    web::prometheus_family(out, "yimen_calendar_missing", "gauge",
+                           "1 when deadlines are or will soon be unknown: this year's calendar, "
+                           "or from 1 November next year's, is not published.");
+    web::prometheus_sample(out, "yimen_calendar_missing",
+                           static_cast<std::int64_t>(outlook.missing_year ? 1 : 0));
     // Per linked node, as each last reported.
     const auto per_node = [&](const std::string& name, const std::string& help,
                               std::int64_t sync::NodeStatus::*field) {

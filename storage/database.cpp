@@ -269,7 +269,10 @@ Status verify_key(sqlite3* db) {
     return {ErrorCode::kWrongKey,
             file_name_of(db) + ": wrong database key, or not a Yimen database"};
   }
-  return sqlite_error(db, rc, sql_context(kSql));
+  // A damaged schema page beyond page 1: the message names the file already.
+  const Status status = classify_sqlite_error(db, rc);
+  if (status.code() == ErrorCode::kCorruption) return status;
+  return status.with_context(sql_context(kSql));
 }
 
 // Opens `path` with `flags` (never SQLITE_OPEN_CREATE), applies the key and the cipher

@@ -17,18 +17,29 @@ json::array dates_json(const std::vector<hall::Date>& dates) {
 
 HttpResponse get_calendar(Call& call) {
   json::array years;
+  hall::WorkingDayCalendar calendar;
   const Status s = call.backend().read([&](storage::Database& db) -> Status {
     YIMEN_ASSIGN_OR_RETURN(auto list, hall::load_calendar_years(db));
     for (const auto& y : list) {
       years.push_back(json::object{{"year", y.year},
                                    {"holidays", dates_json(y.holidays)},
                                    {"makeup_working_days", dates_json(y.makeup_working_days)},
-                                   {"notice", y.notice}});
+                                   {"notice", y.notice},
+                                   {"provisional", y.provisional}});
+      YIMEN_TRY(calendar.publish_year(y.year, y.holidays, y.makeup_working_days));
     }
     return {};
   });
   if (!s.ok()) return status_response(s);
-  return json_response(json::object{{"years", std::move(years)}});
+  const hall::CalendarOutlook outlook = hall::calendar_outlook(calendar, hall::cst_date(call.now));
+  json::value missing = outlook.missing_year ? json::value(*outlook.missing_year) : nullptr;
+  return json_response(json::object{
+      {"years", std::move(years)},
+      {"outlook", json::object{{"this_year", outlook.this_year},
+                               {"this_year_published", outlook.this_year_published},
+                               {"next_year_published", outlook.next_year_published},
+                               {"missing_year", std::move(missing)},
+                               {"unknown_from", date_or_null(outlook.unknown_from)}}}});
 }
 
 Result<std::vector<hall::Date>> dates_of(const json::object& body, std::string_view key) {
@@ -64,8 +75,8 @@ HttpResponse publish_calendar(Call& call) {
     return recovering_response();
   }
   const Status s = call.backend().write([&](hall::Hall& hall, storage::Database& db) -> Status {
-    YIMEN_TRY(hall.publish_calendar(call.actor(), static_cast<int>(**year), *holidays, *makeup,
-                                    notice->value_or("")));
+    YIMEN_TRY(hall.publish_calendar(
+        call.actor(), {static_cast<int>(**year), *holidays, *makeup, notice->value_or(""), false}));
     return audit(db, call, "calendar.publish", std::to_string(**year), "ok");
   });
   if (!s.ok()) return status_response(s);

@@ -13,17 +13,33 @@
 #include "web/api_support.h"
 
 namespace yimen::web {
+json::value date_or_null(const std::optional<hall::Date>& d) {
+  if (!d) return nullptr;
+  return json::value(d->to_string());
+}
+
+json::array findings_json(const hall::ServiceItem* item,
+                          const std::vector<hall::MaterialFinding>& findings) {
+  json::array out;
+  for (const auto& f : findings) {
+    const bool known = item != nullptr && f.material < item->materials.size();
+    out.push_back(json::object{
+        {"material", static_cast<std::int64_t>(f.material)},
+        {"material_name", known ? json::value(item->materials[f.material].name) : nullptr},
+        {"problem", hall::material_problem_name(f.problem)},
+        {"problem_label", hall::material_problem_label_zh(f.problem)},
+        {"note", f.note},
+        {"copies_received", f.copies_received}});
+  }
+  return out;
+}
+
 namespace {
 
 constexpr std::size_t kMaxMaterials = 100;
 
 const char* half_name(hall::CaseHalf half) {
   return half == hall::CaseHalf::kIntake ? "intake" : "handling";
-}
-
-json::value date_or_null(const std::optional<hall::Date>& d) {
-  if (!d) return nullptr;
-  return json::value(d->to_string());
 }
 
 // What the list shows of a case.
@@ -130,14 +146,19 @@ Result<json::object> case_page_json(storage::Database& db, Call& call, const std
   YIMEN_ASSIGN_OR_RETURN(auto transitions, hall::load_transitions(db, case_no));
   json::array history;
   for (const auto& t : transitions) {
-    history.push_back(json::object{{"position", t.position},
-                                   {"half", half_name(t.half)},
-                                   {"action", hall::case_action_name(t.action)},
-                                   {"actor_name", t.actor_name},
-                                   {"actor_office", t.actor_office},
-                                   {"on", t.on.to_string()},
-                                   {"at", t.at},
-                                   {"note", t.note}});
+    json::object entry{{"position", t.position},
+                       {"half", half_name(t.half)},
+                       {"action", hall::case_action_name(t.action)},
+                       {"actor_name", t.actor_name},
+                       {"actor_office", t.actor_office},
+                       {"on", t.on.to_string()},
+                       {"at", t.at},
+                       {"note", t.note}};
+    if (!t.findings.empty()) {
+      entry["findings"] = findings_json(c.item ? &*c.item : nullptr, t.findings);
+      entry["supply_by"] = date_or_null(t.supply_by);
+    }
+    history.push_back(std::move(entry));
   }
   out["history"] = std::move(history);
   out["materials"] = c.item ? item_guide_json(*c.item)["materials"] : json::array();
@@ -504,6 +525,9 @@ json::object notice_json(const hall::OneTimeNotice& n) {
                       {"office_address", n.office_address},
                       {"office_hours", n.office_hours},
                       {"closing", n.closing},
+                      {"issuing_office", n.issuing_office},
+                      {"handler", n.handler},
+                      {"supply_by", date_or_null(n.supply_by)},
                       {"text", hall::render_text(n)}};
 }
 
@@ -564,6 +588,43 @@ HttpResponse one_time_notice(Call& call) {
   return json_response(out);
 }
 
+// The one-time notification a recorded materials request or incomplete
+// return made, to print again at any node holding the case: its findings,
+// the day to supply by, the office and handler who issued it.
+HttpResponse recorded_notice(Call& call) {
+  const std::string& case_no = call.params.at("no");
+  const std::string& position_text = call.params.at("position");
+  if (position_text.empty() || position_text.size() > 4 ||
+      position_text.find_first_not_of("0123456789") != std::string::npos) {
+    return error_response(400, "bad_request", "position: expected a number");
+  }
+  const int position = std::stoi(position_text);
+  json::object out;
+  const Status s = call.backend().read([&](storage::Database& db) -> Status {
+    YIMEN_ASSIGN_OR_RETURN(auto file, hall::load_case(db, case_no));
+    if (!file) return not_found("no case has this number here");
+    YIMEN_ASSIGN_OR_RETURN(auto item, hall::load_item(db, file->item_code, file->item_version));
+    if (!item) return not_found("the case's item version is not held here");
+    YIMEN_ASSIGN_OR_RETURN(const auto transitions, hall::load_transitions(db, case_no));
+    for (const auto& t : transitions) {
+      if (t.position != position || t.findings.empty()) continue;
+      YIMEN_ASSIGN_OR_RETURN(
+          auto notice,
+          hall::make_one_time_notice(*item, case_no, file->applicant_name, t.on, t.findings));
+      // The handler's department, else the unit the guide names as accepting.
+      notice.issuing_office = t.actor_office.empty() ? item->accepting_unit : t.actor_office;
+      notice.handler = t.actor_name;
+      notice.handler_phone = t.actor_phone;
+      notice.supply_by = t.supply_by;
+      out = notice_json(notice);
+      return {};
+    }
+    return not_found("no materials request is recorded at this step of the case");
+  });
+  if (!s.ok()) return status_response(s);
+  return json_response(out);
+}
+
 }  // namespace
 
 void add_case_routes(std::vector<Route>& routes) {
@@ -575,6 +636,7 @@ void add_case_routes(std::vector<Route>& routes) {
   routes.push_back({"POST", "/api/v1/cases/{no}/actions",
                     roles({Role::kClerk, Role::kOfficer, Role::kAdmin}), act_on_case});
   routes.push_back({"POST", "/api/v1/cases/{no}/notice", staff(), one_time_notice});
+  routes.push_back({"GET", "/api/v1/cases/{no}/notices/{position}", staff(), recorded_notice});
   routes.push_back({"POST", "/api/v1/cases/{no}/opinions", roles({Role::kOfficer, Role::kAdmin}),
                     record_opinion});
 }

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "node/hall/catalogue_index.h"
+#include "node/hall/one_time_notice.h"
 #include "node/hall/users.h"
 #include "web/code_lookup_limits.h"
 #include "web/failure_limiter.h"
@@ -165,6 +166,13 @@ Result<json::object> body_object(const Call& call);
 json::object item_summary_json(const hall::ServiceItem& item);
 json::object item_guide_json(const hall::ServiceItem& item);
 json::object time_limit_json(const hall::TimeLimit& limit);
+
+// "YYYY-MM-DD", or null.
+json::value date_or_null(const std::optional<hall::Date>& d);
+// What a materials request (补正) or an incomplete return found, one entry per
+// material, named from `item` when it is held (else material_name is null).
+json::array findings_json(const hall::ServiceItem* item,
+                          const std::vector<hall::MaterialFinding>& findings);
 
 // Appends an audit entry for this call in the caller's open transaction.
 Status audit(storage::Database& db, const Call& call, const std::string& action,

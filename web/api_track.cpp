@@ -62,7 +62,9 @@ HttpResponse track(Call& call) {
     YIMEN_ASSIGN_OR_RETURN(auto transitions, hall::load_transitions(db, *case_no));
     json::array history;
     const hall::CaseTransition* handler = nullptr;
+    const hall::CaseTransition* request = nullptr;  // the last materials request
     for (const auto& t : transitions) {
+      if (!t.findings.empty()) request = &t;
       history.push_back(json::object{{"action", hall::case_action_name(t.action)},
                                      {"on", t.on.to_string()},
                                      {"actor_office", t.actor_office}});
@@ -86,6 +88,17 @@ HttpResponse track(Call& call) {
         {"result", file->result},
         {"history", std::move(history)},
     };
+    // While the office waits for materials, the applicant sees what to bring
+    // and by when (the one-time notification's list).
+    const bool waiting = file->state == hall::CaseState::kAwaitingMaterials ||
+                         (file->state == hall::CaseState::kSubmitted && file->returned);
+    if (waiting && request != nullptr) {
+      out["materials_requested"] =
+          json::object{{"on", request->on.to_string()},
+                       {"office", request->actor_office},
+                       {"supply_by", date_or_null(request->supply_by)},
+                       {"findings", findings_json(item ? &*item : nullptr, request->findings)}};
+    }
     return {};
   });
   if (!s.ok()) return status_response(s);

@@ -28,8 +28,7 @@ Status run_calendar_publish(const CommandArgs& args, CommandContext& ctx) {
         }
         const hall::Actor actor{user->login, user->display_name, user->department,
                                 user->office_phone};
-        const Status published = node.hall.publish_calendar(actor, file.year, file.holidays,
-                                                            file.makeup_working_days, file.notice);
+        const Status published = node.hall.publish_calendar(actor, file);
         if (!published.ok()) return published;
         audit.changed("calendar.publish", std::to_string(file.year));
         return {};
@@ -46,8 +45,9 @@ Status run_calendar_list(const CommandArgs& args, CommandContext& ctx) {
   YIMEN_ASSIGN_OR_RETURN(auto years, hall::load_calendar_years(node.db));
   if (years.empty()) ctx.out << "no calendar published yet\n";
   for (const auto& y : years) {
-    ctx.out << y.year << ": " << y.holidays.size() << " days off, " << y.makeup_working_days.size()
-            << " make-up working days; " << y.notice << "\n";
+    ctx.out << y.year << (y.provisional ? " (provisional)" : "") << ": " << y.holidays.size()
+            << " days off, " << y.makeup_working_days.size() << " make-up working days; "
+            << y.notice << "\n";
   }
   return {};
 }

@@ -6,6 +6,7 @@
 
 #include "node/commands/command.h"
 #include "node/data_lock.h"
+#include "node/hall/hall_projection.h"
 #include "node/node_directory.h"
 #include "sync/link_store.h"
 
@@ -41,6 +42,21 @@ std::string age(std::int64_t now_ms, std::int64_t then_ms) {
   return std::to_string(s / 3600) + "h ago";
 }
 
+// The calendar line: a warning when this year's or, from 1 November, next
+// year's working-day calendar is missing.
+std::string calendar_line(const hall::CalendarOutlook& c) {
+  if (c.missing_year) {
+    return "calendar: WARNING the " + std::to_string(*c.missing_year) +
+           " working-day calendar is not published: deadlines, cards, appointments and "
+           "on-time figures are unknown from " +
+           c.unknown_from->to_string() +
+           "; the city publishes it with: yimen calendar publish --data DIR --as LOGIN FILE\n";
+  }
+  return "calendar: " + std::to_string(c.this_year) + " published, " +
+         std::to_string(c.this_year + 1) +
+         (c.next_year_published ? " published\n" : " not yet published\n");
+}
+
 }  // namespace
 
 Status run_status(const CommandArgs& args, CommandContext& ctx) {
@@ -53,11 +69,19 @@ Status run_status(const CommandArgs& args, CommandContext& ctx) {
   YIMEN_ASSIGN_OR_RETURN(auto counts, sync::count_log(node.db));
   const std::int64_t now = system_clock_ms();
   const std::string self = node.identity.id.str();
+  YIMEN_ASSIGN_OR_RETURN(const auto calendar, hall::load_calendar(node.db));
+  const hall::CalendarOutlook outlook = hall::calendar_outlook(calendar, hall::cst_date(ctx.now()));
 
   if (args.flag("--json")) {
     ctx.out << "{\"node\":" << json_string(self) << ",\"running\":" << (running ? "true" : "false")
             << ",\"events\":" << counts.last_local_seq << ",\"quarantined\":" << counts.quarantined
-            << ",\"pending\":" << counts.pending << ",\"forks\":" << counts.forks << ",\"nodes\":[";
+            << ",\"pending\":" << counts.pending << ",\"forks\":" << counts.forks
+            << ",\"calendar\":{\"this_year\":" << outlook.this_year
+            << ",\"this_year_published\":" << (outlook.this_year_published ? "true" : "false")
+            << ",\"next_year_published\":" << (outlook.next_year_published ? "true" : "false")
+            << ",\"missing_year\":"
+            << (outlook.missing_year ? std::to_string(*outlook.missing_year) : "null")
+            << "},\"nodes\":[";
     bool first = true;
     for (const auto& r : rows) {
       const auto& s = r.status;
@@ -79,7 +103,8 @@ Status run_status(const CommandArgs& args, CommandContext& ctx) {
 
   ctx.out << "node " << self << (running ? " (running)" : " (not running)") << ": "
           << counts.last_local_seq << " events, " << counts.quarantined << " quarantined, "
-          << counts.pending << " pending, " << counts.forks << " forks\n";
+          << counts.pending << " pending, " << counts.forks << " forks\n"
+          << calendar_line(outlook);
   if (rows.empty()) {
     ctx.out << "no status reported yet (reports are written while nodes run)\n";
     return {};

@@ -48,6 +48,7 @@ Status write_to_node(const CommandArgs& args, CommandContext& ctx,
   }
   hall::Hall hall(node.db, node.identity.id, node.key, system_clock_ms);
   YIMEN_TRY(hall.set_yellow_card_working_days(node.config.hall.yellow_card_working_days));
+  YIMEN_TRY(hall.set_supply_within_days(node.config.hall.supply_within_days));
   YIMEN_ASSIGN_OR_RETURN(auto tx, node.db.begin());
   NodeAccess access{node, hall};
   YIMEN_TRY(audited(access));

@@ -161,6 +161,22 @@ std::string Date::to_string() const {
   return text;
 }
 
+CalendarOutlook calendar_outlook(const WorkingDayCalendar& calendar, Date today) {
+  CalendarOutlook out;
+  out.this_year = today.year();
+  out.this_year_published = calendar.is_published(today.year());
+  out.next_year_published =
+      today.year() < Date::kMaxYear && calendar.is_published(today.year() + 1);
+  if (!out.this_year_published) {
+    out.missing_year = today.year();
+  } else if (today.month() >= kCalendarWarningMonth && !out.next_year_published &&
+             today.year() < Date::kMaxYear) {
+    out.missing_year = today.year() + 1;
+  }
+  if (out.missing_year) out.unknown_from = *Date::from_ymd(*out.missing_year, 1, 1);
+  return out;
+}
+
 const char* card_name(Card card) {
   switch (card) {
     case Card::kGreen:

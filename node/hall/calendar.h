@@ -195,4 +195,39 @@ class WorkingDayCalendar {
   std::map<int, std::vector<bool>> working_;
 };
 
+// One year of the working-day calendar as the city publishes it (from a
+// calendar file, node/hall/calendar_file.h, or the calendar page).
+struct CalendarYear {
+  int year = 0;
+  std::vector<Date> holidays;
+  std::vector<Date> makeup_working_days;  // 调休: weekend days that are working days
+  std::string notice;                     // the State Council notice it follows
+  // A stand-in published before the State Council's arrangement (e.g. by
+  // `make demo` for a year without an official one); shown as provisional
+  // wherever the calendar is shown.
+  bool provisional = false;
+};
+
+// From this month on, a node warns that next year's calendar is missing.
+inline constexpr int kCalendarWarningMonth = 11;
+
+// Whether the calendar covers today and the year ahead. Without the year's
+// calendar, deadlines, cards, appointments and on-time figures are unknown
+// from its first day, so every node warns early (dashboard, `yimen status`,
+// /metrics).
+struct CalendarOutlook {
+  int this_year = 0;
+  bool this_year_published = false;
+  bool next_year_published = false;
+  // The year to warn about: this year when it is not published (deadlines are
+  // unknown now), else next year from 1 November (kCalendarWarningMonth) when
+  // it is not; nullopt when nothing is missing.
+  std::optional<int> missing_year;
+  // The first day deadlines become unknown: 1 January of missing_year.
+  std::optional<Date> unknown_from;
+};
+
+// The outlook of `calendar` seen on `today` (pure).
+CalendarOutlook calendar_outlook(const WorkingDayCalendar& calendar, Date today);
+
 }  // namespace yimen::hall

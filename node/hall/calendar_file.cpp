@@ -38,7 +38,7 @@ Result<std::vector<Date>> dates(const toml::table& t, std::string_view key,
 
 }  // namespace
 
-Result<CalendarFile> parse_calendar_file(std::string_view text, std::string_view source) {
+Result<CalendarYear> parse_calendar_file(std::string_view text, std::string_view source) {
   if (text.size() > kMaxCalendarFileBytes) {
     return invalid_argument(std::string(source) + ": larger than 64 KiB");
   }
@@ -51,11 +51,12 @@ Result<CalendarFile> parse_calendar_file(std::string_view text, std::string_view
                             std::string(e.description()));
   }
   for (const auto& [k, v] : t) {
-    if (k != "year" && k != "notice" && k != "holidays" && k != "makeup_working_days") {
+    if (k != "year" && k != "notice" && k != "holidays" && k != "makeup_working_days" &&
+        k != "provisional") {
       return invalid_argument(at(source, v, std::string(k.str())) + "unknown key");
     }
   }
-  CalendarFile out;
+  CalendarYear out;
   const toml::node* year = t.get("year");
   if (year == nullptr || !year->is_integer()) {
     return invalid_argument(std::string(source) + ": year: required, an integer");
@@ -73,6 +74,12 @@ Result<CalendarFile> parse_calendar_file(std::string_view text, std::string_view
       return invalid_argument(at(source, *notice, "notice") + "expected a string");
     out.notice = notice->as_string()->get();
   }
+  if (const toml::node* provisional = t.get("provisional")) {
+    if (!provisional->is_boolean()) {
+      return invalid_argument(at(source, *provisional, "provisional") + "expected true or false");
+    }
+    out.provisional = provisional->as_boolean()->get();
+  }
   YIMEN_ASSIGN_OR_RETURN(out.holidays, dates(t, "holidays", source));
   YIMEN_ASSIGN_OR_RETURN(out.makeup_working_days, dates(t, "makeup_working_days", source));
   WorkingDayCalendar check;
@@ -82,7 +89,7 @@ Result<CalendarFile> parse_calendar_file(std::string_view text, std::string_view
   return out;
 }
 
-Result<CalendarFile> load_calendar_file(const std::filesystem::path& path) {
+Result<CalendarYear> load_calendar_file(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return not_found("cannot open " + path.string());
   std::ostringstream text;

@@ -9,6 +9,8 @@
 //   notice = "国办发明电〔2025〕7号"          the notice it follows
 //   holidays = ["2026-01-01", ...]           days off (weekends may be listed)
 //   makeup_working_days = ["2026-01-04", ...] weekend days that are working days
+//   provisional = true                       optional: a stand-in published before
+//                                            the official arrangement (demo cities)
 // Errors name the source and the key: "calendar.toml:3: holidays[2]: not a date
 // (YYYY-MM-DD): '2026-13-01'"; the year itself is checked as
 // WorkingDayCalendar::publish_year does.
@@ -23,17 +25,10 @@
 
 namespace yimen::hall {
 
-struct CalendarFile {
-  int year = 0;
-  std::string notice;
-  std::vector<Date> holidays;
-  std::vector<Date> makeup_working_days;
-};
-
 inline constexpr size_t kMaxCalendarFileBytes = 64 * 1024;
 
-Result<CalendarFile> parse_calendar_file(std::string_view text, std::string_view source);
+Result<CalendarYear> parse_calendar_file(std::string_view text, std::string_view source);
 // kNotFound when the file cannot be opened.
-Result<CalendarFile> load_calendar_file(const std::filesystem::path& path);
+Result<CalendarYear> load_calendar_file(const std::filesystem::path& path);
 
 }  // namespace yimen::hall

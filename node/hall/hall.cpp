@@ -106,6 +106,16 @@ Status Hall::set_yellow_card_working_days(int days) {
   return Status();
 }
 
+Status Hall::set_supply_within_days(int days) {
+  if (days < kMinSupplyDays || days > kMaxSupplyDays) {
+    return invalid_argument("the days to supply materials must be " +
+                            std::to_string(kMinSupplyDays) + " to " +
+                            std::to_string(kMaxSupplyDays) + ", got " + std::to_string(days));
+  }
+  supply_within_days_ = days;
+  return Status();
+}
+
 Status Hall::migrate(storage::Database& db) {
   YIMEN_TRY(sync::EventLog::migrate(db));
   YIMEN_TRY(storage::migrate_blob_schema(db));
@@ -176,9 +186,11 @@ Result<int> Hall::publish_item(const Actor& actor, ServiceItem item) {
   return item.version;
 }
 
-Status Hall::publish_calendar(const Actor& actor, int year, const std::vector<Date>& holidays,
-                              const std::vector<Date>& makeup_working_days,
-                              const std::string& notice) {
+Status Hall::publish_calendar(const Actor& actor, const CalendarYear& published) {
+  const int year = published.year;
+  const auto& holidays = published.holidays;
+  const auto& makeup_working_days = published.makeup_working_days;
+  const auto& notice = published.notice;
   if (node_.level() != RegionLevel::kCity) {
     return permission_denied("only the city node publishes the working-day calendar");
   }
@@ -202,6 +214,7 @@ Status Hall::publish_calendar(const Actor& actor, int year, const std::vector<Da
             m.set(i, makeup_working_days[i].to_string());
           }
           y.setNotice(notice);
+          y.setProvisional(published.provisional);
         }));
     (void)r;
     return {};
@@ -439,6 +452,7 @@ Status Hall::act(const Actor& actor, const std::string& case_no, const CaseComma
       YIMEN_TRY(check_attachments(db_, command.supplied));
     }
     const auto audience = case_audience(file->intake_node, file->handling_node);
+    const std::string supply_by = today().plus_days(supply_within_days_).to_string();
     YIMEN_ASSIGN_OR_RETURN(
         auto r, emit(actor, audience, [&](schema::Body::Builder b) {
           if (half == CaseHalf::kIntake) {
@@ -450,6 +464,7 @@ Status Hall::act(const Actor& actor, const std::string& case_no, const CaseComma
                 fill_findings(
                     command.findings,
                     intake.initReturnedIncomplete(static_cast<unsigned>(command.findings.size())));
+                intake.setSupplyBy(supply_by);
                 break;
               case CaseAction::kSupplyMaterials:
                 fill_supplied(
@@ -481,6 +496,7 @@ Status Hall::act(const Actor& actor, const std::string& case_no, const CaseComma
             case CaseAction::kRequestMaterials:
               fill_findings(command.findings, h.initMaterialsRequested(
                                                   static_cast<unsigned>(command.findings.size())));
+              h.setSupplyBy(supply_by);
               break;
             case CaseAction::kAcceptSupplement:
               h.setSupplementAccepted();

@@ -82,6 +82,11 @@ struct SubmittedCase {
 };
 
 // A handling or intake action on an existing case.
+// How long an applicant has to supply missing materials, in calendar days.
+inline constexpr int kDefaultSupplyDays = 30;
+inline constexpr int kMinSupplyDays = 1;
+inline constexpr int kMaxSupplyDays = 365;
+
 struct CaseCommand {
   CaseAction action = CaseAction::kAccept;
   std::string note;                        // decision, reason, result, how delivered
@@ -124,6 +129,11 @@ class Hall {
   // The yellow-card threshold in working days ([hall] yellow_card_working_days
   // in node.toml; 1 unless set). InvalidArgument outside 0..20.
   Status set_yellow_card_working_days(int days);
+  // Days (calendar days, kMinSupplyDays..kMaxSupplyDays) an applicant is given
+  // to supply what a materials request or an incomplete return asks for
+  // ([hall] supply_within_days; kDefaultSupplyDays unless set). The day to
+  // supply by travels with the request and is printed on the notice.
+  Status set_supply_within_days(int days);
   sync::EventLog& log() { return log_; }
 
   // --- commands (each durable before it returns) ---
@@ -133,8 +143,7 @@ class Hall {
   Result<int> publish_item(const Actor& actor, ServiceItem item);
 
   // Publishes a year of the working-day calendar (the city only).
-  Status publish_calendar(const Actor& actor, int year, const std::vector<Date>& holidays,
-                          const std::vector<Date>& makeup_working_days, const std::string& notice);
+  Status publish_calendar(const Actor& actor, const CalendarYear& year);
 
   // Takes an application at this node (收件) for any item of the city that
   // may be taken here; the competent node handles it.
@@ -291,6 +300,7 @@ class Hall {
   const crypto::NodeKey& key_;
   Clock clock_;
   int yellow_card_working_days_ = 1;
+  int supply_within_days_ = kDefaultSupplyDays;
   HallProjection projection_;
   sync::EventLog log_;
 };

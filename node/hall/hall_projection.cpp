@@ -21,7 +21,7 @@
 namespace yimen::hall {
 namespace {
 
-constexpr std::array<storage::Migration, 11> kMigrations = {{
+constexpr std::array<storage::Migration, 13> kMigrations = {{
     {1, "calendar, catalogue and cases", R"sql(
 CREATE TABLE calendar_year (
   year      INTEGER PRIMARY KEY,
@@ -288,6 +288,25 @@ DROP TABLE temp.item_event;
 DROP INDEX case_file_applicant;
 CREATE INDEX case_file_applicant ON case_file (applicant_id);
 )sql"},
+    {12, "provisional calendar years", R"sql(
+ALTER TABLE calendar_year ADD COLUMN provisional INTEGER NOT NULL DEFAULT 0;
+)sql"},
+    {13, "what a materials request found, and the day to supply by", R"sql(
+-- The findings of a materials request (补正) or an incomplete return, one row
+-- each, under the transition that made them; cases requested before this
+-- version show theirs after `yimen rebuild`.
+CREATE TABLE case_finding (
+  case_no          TEXT NOT NULL REFERENCES case_file (case_no),
+  position         INTEGER NOT NULL,   -- case_transition.position
+  ordinal          INTEGER NOT NULL,
+  material         INTEGER NOT NULL,   -- index into the item version's materials
+  problem          TEXT NOT NULL,      -- material_problem_name
+  note             TEXT NOT NULL,
+  copies_received  INTEGER NOT NULL,
+  PRIMARY KEY (case_no, position, ordinal)
+);
+ALTER TABLE case_transition ADD COLUMN supply_by TEXT NOT NULL DEFAULT '';
+)sql"},
 }};
 
 using Admission = sync::EventSink::Admission;
@@ -335,6 +354,40 @@ std::optional<RegionCode> intake_of(const std::string& case_no) {
   auto code = RegionCode::parse(std::string_view(case_no).substr(0, 12));
   if (!code.ok()) return std::nullopt;
   return *code;
+}
+
+// Why the findings of a received materials request or incomplete return are
+// refused (a finding names no material of the item's guide, an unknown
+// problem, an overlong note, a supply-by day that is no date), or nullopt.
+std::optional<std::string> findings_refused(capnp::List<schema::MaterialFinding>::Reader findings,
+                                            capnp::Text::Reader supply_by,
+                                            const ServiceItem* item) {
+  if (findings.size() == 0) return "a materials request names no material";
+  if (item != nullptr && findings.size() > item->materials.size()) {
+    return "a materials request names more findings than the item has materials";
+  }
+  for (auto f : findings) {
+    if (item != nullptr && f.getMaterial() >= item->materials.size()) {
+      return "a finding names a material that is not in the item's list";
+    }
+    if (!parse_material_problem(text(f.getProblem()))) return "a finding names an unknown problem";
+    if (f.getNote().size() > kMaxNoteBytes) return "a finding's note is too long";
+  }
+  if (supply_by.size() != 0 && !Date::from_string(text(supply_by)).ok()) {
+    return "the day to supply by is not a date";
+  }
+  if (item != nullptr) {
+    // The rules the notice is made by (one finding per material, a note for
+    // an incomplete one, no original of a copy...), as the sender checked them.
+    std::vector<MaterialFinding> list;
+    for (auto f : findings) {
+      list.push_back({f.getMaterial(), *parse_material_problem(text(f.getProblem())),
+                      text(f.getNote()), static_cast<int>(f.getCopiesReceived())});
+    }
+    auto notice = make_one_time_notice(*item, "case", "applicant", Date(), list);
+    if (!notice.ok()) return "the findings break the notice's rules: " + notice.status().message();
+  }
+  return std::nullopt;
 }
 
 std::optional<CaseAction> handling_action(schema::CaseHandling::Reader h) {
@@ -503,6 +556,17 @@ Result<Admission> HallProjection::admit_checked(const sync::DecodedEvent& event)
       YIMEN_ASSIGN_OR_RETURN(auto owner, case_owner(db_, case_no, false));
       if (intake.which() != schema::CaseIntake::SUBMITTED) {
         if (!owner) return Admission::wait_for(case_dependency(case_no));
+        if (intake.which() == schema::CaseIntake::RETURNED_INCOMPLETE) {
+          YIMEN_ASSIGN_OR_RETURN(auto file, load_case(db_, case_no));
+          const ServiceItem* item = nullptr;
+          if (file) {
+            YIMEN_ASSIGN_OR_RETURN(item, item_version(file->item_code, file->item_version));
+          }
+          if (auto refused =
+                  findings_refused(intake.getReturnedIncomplete(), intake.getSupplyBy(), item)) {
+            return Admission::reject(*refused);
+          }
+        }
         if (intake.which() == schema::CaseIntake::IDENTITY_VERIFIED) {
           YIMEN_ASSIGN_OR_RETURN(auto file, load_case(db_, case_no));
           if (file && file->identity != kIdentityUnverified) {
@@ -572,6 +636,17 @@ Result<Admission> HallProjection::admit_checked(const sync::DecodedEvent& event)
       if (!state) return corruption("case_file: unknown state " + owner->second);
       auto next = next_state(*state, *action);
       if (!next.ok()) return Admission::reject(next.status().message());
+      if (*action == CaseAction::kRequestMaterials) {
+        YIMEN_ASSIGN_OR_RETURN(auto file, load_case(db_, case_no));
+        const ServiceItem* item = nullptr;
+        if (file) {
+          YIMEN_ASSIGN_OR_RETURN(item, item_version(file->item_code, file->item_version));
+        }
+        if (auto refused =
+                findings_refused(handling.getMaterialsRequested(), handling.getSupplyBy(), item)) {
+          return Admission::reject(*refused);
+        }
+      }
       if (*action == CaseAction::kApprove) {
         // The origin refuses to approve while departments of a parallel
         // review (并联审批) have not given their opinion, or while nobody has
@@ -654,12 +729,14 @@ Status HallProjection::apply(const sync::DecodedEvent& event) {
       YIMEN_ASSIGN_OR_RETURN(auto del, db_.prepare("DELETE FROM calendar_year WHERE year = ?"));
       del.bind(1, static_cast<std::int64_t>(year.getYear()));
       YIMEN_TRY(del.run());
-      YIMEN_ASSIGN_OR_RETURN(auto ins, db_.prepare("INSERT INTO calendar_year (year, holidays, "
-                                                   "makeup, notice) VALUES (?, ?, ?, ?)"));
+      YIMEN_ASSIGN_OR_RETURN(auto ins,
+                             db_.prepare("INSERT INTO calendar_year (year, holidays, makeup, "
+                                         "notice, provisional) VALUES (?, ?, ?, ?, ?)"));
       ins.bind(1, static_cast<std::int64_t>(year.getYear()));
       ins.bind(2, join_dates(year.getHolidays()));
       ins.bind(3, join_dates(year.getMakeupWorkingDays()));
       ins.bind(4, text(year.getNotice()));
+      ins.bind(5, static_cast<std::int64_t>(year.getProvisional() ? 1 : 0));
       return ins.run();
     }
     case Body::ITEM_PUBLISHED: {
@@ -985,6 +1062,16 @@ Status HallProjection::add_transition(const std::string& case_no, CaseHalf half,
   const auto body = event.reader().getBody();
   const auto actor = half == CaseHalf::kIntake ? body.getCaseIntake().getActor()
                                                : body.getCaseHandling().getActor();
+  // A materials request and an incomplete return carry their findings.
+  capnp::List<schema::MaterialFinding>::Reader findings;
+  std::string supply_by;
+  if (action == CaseAction::kRequestMaterials) {
+    findings = body.getCaseHandling().getMaterialsRequested();
+    supply_by = text(body.getCaseHandling().getSupplyBy());
+  } else if (action == CaseAction::kReturnIncomplete) {
+    findings = body.getCaseIntake().getReturnedIncomplete();
+    supply_by = text(body.getCaseIntake().getSupplyBy());
+  }
   // The position is read first: INSERT ... SELECT from the same table would go
   // through a temporary table. A submission is a case's first transition.
   std::int64_t position = 1;
@@ -998,8 +1085,8 @@ Status HallProjection::add_transition(const std::string& case_no, CaseHalf half,
   YIMEN_ASSIGN_OR_RETURN(
       auto ins,
       db_.prepare("INSERT INTO case_transition (case_no, position, half, action, actor_login, "
-                  "actor_name, actor_office, actor_phone, on_date, at, note) "
-                  "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+                  "actor_name, actor_office, actor_phone, on_date, at, note, supply_by) "
+                  "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
   ins.bind(1, case_no);
   ins.bind(2, position);
   ins.bind(3, half == CaseHalf::kIntake ? "intake" : "handling");
@@ -1011,7 +1098,23 @@ Status HallProjection::add_transition(const std::string& case_no, CaseHalf half,
   ins.bind(9, cst_date(event.time()).to_string());
   ins.bind(10, event.time());
   ins.bind(11, note);
-  return ins.run();
+  ins.bind(12, supply_by);
+  YIMEN_TRY(ins.run());
+  std::int64_t ordinal = 0;
+  for (auto f : findings) {
+    YIMEN_ASSIGN_OR_RETURN(auto row, db_.prepare("INSERT INTO case_finding (case_no, position, "
+                                                 "ordinal, material, problem, note, "
+                                                 "copies_received) VALUES (?, ?, ?, ?, ?, ?, ?)"));
+    row.bind(1, case_no);
+    row.bind(2, position);
+    row.bind(3, ordinal++);
+    row.bind(4, static_cast<std::int64_t>(f.getMaterial()));
+    row.bind(5, text(f.getProblem()));
+    row.bind(6, text(f.getNote()));
+    row.bind(7, static_cast<std::int64_t>(f.getCopiesReceived()));
+    YIMEN_TRY(row.run());
+  }
+  return {};
 }
 
 Result<const ServiceItem*> HallProjection::item_version(const std::string& code, int version) {
@@ -1025,7 +1128,8 @@ Result<const ServiceItem*> HallProjection::item_version(const std::string& code,
 Status HallProjection::reset() {
   items_.clear();
   return db_.exec(
-      "DELETE FROM case_pause; DELETE FROM case_transition; DELETE FROM case_file; "
+      "DELETE FROM case_pause; DELETE FROM case_finding; DELETE FROM case_transition; "
+      "DELETE FROM case_file; "
       "DELETE FROM catalogue_item; DELETE FROM calendar_year; DELETE FROM audit_anchor; "
       "DELETE FROM applicant_flag; DELETE FROM rating; DELETE FROM rating_follow_up; "
       "DELETE FROM complaint; DELETE FROM supervision_order; DELETE FROM public_notice; "
@@ -1073,8 +1177,8 @@ Result<CatalogueIndex> load_catalogue_index(storage::Database& db) {
 
 Result<std::vector<CalendarYear>> load_calendar_years(storage::Database& db) {
   YIMEN_ASSIGN_OR_RETURN(
-      auto stmt,
-      db.prepare("SELECT year, holidays, makeup, notice FROM calendar_year ORDER BY year"));
+      auto stmt, db.prepare("SELECT year, holidays, makeup, notice, provisional FROM calendar_year "
+                            "ORDER BY year"));
   std::vector<CalendarYear> out;
   for (;;) {
     YIMEN_ASSIGN_OR_RETURN(bool row, stmt.step());
@@ -1084,6 +1188,7 @@ Result<std::vector<CalendarYear>> load_calendar_years(storage::Database& db) {
     YIMEN_ASSIGN_OR_RETURN(y.holidays, split_dates(stmt.column_text(1)));
     YIMEN_ASSIGN_OR_RETURN(y.makeup_working_days, split_dates(stmt.column_text(2)));
     y.notice = stmt.column_text(3);
+    y.provisional = stmt.column_int64(4) != 0;
     out.push_back(std::move(y));
   }
   return out;
@@ -1198,8 +1303,8 @@ Result<std::vector<CaseTransition>> load_transitions(storage::Database& db,
                                                      const std::string& case_no) {
   YIMEN_ASSIGN_OR_RETURN(auto stmt, db.prepare("SELECT position, half, action, actor_login, "
                                                "actor_name, actor_office, actor_phone, on_date, "
-                                               "at, note FROM case_transition WHERE case_no = ? "
-                                               "ORDER BY position"));
+                                               "at, note, supply_by FROM case_transition WHERE "
+                                               "case_no = ? ORDER BY position"));
   stmt.bind(1, case_no);
   std::vector<CaseTransition> out;
   for (;;) {
@@ -1210,8 +1315,38 @@ Result<std::vector<CaseTransition>> load_transitions(storage::Database& db,
     if (!action || !on.ok()) return corruption("case_transition row is malformed");
     out.push_back({static_cast<int>(stmt.column_int64(0)),
                    stmt.column_text(1) == "intake" ? CaseHalf::kIntake : CaseHalf::kHandling,
-                   *action, stmt.column_text(3), stmt.column_text(4), stmt.column_text(5),
-                   stmt.column_text(6), *on, stmt.column_int64(8), stmt.column_text(9)});
+                   *action,
+                   stmt.column_text(3),
+                   stmt.column_text(4),
+                   stmt.column_text(5),
+                   stmt.column_text(6),
+                   *on,
+                   stmt.column_int64(8),
+                   stmt.column_text(9),
+                   std::nullopt,
+                   {}});
+    if (auto by = stmt.column_text(10); !by.empty()) {
+      auto date = Date::from_string(by);
+      if (!date.ok()) return corruption("case_transition: supply_by is not a date");
+      out.back().supply_by = *date;
+    }
+  }
+  YIMEN_ASSIGN_OR_RETURN(auto findings,
+                         db.prepare("SELECT position, material, problem, note, copies_received "
+                                    "FROM case_finding WHERE case_no = ? "
+                                    "ORDER BY position, ordinal"));
+  findings.bind(1, case_no);
+  for (;;) {
+    YIMEN_ASSIGN_OR_RETURN(bool row, findings.step());
+    if (!row) break;
+    const auto position = static_cast<int>(findings.column_int64(0));
+    auto problem = parse_material_problem(findings.column_text(2));
+    if (!problem) return corruption("case_finding: unknown problem");
+    for (auto& t : out) {
+      if (t.position != position) continue;
+      t.findings.push_back({static_cast<size_t>(findings.column_int64(1)), *problem,
+                            findings.column_text(3), static_cast<int>(findings.column_int64(4))});
+    }
   }
   return out;
 }

@@ -19,6 +19,7 @@
 #include "node/hall/calendar.h"
 #include "node/hall/case_lifecycle.h"
 #include "node/hall/catalogue_index.h"
+#include "node/hall/one_time_notice.h"
 #include "node/hall/service_item.h"
 #include "storage/database.h"
 #include "sync/event_log.h"
@@ -102,6 +103,10 @@ struct CaseTransition {
   Date on;
   std::int64_t at = 0;  // Unix seconds
   std::string note;
+  // A materials request (补正) or an incomplete return: the day the applicant
+  // is to supply by, and what was found missing or wrong.
+  std::optional<Date> supply_by;
+  std::vector<MaterialFinding> findings;
 };
 
 // Not thread-safe: used on the writer thread (apply) and by readers through
@@ -158,13 +163,6 @@ Result<std::vector<std::string>> current_item_codes(storage::Database& db);
 // search (rebuilt on demand: a city's catalogue is hundreds of items).
 Result<CatalogueIndex> load_catalogue_index(storage::Database& db);
 
-// One published year of the working-day calendar as the city published it.
-struct CalendarYear {
-  int year = 0;
-  std::vector<Date> holidays;
-  std::vector<Date> makeup_working_days;  // 调休: weekend days that are working days
-  std::string notice;                     // the State Council notice it follows
-};
 // Every published year, oldest first.
 Result<std::vector<CalendarYear>> load_calendar_years(storage::Database& db);
 

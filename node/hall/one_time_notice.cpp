@@ -229,10 +229,20 @@ std::string render_text(const OneTimeNotice& notice) {
       append_indented(out, "     ", "     ", line.sample_text);
     }
   }
+  if (notice.supply_by) {
+    out += "\n补正期限：请于" + chinese_date(*notice.supply_by) + "前补齐上述材料。\n";
+  }
   out += "\n" + notice.closing + "\n";
   out += "咨询电话：" + notice.consultation_phone + "\n";
   out += "办公地址：" + notice.office_address + "\n";
   out += "办公时间：" + notice.office_hours + "\n";
+  if (!notice.issuing_office.empty()) {
+    out += "\n告知单位：" + notice.issuing_office + "（盖章）\n";
+    out += "经办人：" + notice.handler;
+    if (!notice.handler_phone.empty()) out += "　联系电话：" + notice.handler_phone;
+    out += "\n";
+    out += "\n申请人签收：＿＿＿＿＿＿＿＿　　签收日期：＿＿＿＿年＿＿月＿＿日\n";
+  }
   return out;
 }
 

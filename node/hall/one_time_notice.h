@@ -72,6 +72,13 @@ struct OneTimeNotice {
   std::string office_address;
   std::string office_hours;
   std::string closing;  // that nothing beyond this notice will be asked
+  // Who issued it and by when the applicant is to supply, once the request
+  // is recorded (empty in a preview): printed with a place for the office's
+  // seal and for the applicant to sign for it (签收).
+  std::string issuing_office;
+  std::string handler;
+  std::string handler_phone;
+  std::optional<Date> supply_by;
 
   friend bool operator==(const OneTimeNotice&, const OneTimeNotice&) = default;
 };

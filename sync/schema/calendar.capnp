@@ -9,4 +9,5 @@ struct CalendarYear {
   holidays @1 :List(Text);          # "YYYY-MM-DD": days off (may include weekends)
   makeupWorkingDays @2 :List(Text); # "YYYY-MM-DD": Saturdays or Sundays that are working days
   notice @3 :Text;                  # the State Council notice it follows
+  provisional @4 :Bool;             # a stand-in before the official arrangement
 }

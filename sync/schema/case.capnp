@@ -87,6 +87,7 @@ struct CaseIntake {
     resultDelivered @6 :Text;                     # how the result reached the applicant
     identityVerified @7 :Text;                    # an unverified identity checked since, how
   }
+  supplyBy @8 :Text;  # with returnedIncomplete: "YYYY-MM-DD", the day to supply by
 }
 
 # One parallel department's opinion on an accepted case (并联审批). The
@@ -118,4 +119,5 @@ struct CaseHandling {
                                                   # the applicant flagged
     departmentOpinion @15 :DepartmentOpinion;     # 并联审批: one department's opinion
   }
+  supplyBy @16 :Text;  # with materialsRequested: "YYYY-MM-DD", the day to supply by
 }

@@ -541,6 +541,39 @@ async function scenario(browser, urls, lang, opts) {
       return r.status === 200 && r.body.actions.indexOf('supply_materials') >= 0;
     });
     await clerk.go('#/case/' + encodeURIComponent(caseNo));
+    // The materials loop at the village: the county's findings came with the
+    // request; the clerk sees them, the day to supply by, and prints the
+    // one-time notification for the applicant to sign for.
+    await clerk.page.waitForSelector('[data-test="case-request"] [data-test="finding"]');
+    assert.deepEqual(await clerk.page.locator('[data-test="case-request"] [data-test="finding"]').evaluateAll((els) => els.map((e) => e.dataset.material + ':' + e.dataset.problem)), ['0:incomplete', '6:missing'], 'the village sees what the county found');
+    assert.ok((await clerk.page.textContent('[data-test="case-request"] [data-test="finding"][data-material="0"]')).includes(lang === 'zh' ? '未写明共同生活家庭成员' : 'household members not listed'), 'with the officer\'s note');
+    assert.match(await clerk.page.textContent('[data-test="request-supply-by"]'), /\d{4}-\d{2}-\d{2}/, 'and the day to supply by');
+    await clerk.page.click('[data-test="request-print"]');
+    await clerk.page.waitForSelector('[data-test="request-notice-out"] [data-test="notice"]').catch(async (e) => {
+      throw new Error('no recorded notice: ' + (await clerk.alertText()) + ' ' + e.message);
+    });
+    const recorded = await clerk.page.textContent('[data-test="request-notice-out"] [data-test="notice"]');
+    for (const part of ['补正期限', '（盖章）', '经办人', '申请人签收', applicant]) {
+      assert.ok(recorded.includes(part), 'the printed notification has ' + part + ': ' + recorded);
+    }
+    await clerk.shot('materials-loop-village');
+    await clerk.page.emulateMedia({ media: 'print' });
+    await clerk.shot('materials-loop-notice-print');
+    await clerk.page.emulateMedia({ media: 'screen' });
+    // The applicant, following the case, sees the same list.
+    const waiting = await open(urls.village, 'applicant-waiting');
+    await waiting.go('#/track');
+    await waiting.page.fill('[data-test="track-case-no"]', caseNo);
+    await waiting.page.fill('[data-test="track-code"]', code);
+    await waiting.page.click('[data-test="track-submit"]');
+    await waiting.page.waitForSelector('[data-test="track-requested"] [data-test="finding"]').catch(async (e) => {
+      throw new Error('tracking shows no requested materials: ' + (await waiting.alertText()) + ' ' + e.message);
+    });
+    assert.equal(await waiting.page.locator('[data-test="track-requested"] [data-test="finding"]').count(), 2, 'the applicant sees both materials');
+    assert.match(await waiting.page.textContent('[data-test="track-supply-by"]'), /\d{4}-\d{2}-\d{2}/);
+    await waiting.shot('track-materials-requested');
+    await waiting.close();
+    log('the village sees the findings and prints the notification; the applicant sees the list');
     await clerk.page.fill('[data-test="action-note"]', lang === 'zh' ? '已补齐申请书和银行账户复印件' : 'application form and bank account copy supplied');
     await clerk.page.click('[data-test="action-supply_materials"]');
     await clerk.page.selectOption('[data-test="supply-how-0"]', 'paper');
@@ -951,6 +984,26 @@ async function scenario(browser, urls, lang, opts) {
     const supervisor = await open(urls.county, 'supervisor');
     await supervisor.login('supervisor');
     await supervisor.go('#/dashboard');
+    // The working-day calendar: this city publishes only 2026, so from
+    // 1 November 2026 a year is missing and the dashboard says which, in the
+    // page's language, with a way to the calendar page.
+    const outlook = await supervisor.page.evaluate(() => Y.api('GET', '/calendar').then((c) => c.outlook));
+    if (outlook.missing_year) {
+      const warning = '[data-test="calendar-missing"][data-year="' + outlook.missing_year + '"]';
+      await supervisor.page.waitForSelector(warning);
+      const text = await supervisor.page.textContent(warning);
+      assert.ok(text.includes(String(outlook.missing_year)) && text.includes(outlook.unknown_from), 'the warning names the year and the day: ' + text);
+      assert.ok(text.includes(lang === 'zh' ? '工作日历尚未发布' : 'working-day calendar is not published'), 'the warning is in the page language: ' + text);
+      await supervisor.page.click('[data-test="calendar-missing-link"]');
+      await supervisor.page.waitForSelector('[data-test="calendar-year"][data-year="2026"]');
+      const onPage = await supervisor.page.textContent(warning);
+      assert.ok(onPage.includes(lang === 'zh' ? '请联系市政务服务中心管理员' : "Ask the city service centre's administrator"), 'below the city, the calendar page says who publishes it: ' + onPage);
+      await supervisor.go('#/dashboard');
+      log('calendar: the dashboard warns that ' + outlook.missing_year + ' is not published');
+    } else {
+      assert.equal(await supervisor.page.locator('[data-test="calendar-missing"]').count(), 0, 'no calendar warning while nothing is missing');
+      log('calendar: nothing missing on this date, no warning');
+    }
     // The five targets as bar charts against their target lines.
     await supervisor.page.waitForSelector('[data-test="kpi-chart"]');
     assert.equal(await supervisor.page.locator('[data-test="kpi-chart"]').count(), 5, 'five KPI charts');

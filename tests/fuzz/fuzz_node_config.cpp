@@ -30,6 +30,7 @@ std::string first_difference(const config::NodeConfig& a, const config::NodeConf
   if (a.hall.post_check_working_days != b.hall.post_check_working_days) {
     return "hall.post_check_working_days";
   }
+  if (a.hall.supply_within_days != b.hall.supply_within_days) return "hall.supply_within_days";
   if (a.appointments.windows != b.appointments.windows) return "appointments.windows";
   if (a.appointments.slot_minutes != b.appointments.slot_minutes) {
     return "appointments.slot_minutes";

@@ -108,7 +108,7 @@ void event_seeds(fuzz::ScratchCity& city) {
   };
 
   seed("calendar_published", kCity, [](hall::Hall& h) {
-    return h.publish_calendar(officer(), 2027, {}, {}, "2027 年尚未公布调休安排");
+    return h.publish_calendar(officer(), {2027, {}, {}, "2027 年尚未公布调休安排", true});
   });
   seed("item_published", kCounty, [&](hall::Hall& h) {
     auto item = city.dibao();

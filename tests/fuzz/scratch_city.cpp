@@ -211,11 +211,7 @@ void ScratchCity::build_history() {
       must(hall::parse_calendar_file(read_source_file("config/calendar-2026.toml"), "calendar"),
            "config/calendar-2026.toml");
   run(
-      kCity,
-      [&](hall::Hall& h) {
-        return h.publish_calendar(officer(), calendar.year, calendar.holidays,
-                                  calendar.makeup_working_days, calendar.notice);
-      },
+      kCity, [&](hall::Hall& h) { return h.publish_calendar(officer(), calendar); },
       "publish_calendar");
   const auto items = must(
       hall::parse_catalogue_file(read_source_file("config/catalogue.example.toml"), "catalogue"),

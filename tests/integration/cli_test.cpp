@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
+#include <chrono>
 #include <fstream>
 
 #include "support/process.h"
@@ -235,6 +236,54 @@ TEST_F(Cli, CheckIdSaysWhatANumberIs) {
   EXPECT_EQ(bad.exit_code, 1);
   EXPECT_EQ(bad.err, "yimen check-id: ID number: check character should be X, not 1\n");
   EXPECT_EQ(bad.err.find("110105"), std::string::npos);  // the number is not echoed
+}
+
+// The year in China Standard Time now (the clock `yimen` reads too).
+int cst_year_now() {
+  const auto now = std::chrono::system_clock::now() + std::chrono::hours(8);
+  return static_cast<int>(
+      std::chrono::year_month_day(std::chrono::floor<std::chrono::days>(now)).year());
+}
+
+// Without this year's working-day calendar, deadlines are unknown: `yimen
+// status` says so at once, names the year and how to publish it; a published
+// (here provisional) calendar for this year and the next ends the warning.
+TEST_F(Cli, StatusWarnsWhileTheCalendarIsMissing) {
+  ASSERT_EQ(init("city", "441800000000", "示范市政务服务中心", true).exit_code, 0);
+  const int before = cst_year_now();
+  auto status = run_yimen({"status", "--data", data("city")});
+  const int after = cst_year_now();
+  ASSERT_EQ(status.exit_code, 0) << status.err;
+  const auto warning = [](int year) {
+    return "calendar: WARNING the " + std::to_string(year) +
+           " working-day calendar is not published: deadlines, cards, appointments and "
+           "on-time figures are unknown from " +
+           std::to_string(year) + "-01-01";
+  };
+  EXPECT_TRUE(status.out.find(warning(before)) != std::string::npos ||
+              status.out.find(warning(after)) != std::string::npos)
+      << status.out;
+  EXPECT_NE(status.out.find("yimen calendar publish"), std::string::npos);
+  auto json = run_yimen({"status", "--data", data("city"), "--json"});
+  EXPECT_NE(json.out.find("\"this_year_published\":false"), std::string::npos) << json.out;
+
+  auto add = run_yimen({"user", "add", "--data", data("city"), "--role", "admin", "--login",
+                        "admin", "--display", "管理员"},
+                       {}, "a long enough password\n");
+  ASSERT_EQ(add.exit_code, 0) << add.err;
+  for (int year = before; year <= after + 1; ++year) {
+    const auto file = dir_ / ("calendar-" + std::to_string(year) + ".toml");
+    std::ofstream(file) << "year = " << year
+                        << "\nprovisional = true\nholidays = []\nmakeup_working_days = []\n";
+    auto published =
+        run_yimen({"calendar", "publish", "--data", data("city"), "--as", "admin", file.string()});
+    ASSERT_EQ(published.exit_code, 0) << published.err;
+  }
+  status = run_yimen({"status", "--data", data("city")});
+  EXPECT_EQ(status.out.find("WARNING"), std::string::npos) << status.out;
+  EXPECT_NE(status.out.find(" published, "), std::string::npos) << status.out;
+  auto list = run_yimen({"calendar", "list", "--data", data("city")});
+  EXPECT_NE(list.out.find(std::to_string(after) + " (provisional)"), std::string::npos) << list.out;
 }
 
 TEST_F(Cli, BrokenConfigIsNamedWithItsLine) {

@@ -115,6 +115,9 @@ TEST_F(WebRunTest, ConnectionsBeyondTheConfiguredCapAreClosedAndCounted) {
             std::string::npos)
       << metrics;
   EXPECT_NE(metrics.find("yimen_web_busy_refusals_total 0\n"), std::string::npos) << metrics;
+  // This city has published no calendar: deadlines are unknown now.
+  EXPECT_NE(metrics.find("yimen_calendar_missing 1\n"), std::string::npos) << metrics;
+  EXPECT_NE(metrics.find("yimen_calendar_published{year=\""), std::string::npos) << metrics;
   EXPECT_EQ(node.stop(), 0);
 }
 

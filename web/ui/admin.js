@@ -12,25 +12,42 @@ function dateList(text) {
 
 // ---- calendar ----------------------------------------------------------------
 
+// The warning every staff member sees (dashboard, calendar page) while this
+// year's calendar, or from 1 November next year's, is not published (null
+// when nothing is missing). `howTo`: say how the city publishes it.
+Y.calendarWarning = function (outlook, howTo) {
+  if (!outlook || !outlook.missing_year) return null;
+  var cityAdmin = Y.role() === 'admin' && (Y.state.node || {}).level === 'city';
+  return Y.h('div', { class: 'warning', role: 'alert', 'data-test': 'calendar-missing', 'data-year': String(outlook.missing_year) }, [
+    Y.h('p', { text: Y.t('calendar.missing', { year: outlook.missing_year, from: outlook.unknown_from }) }),
+    howTo ? Y.h('p', { class: 'hint', text: Y.t(cityAdmin ? 'calendar.how_to_publish' : 'calendar.ask_city') })
+      : Y.h('a', { href: '#/calendar', 'data-test': 'calendar-missing-link', text: Y.t('calendar.open') }),
+  ]);
+};
+
 Y.views.calendar = async function (main) {
   main.appendChild(Y.h('h1', { text: Y.t('calendar.title') }));
   main.appendChild(Y.h('p', { class: 'muted', text: Y.t('calendar.explain') }));
   var data = await Y.api('GET', '/calendar');
+  var outlook = data.outlook || {};
+  Y.append(main, Y.calendarWarning(outlook, true));
   var years = data.years || [];
   if (!years.length) main.appendChild(Y.h('p', { class: 'muted', 'data-test': 'calendar-empty', text: Y.t('calendar.empty') }));
   years.forEach(function (y) {
-    main.appendChild(Y.h('section', { class: 'card', 'data-test': 'calendar-year', 'data-year': String(y.year) }, [
-      Y.h('h2', { text: String(y.year) }),
+    main.appendChild(Y.h('section', { class: 'card', 'data-test': 'calendar-year', 'data-year': String(y.year), 'data-provisional': y.provisional ? 'true' : 'false' }, [
+      Y.h('h2', {}, [String(y.year) + ' ', y.provisional ? Y.h('span', { class: 'badge badge-yellow', 'data-test': 'calendar-provisional', text: Y.t('calendar.provisional') }) : null]),
+      y.provisional ? Y.h('p', { class: 'hint', text: Y.t('calendar.provisional_hint') }) : null,
       Y.h('dl', { class: 'facts' }, [
-        Y.row(Y.t('calendar.holidays'), (y.holidays || []).join('、')),
-        Y.row(Y.t('calendar.makeup'), (y.makeup_working_days || []).join('、')),
+        Y.row(Y.t('calendar.holidays'), (y.holidays || []).join('、') || Y.t('none')),
+        Y.row(Y.t('calendar.makeup'), (y.makeup_working_days || []).join('、') || Y.t('none')),
         Y.row(Y.t('calendar.notice'), y.notice),
       ]),
     ]));
   });
   var node = Y.state.node || {};
   if (Y.role() !== 'admin' || node.level !== 'city') return;
-  var year = Y.h('input', { type: 'number', min: '2000', max: '2100', 'data-test': 'calendar-year-input', value: String(new Date().getFullYear() + 1) });
+  var suggested = outlook.missing_year || (outlook.this_year ? outlook.this_year + 1 : '');
+  var year = Y.h('input', { type: 'number', min: '2000', max: '2100', 'data-test': 'calendar-year-input', value: String(suggested) });
   var holidays = Y.h('textarea', { rows: '4', 'data-test': 'calendar-holidays', placeholder: '2027-01-01 2027-02-06 …' });
   var makeup = Y.h('textarea', { rows: '2', 'data-test': 'calendar-makeup', placeholder: '2027-02-14 …' });
   var notice = Y.h('input', { 'data-test': 'calendar-notice' });

@@ -335,6 +335,19 @@ Y.views.track = function (main) {
   main.appendChild(out);
 };
 
+// What a materials request (补正) found: one line per material, on the
+// resident's tracking page and the staff's case page.
+Y.findingsList = function (findings) {
+  return Y.h('ol', { class: 'findings-list', 'data-test': 'findings-list' }, (findings || []).map(function (f) {
+    return Y.h('li', { 'data-test': 'finding', 'data-material': String(f.material), 'data-problem': f.problem }, [
+      Y.h('strong', { text: f.material_name || Y.t('requests.material_n', { n: f.material + 1 }) }), ' — ',
+      Y.label('problem', f.problem, f.problem_label),
+      f.problem === 'wrong_copies' ? ' (' + Y.t('findings.copies_received') + ' ' + f.copies_received + ')' : '',
+      f.note ? ': ' + f.note : '',
+    ]);
+  }));
+};
+
 function trackResult(r) {
   var hd = r.handler || {};
   return Y.h('section', { class: 'card', 'data-test': 'track-result', 'data-state': r.state }, [
@@ -348,6 +361,13 @@ function trackResult(r) {
       r.decision ? Y.row(Y.t('case.decision'), r.decision) : null,
       r.result ? Y.row(Y.t('case.result'), r.result) : null,
     ]),
+    r.materials_requested ? Y.h('div', { class: 'warning', 'data-test': 'track-requested' }, [
+      Y.h('h3', { text: Y.t('track.requested') }),
+      Y.findingsList(r.materials_requested.findings),
+      Y.h('p', { 'data-test': 'track-supply-by', text: r.materials_requested.supply_by
+        ? Y.t('track.supply_by', { date: r.materials_requested.supply_by, office: r.materials_requested.office })
+        : Y.t('track.supply_to', { office: r.materials_requested.office }) }),
+    ]) : null,
     Y.h('h3', { text: Y.t('case.history') }),
     Y.h('ol', { class: 'timeline' }, (r.history || []).map(function (ev) {
       return Y.h('li', {}, [Y.h('span', { class: 'when', text: ev.on }), ' ', Y.label('action', ev.action), ev.actor_office ? ' · ' + ev.actor_office : '']);

@@ -566,6 +566,40 @@ function renderCase(main, c) {
     })),
   ]));
 
+  // Requests for materials (补正) and incomplete returns: what was found, by
+  // when to supply it, and the one-time notification to print again.
+  var requests = (c.history || []).filter(function (ev) { return ev.findings && ev.findings.length; }).reverse();
+  if (requests.length) {
+    var noticeBox = Y.h('div', { 'data-test': 'request-notice-out' });
+    main.appendChild(Y.h('section', { class: 'card', 'data-test': 'case-requests' }, [
+      Y.h('h2', { text: Y.t('requests.title') }),
+      requests.map(function (ev) {
+        return Y.h('div', { class: 'request', 'data-test': 'case-request', 'data-position': String(ev.position) }, [
+          Y.h('p', {}, [
+            Y.h('strong', { text: Y.label('action', ev.action) }), ' ',
+            Y.h('span', { class: 'muted', text: [ev.on, ev.actor_office, ev.actor_name].filter(Boolean).join(' · ') }),
+          ]),
+          ev.supply_by ? Y.h('p', { 'data-test': 'request-supply-by', text: Y.t('requests.supply_by', { date: ev.supply_by }) }) : null,
+          Y.findingsList(ev.findings),
+          Y.h('button', {
+            type: 'button', class: 'no-print', 'data-test': 'request-print', text: Y.t('requests.print'),
+            onclick: async function () {
+              Y.alert('');
+              try {
+                var n = await Y.api('GET', '/cases/' + encodeURIComponent(c.case_no) + '/notices/' + ev.position);
+                Y.clear(noticeBox).appendChild(noticeView(n));
+                document.getElementById('main').classList.add('has-notice');
+              } catch (e) {
+                Y.showError(e);
+              }
+            },
+          }),
+        ]);
+      }),
+      noticeBox,
+    ]));
+  }
+
   // History.
   main.appendChild(Y.h('section', { class: 'card' }, [
     Y.h('h2', { text: Y.t('case.history') }),
@@ -854,6 +888,8 @@ function noticeView(n) {
 
 Y.views.dashboard = async function (main, params) {
   main.appendChild(Y.h('h1', { text: Y.t('dashboard.title') }));
+  var calendar = await Y.api('GET', '/calendar');
+  Y.append(main, Y.calendarWarning(calendar.outlook, false));
   var kpiBox = Y.h('div', { 'data-test': 'kpis', 'aria-live': 'polite' });
   main.appendChild(Y.h('section', { class: 'section kpi-section' }, [
     Y.h('h2', { text: Y.t('kpi.title') }),

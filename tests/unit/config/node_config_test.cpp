@@ -93,6 +93,9 @@ TEST(NodeConfig, OutOfRangeAndBadNames) {
   EXPECT_EQ(error_of("[node]\nid = \"441802001001\"\nname = \"x\"\n[hall]\n"
                      "yellow_card_working_days = 21\n"),
             "node.toml:5: hall.yellow_card_working_days: expected 0 to 20 working days");
+  EXPECT_EQ(error_of("[node]\nid = \"441802001001\"\nname = \"x\"\n[hall]\n"
+                     "supply_within_days = 0\n"),
+            "node.toml:5: hall.supply_within_days: expected 1 to 365 days");
 }
 
 TEST(NodeConfig, WebSection) {
@@ -143,6 +146,7 @@ TEST(NodeConfig, RenderReadsBackEqual) {
   c.name = "带\"引号\\的名字";
   c.hall.yellow_card_working_days = 3;
   c.hall.post_check_working_days = 30;
+  c.hall.supply_within_days = 15;
   c.web.listen = "127.0.0.1:8080";
   c.web.tls_certificate = "web.crt";
   c.web.tls_key = "web.key";
@@ -158,6 +162,7 @@ TEST(NodeConfig, RenderReadsBackEqual) {
   EXPECT_EQ(back->sync.parent, c.sync.parent);
   EXPECT_EQ(back->hall.yellow_card_working_days, 3);
   EXPECT_EQ(back->hall.post_check_working_days, 30);
+  EXPECT_EQ(back->hall.supply_within_days, 15);
   EXPECT_EQ(back->web.listen, c.web.listen);
   EXPECT_EQ(back->web.tls_certificate, c.web.tls_certificate);
   EXPECT_EQ(back->web.tls_key, c.web.tls_key);

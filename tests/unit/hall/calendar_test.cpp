@@ -528,5 +528,34 @@ TEST_F(CalendarTest, CardsAndUnpublishedYears) {
   EXPECT_STREQ(card_name(Card::kYellow), "yellow");
 }
 
+// A node warns from 1 November that next year's calendar is missing, and at
+// once when this year's is.
+TEST_F(CalendarTest, OutlookWarnsFromNovemberThatNextYearIsMissing) {
+  // 2025 and 2026 are published (the fixture).
+  CalendarOutlook october = calendar_outlook(cal_, date("2026-10-31"));
+  EXPECT_TRUE(october.this_year_published);
+  EXPECT_FALSE(october.next_year_published);
+  EXPECT_FALSE(october.missing_year.has_value());
+
+  CalendarOutlook november = calendar_outlook(cal_, date("2026-11-01"));
+  ASSERT_TRUE(november.missing_year.has_value());
+  EXPECT_EQ(*november.missing_year, 2027);
+  EXPECT_EQ(*november.unknown_from, date("2027-01-01"));
+
+  // In 2025, 2026 is published already: nothing to warn about in December.
+  EXPECT_FALSE(calendar_outlook(cal_, date("2025-12-31")).missing_year.has_value());
+  EXPECT_TRUE(calendar_outlook(cal_, date("2025-12-31")).next_year_published);
+
+  // On 1 January 2027 the year itself is missing: deadlines are unknown now.
+  CalendarOutlook january = calendar_outlook(cal_, date("2027-01-01"));
+  EXPECT_FALSE(january.this_year_published);
+  EXPECT_EQ(*january.missing_year, 2027);
+
+  // Publishing 2027 ends the warning.
+  ASSERT_TRUE(cal_.publish_year(2027, {}, {}).ok());
+  EXPECT_FALSE(calendar_outlook(cal_, date("2026-12-07")).missing_year.has_value());
+  EXPECT_TRUE(calendar_outlook(cal_, date("2026-12-07")).next_year_published);
+}
+
 }  // namespace
 }  // namespace yimen::hall

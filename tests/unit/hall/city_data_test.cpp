@@ -85,6 +85,22 @@ TEST(CityData, ABrokenCalendarFileIsRefusedNamingTheKey) {
           .status()
           .message(),
       "c.toml:1: year: expected 1 to 9999, got 4294969322");
+  EXPECT_EQ(parse_calendar_file("year = 2027\nprovisional = \"yes\"\nholidays = []\n"
+                                "makeup_working_days = []\n",
+                                "c.toml")
+                .status()
+                .message(),
+            "c.toml:2: provisional: expected true or false");
+}
+
+TEST(CityData, AProvisionalCalendarSaysSo) {
+  auto file = parse_calendar_file(
+      "year = 2027\nprovisional = true\nholidays = []\nmakeup_working_days = []\n", "c.toml");
+  ASSERT_TRUE(file.ok()) << file.status().message();
+  EXPECT_TRUE(file->provisional);
+  auto official = load_calendar_file(source("calendar-2026.toml"));
+  ASSERT_TRUE(official.ok()) << official.status().message();
+  EXPECT_FALSE(official->provisional);
 }
 
 }  // namespace

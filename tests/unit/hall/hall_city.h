@@ -111,8 +111,8 @@ inline void publish_2026(Hall& city) {
        {"2026-01-04", "2026-02-14", "2026-02-28", "2026-05-09", "2026-09-20", "2026-10-10"}) {
     makeup.push_back(Date::from_string(d).value());
   }
-  ASSERT_TRUE(city.publish_calendar({"admin", "管理员", "市政务服务中心", "0763-3360000"}, 2026,
-                                    off, makeup, "国办发明电〔2025〕7号")
+  ASSERT_TRUE(city.publish_calendar({"admin", "管理员", "市政务服务中心", "0763-3360000"},
+                                    {2026, off, makeup, "国办发明电〔2025〕7号", false})
                   .ok());
 }
 

@@ -42,6 +42,20 @@ TEST_F(HallTest, AnOlderDatabaseFindsItsItemsAfterTheUpgrade) {
       "INSERT INTO catalogue_item_v9 SELECT code, version, name, publisher, event_id, withdrawn "
       "FROM catalogue_item;"
       "DROP TABLE catalogue_item; ALTER TABLE catalogue_item_v9 RENAME TO catalogue_item;"
+      // What migrations 12 and 13 added, undone.
+      "CREATE TABLE calendar_year_v11 (year INTEGER PRIMARY KEY, holidays TEXT NOT NULL, makeup "
+      "TEXT NOT NULL, notice TEXT NOT NULL);"
+      "INSERT INTO calendar_year_v11 SELECT year, holidays, makeup, notice FROM calendar_year;"
+      "DROP TABLE calendar_year; ALTER TABLE calendar_year_v11 RENAME TO calendar_year;"
+      "DROP TABLE case_finding;"
+      "CREATE TABLE case_transition_v11 (case_no TEXT NOT NULL REFERENCES case_file (case_no), "
+      "position INTEGER NOT NULL, half TEXT NOT NULL, action TEXT NOT NULL, actor_login TEXT NOT "
+      "NULL, actor_name TEXT NOT NULL, actor_office TEXT NOT NULL, actor_phone TEXT NOT NULL, "
+      "on_date TEXT NOT NULL, at INTEGER NOT NULL, note TEXT NOT NULL, PRIMARY KEY (case_no, "
+      "position));"
+      "INSERT INTO case_transition_v11 SELECT case_no, position, half, action, actor_login, "
+      "actor_name, actor_office, actor_phone, on_date, at, note FROM case_transition;"
+      "DROP TABLE case_transition; ALTER TABLE case_transition_v11 RENAME TO case_transition;"
       "DELETE FROM schema_migration WHERE component = 'hall' AND version >= 10;"));
   EXPECT_OK(Hall::migrate(db));
   const auto item = load_item(db, kDibao, 1);
@@ -63,8 +77,17 @@ TEST_F(HallTest, TheCatalogueIsSearchableAtEveryNodeThatHoldsIt) {
 
 TEST_F(HallTest, TheCalendarComesFromTheCity) {
   EXPECT_TRUE(load_calendar(city[kVillage].db)->is_published(2026));
-  EXPECT_EQ(county().publish_calendar(officer(), 2027, {}, {}, "").code(),
+  EXPECT_EQ(county().publish_calendar(officer(), {2027, {}, {}, "", false}).code(),
             ErrorCode::kPermissionDenied);
+  // A provisional year (published before the official arrangement) says so at
+  // every node it reaches.
+  ASSERT_TRUE(city[kCity].hall.publish_calendar(officer(), {2027, {}, {}, "临时", true}).ok());
+  city.deliver(kCity, kVillage);
+  auto years = load_calendar_years(city[kVillage].db).value();
+  ASSERT_EQ(years.size(), 2u);
+  EXPECT_FALSE(years[0].provisional);
+  EXPECT_TRUE(years[1].provisional);
+  EXPECT_EQ(years[1].year, 2027);
 }
 
 TEST_F(HallTest, ACaseFromIntakeAtAVillageToItsResultAtTheCounty) {
@@ -86,6 +109,18 @@ TEST_F(HallTest, ACaseFromIntakeAtAVillageToItsResultAtTheCounty) {
   act(kCounty, no, CaseAction::kRequestMaterials, "", {{2, MaterialProblem::kMissing, "", 0}});
   city.deliver(kCounty, kVillage);
   EXPECT_EQ(at(kVillage, no).state, CaseState::kAwaitingMaterials);
+  // The findings and the day to supply by (30 days unless configured) came
+  // with the request: the village can show and print them.
+  {
+    auto t = load_transitions(city[kVillage].db, no).value();
+    ASSERT_EQ(t.size(), 3u);
+    ASSERT_EQ(t[2].findings.size(), 1u);
+    EXPECT_EQ(t[2].findings[0].material, 2u);
+    EXPECT_EQ(t[2].findings[0].problem, MaterialProblem::kMissing);
+    ASSERT_TRUE(t[2].supply_by.has_value());
+    EXPECT_EQ(*t[2].supply_by, Date::from_string("2026-03-14").value());
+    EXPECT_TRUE(t[1].findings.empty());
+  }
   CaseCommand supply{
       CaseAction::kSupplyMaterials, "", {}, {{2, "commitment", "签署承诺书", std::nullopt}}};
   ASSERT_TRUE(village().act(clerk(), no, supply).ok());

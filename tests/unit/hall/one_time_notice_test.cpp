@@ -160,6 +160,21 @@ TEST(OneTimeNoticeTest, RendersTheWholeNoticeInChinese) {
       "办公地址：清远市清城区东城街道政务服务中心一楼\n"
       "办公时间：周一至周五 8:30-12:00，14:30-17:30\n";
   EXPECT_EQ(text, expected);
+
+  // Once recorded: the day to supply by, the issuing office with its seal,
+  // the handler, and a place for the applicant to sign for it.
+  n->supply_by = Date::from_string("2026-04-01").value();
+  n->issuing_office = "清城区政务服务中心";
+  n->handler = "李审批";
+  n->handler_phone = "0763-3361234";
+  const std::string recorded = render_text(*n);
+  EXPECT_NE(recorded.find("\n补正期限：请于2026年4月1日前补齐上述材料。\n"), std::string::npos)
+      << recorded;
+  EXPECT_NE(
+      recorded.find("告知单位：清城区政务服务中心（盖章）\n经办人：李审批　联系电话：0763-3361234\n"
+                    "\n申请人签收：＿＿＿＿＿＿＿＿　　签收日期：＿＿＿＿年＿＿月＿＿日\n"),
+      std::string::npos)
+      << recorded;
 }
 
 TEST(OneTimeNoticeTest, NeedsOriginalAppliesToOriginals) {

@@ -615,11 +615,30 @@ TEST_F(WebApiTest, ClerkTakesACaseAndTheOfficerHandlesIt) {
   ASSERT_EQ(notice.status, 200) << notice.body;
   EXPECT_EQ(body_of(notice)["lines"].as_array().size(), 1u);
 
-  // The history names each step, oldest first.
+  // The history names each step, oldest first; the request carries its
+  // findings and the day to supply by.
   auto history = body_of(send(officer, "GET", "/api/v1/cases/" + no))["history"].as_array();
   ASSERT_EQ(history.size(), 3u);
   EXPECT_EQ(history[0].as_object().at("action").as_string(), "submit");
-  EXPECT_EQ(history[2].as_object().at("action").as_string(), "request_materials");
+  auto requested = history[2].as_object();
+  EXPECT_EQ(requested.at("action").as_string(), "request_materials");
+  ASSERT_EQ(requested.at("findings").as_array().size(), 1u);
+  auto finding = requested.at("findings").as_array()[0].as_object();
+  EXPECT_EQ(finding.at("problem").as_string(), "incomplete");
+  EXPECT_EQ(finding.at("note").as_string(), "未签名");
+  EXPECT_FALSE(finding.at("material_name").as_string().empty());
+  EXPECT_EQ(requested.at("supply_by").as_string(), "2026-04-01");
+
+  // The recorded notification prints again, with the office, the handler,
+  // the day to supply by, the seal and the applicant's signature.
+  auto recorded = send(officer, "GET", "/api/v1/cases/" + no + "/notices/3");
+  ASSERT_EQ(recorded.status, 200) << recorded.body;
+  const std::string text(body_of(recorded)["text"].as_string());
+  EXPECT_NE(text.find("补正期限：请于2026年4月1日前补齐上述材料。"), std::string::npos) << text;
+  EXPECT_NE(text.find("（盖章）"), std::string::npos) << text;
+  EXPECT_NE(text.find("申请人签收"), std::string::npos) << text;
+  EXPECT_EQ(send(officer, "GET", "/api/v1/cases/" + no + "/notices/2").status, 404);
+  EXPECT_EQ(send(officer, "GET", "/api/v1/cases/" + no + "/notices/x").status, 400);
 
   // Every state change is audited, without personal data.
   auto rows = hall::load_audit(county().db, 0, 100).value();
@@ -646,6 +665,24 @@ TEST_F(WebApiTest, ResidentTracksWithTheQueryCodeAndGuessesAreLimited) {
   EXPECT_EQ(body["handler"].as_object()["name"].as_string(), "王窗口");
   EXPECT_EQ(body["handler"].as_object()["phone"].as_string(), "0763-3360001");
   EXPECT_EQ(found.body.find(kApplicantId), std::string::npos);
+  EXPECT_FALSE(body.contains("materials_requested"));
+
+  // While the office waits for materials, the resident sees what to bring.
+  Browser officer = logged_in("officer");
+  ASSERT_EQ(
+      send(officer, "POST", "/api/v1/cases/" + no + "/actions", R"({"action":"accept"})").status,
+      200);
+  ASSERT_EQ(
+      send(officer, "POST", "/api/v1/cases/" + no + "/actions",
+           R"({"action":"request_materials","findings":[{"material":0,"problem":"missing"}]})")
+          .status,
+      200);
+  auto waiting = body_of(send(resident, "POST", "/api/v1/track",
+                              R"({"case_no":")" + no + R"(","code":")" + code + R"("})"));
+  auto requested = waiting["materials_requested"].as_object();
+  ASSERT_EQ(requested["findings"].as_array().size(), 1u);
+  EXPECT_EQ(requested["findings"].as_array()[0].as_object()["problem"].as_string(), "missing");
+  EXPECT_EQ(requested["supply_by"].as_string(), "2026-04-01");
 
   std::string wrong = code;
   wrong[0] = wrong[0] == '9' ? '0' : static_cast<char>(wrong[0] + 1);
@@ -892,6 +929,16 @@ TEST_F(WebApiTest, TheCalendarIsPublicAndOnlyTheCityPublishesIt) {
   EXPECT_EQ(year["year"].as_int64(), 2026);
   EXPECT_EQ(year["holidays"].as_array().size(), 33u);
   EXPECT_EQ(year["makeup_working_days"].as_array()[0].as_string(), "2026-01-04");
+  EXPECT_FALSE(year["provisional"].as_bool());
+  // In March nothing is missing; from 1 November the missing 2027 calendar is
+  // said, with the day deadlines become unknown.
+  EXPECT_TRUE(calendar["outlook"].as_object()["missing_year"].is_null());
+  set_clock("2026-11-02");
+  auto outlook = body_of(send(b, "GET", "/api/v1/calendar"))["outlook"].as_object();
+  EXPECT_EQ(outlook["missing_year"].as_int64(), 2027);
+  EXPECT_EQ(outlook["unknown_from"].as_string(), "2027-01-01");
+  EXPECT_TRUE(outlook["this_year_published"].as_bool());
+  EXPECT_FALSE(outlook["next_year_published"].as_bool());
 
   ASSERT_TRUE(hall::UserDirectory(county().db)
                   .add({"root1", "管理员", hall::Role::kAdmin, "", ""}, kPassword, 0)
