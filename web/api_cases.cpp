@@ -416,50 +416,147 @@ HttpResponse submit_online(Call& call) {
   return answer;
 }
 
-HttpResponse list_cases(Call& call) {
+// Which cases a list shows: those still being handled, those finished, or
+// both; optionally one state or one card.
+struct CaseFilter {
+  enum class View { kOpen, kFinished, kAll } view = View::kAll;
   std::optional<hall::CaseState> state;
-  if (auto name = call.request.query_value("state"); name && !name->empty()) {
-    state = hall::parse_case_state(*name);
-    if (!state) return error_response(400, "bad_request", "state: unknown case state");
-  }
   std::optional<hall::Card> card;
-  if (auto name = call.request.query_value("card"); name && !name->empty()) {
-    if (*name == "green") card = hall::Card::kGreen;
-    if (*name == "yellow") card = hall::Card::kYellow;
-    if (*name == "red") card = hall::Card::kRed;
-    if (!card) return error_response(400, "bad_request", "card: green, yellow or red");
-  }
-  json::array cases;
+};
+
+// The order of urgency: red, then yellow, then by due date (the earliest
+// first), cases without a due date last; newest first among equals.
+int urgency_rank(const hall::CaseDeadline& d) {
+  if (d.card == hall::Card::kRed) return 0;
+  if (d.card == hall::Card::kYellow) return 1;
+  return d.due ? 2 : 3;
+}
+
+// The cases of this node's subtree among `numbers` that `filter` admits, in
+// the order of urgency, at most kMaxListedCases of them; the card counts and
+// the total are over every case of the view, so the tiles match the list.
+Result<json::object> case_list_json(storage::Database& db, Call& call,
+                                    const std::vector<std::string>& numbers,
+                                    const CaseFilter& filter) {
+  YIMEN_ASSIGN_OR_RETURN(auto calendar, hall::load_calendar(db));
+  const hall::Date today = hall::cst_date(call.now);
+  struct Listed {
+    hall::CaseFile file;
+    hall::CaseDeadline deadline;
+  };
+  std::vector<Listed> listed;
   std::int64_t counts[3] = {0, 0, 0};
-  const Status s = call.backend().read([&](storage::Database& db) -> Status {
-    YIMEN_ASSIGN_OR_RETURN(auto calendar, hall::load_calendar(db));
-    YIMEN_ASSIGN_OR_RETURN(auto numbers, hall::case_numbers(db, call.backend().node_id(), state));
-    const hall::Date today = hall::cst_date(call.now);
-    // Each item version is decoded once, and only for the cases listed.
-    std::map<std::pair<std::string, int>, std::string> item_names;
-    // Newest first (case numbers sort by date and sequence).
-    for (auto it = numbers.rbegin(); it != numbers.rend(); ++it) {
-      YIMEN_ASSIGN_OR_RETURN(auto file, hall::load_case(db, *it));
-      if (!file) continue;
-      const auto deadline =
-          hall::case_deadline(calendar, *file, today, call.backend().yellow_card_working_days());
-      if (deadline.card) ++counts[static_cast<int>(*deadline.card)];
-      if (card && deadline.card != card) continue;
-      if (cases.size() >= kMaxListedCases) continue;
-      const auto key = std::make_pair(file->item_code, file->item_version);
-      auto name = item_names.find(key);
-      if (name == item_names.end()) {
-        YIMEN_ASSIGN_OR_RETURN(auto item, hall::load_item(db, key.first, key.second));
-        name = item_names.emplace(key, item ? item->name : std::string()).first;
-      }
-      cases.push_back(case_summary_json(*file, name->second, deadline));
+  for (const auto& no : numbers) {
+    YIMEN_ASSIGN_OR_RETURN(auto file, hall::load_case(db, no));
+    if (!file) continue;
+    if (filter.state && file->state != *filter.state) continue;
+    const bool finished = hall::is_finished(file->state);
+    if (filter.view == CaseFilter::View::kOpen && finished) continue;
+    if (filter.view == CaseFilter::View::kFinished && !finished) continue;
+    auto deadline =
+        hall::case_deadline(calendar, *file, today, call.backend().yellow_card_working_days());
+    if (deadline.card) ++counts[static_cast<int>(*deadline.card)];
+    if (filter.card && deadline.card != filter.card) continue;
+    listed.push_back({std::move(*file), std::move(deadline)});
+  }
+  std::sort(listed.begin(), listed.end(), [](const Listed& a, const Listed& b) {
+    const int ra = urgency_rank(a.deadline);
+    const int rb = urgency_rank(b.deadline);
+    if (ra != rb) return ra < rb;
+    if (a.deadline.due != b.deadline.due) return a.deadline.due < b.deadline.due;
+    return a.file.case_no > b.file.case_no;
+  });
+  json::array cases;
+  // Each item version is decoded once, and only for the cases listed.
+  std::map<std::pair<std::string, int>, std::string> item_names;
+  for (const auto& l : listed) {
+    if (cases.size() >= kMaxListedCases) break;
+    const auto key = std::make_pair(l.file.item_code, l.file.item_version);
+    auto name = item_names.find(key);
+    if (name == item_names.end()) {
+      YIMEN_ASSIGN_OR_RETURN(auto item, hall::load_item(db, key.first, key.second));
+      name = item_names.emplace(key, item ? item->name : std::string()).first;
     }
+    cases.push_back(case_summary_json(l.file, name->second, l.deadline));
+  }
+  return json::object{
+      {"cases", std::move(cases)},
+      {"total", static_cast<std::int64_t>(listed.size())},
+      {"cards", json::object{{"green", counts[0]}, {"yellow", counts[1]}, {"red", counts[2]}}}};
+}
+
+Result<CaseFilter> parse_case_filter(const std::optional<std::string>& view,
+                                     const std::optional<std::string>& state,
+                                     const std::optional<std::string>& card) {
+  CaseFilter filter;
+  if (view && !view->empty()) {
+    if (*view == "open") {
+      filter.view = CaseFilter::View::kOpen;
+    } else if (*view == "finished") {
+      filter.view = CaseFilter::View::kFinished;
+    } else if (*view != "all") {
+      return invalid_argument("view: open, finished or all");
+    }
+  }
+  if (state && !state->empty()) {
+    filter.state = hall::parse_case_state(*state);
+    if (!filter.state) return invalid_argument("state: unknown case state");
+  }
+  if (card && !card->empty()) {
+    if (*card == "green") filter.card = hall::Card::kGreen;
+    if (*card == "yellow") filter.card = hall::Card::kYellow;
+    if (*card == "red") filter.card = hall::Card::kRed;
+    if (!filter.card) return invalid_argument("card: green, yellow or red");
+  }
+  return filter;
+}
+
+HttpResponse list_cases(Call& call) {
+  auto filter =
+      parse_case_filter(call.request.query_value("view"), call.request.query_value("state"),
+                        call.request.query_value("card"));
+  if (!filter.ok()) return status_response(filter.status());
+  json::object out;
+  const Status s = call.backend().read([&](storage::Database& db) -> Status {
+    YIMEN_ASSIGN_OR_RETURN(auto numbers,
+                           hall::case_numbers(db, call.backend().node_id(), filter->state));
+    YIMEN_ASSIGN_OR_RETURN(out, case_list_json(db, call, numbers, *filter));
     return {};
   });
   if (!s.ok()) return status_response(s);
-  return json_response(json::object{
-      {"cases", std::move(cases)},
-      {"cards", json::object{{"green", counts[0]}, {"yellow", counts[1]}, {"red", counts[2]}}}});
+  return json_response(out);
+}
+
+std::string trim(const std::string& s) {
+  const auto first = s.find_first_not_of(" \t\r\n");
+  if (first == std::string::npos) return {};
+  return s.substr(first, s.find_last_not_of(" \t\r\n") - first + 1);
+}
+
+// POST /api/v1/cases/search {"query", "view"}: cases of this node's subtree by
+// case number (or its start), the applicant's ID number, or part of the
+// applicant's name. In the body, never in a URL: it is personal data.
+HttpResponse search_cases(Call& call) {
+  auto body = body_object(call);
+  if (!body.ok()) return status_response(body.status());
+  auto query = required_string(*body, "query", "query", 100);
+  if (!query.ok()) return status_response(query.status());
+  auto view = optional_string(*body, "view", "view", 10);
+  if (!view.ok()) return status_response(view.status());
+  auto filter = parse_case_filter(*view, std::nullopt, std::nullopt);
+  if (!filter.ok()) return status_response(filter.status());
+  const std::string text = trim(*query);
+  if (text.empty()) return error_response(400, "bad_request", "query: required");
+  json::object out;
+  const Status s = call.backend().read([&](storage::Database& db) -> Status {
+    YIMEN_ASSIGN_OR_RETURN(auto numbers,
+                           hall::search_case_numbers(db, call.backend().node_id(), text));
+    YIMEN_ASSIGN_OR_RETURN(out, case_list_json(db, call, numbers, *filter));
+    return {};
+  });
+  if (!s.ok()) return status_response(s);
+  audit_or_warn(call, "case.search", "", "ok");
+  return json_response(out);
 }
 
 HttpResponse show_case(Call& call) { return case_page(call, call.params.at("no"), 200); }
@@ -632,6 +729,7 @@ void add_case_routes(std::vector<Route>& routes) {
   routes.push_back({"POST", "/api/v1/cases", roles({Role::kClerk, Role::kAdmin}), submit_case});
   routes.push_back({"POST", "/api/v1/applications", anyone(), submit_online});
   routes.push_back({"GET", "/api/v1/cases", staff(), list_cases});
+  routes.push_back({"POST", "/api/v1/cases/search", staff(), search_cases});
   routes.push_back({"GET", "/api/v1/cases/{no}", staff(), show_case});
   routes.push_back({"POST", "/api/v1/cases/{no}/actions",
                     roles({Role::kClerk, Role::kOfficer, Role::kAdmin}), act_on_case});

@@ -114,6 +114,10 @@ bool is_terminal(CaseState state) {
   return state == CaseState::kClosed || state == CaseState::kRevoked;
 }
 
+bool is_finished(CaseState state) {
+  return state == CaseState::kRefused || state == CaseState::kWithdrawn || is_terminal(state);
+}
+
 bool decided_in_favour(CaseState state) {
   return state == CaseState::kApproved || state == CaseState::kResultIssued ||
          state == CaseState::kClosed;

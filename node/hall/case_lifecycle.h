@@ -79,6 +79,9 @@ CaseHalf case_half(CaseAction action);
 bool clock_paused(CaseState state);
 // True once nothing more will be decided.
 bool is_terminal(CaseState state);
+// Nothing more is to be done in the queue: refused, withdrawn, closed or
+// revoked (a result issued still waits to be delivered and archived).
+bool is_finished(CaseState state);
 // True when the case was decided for the applicant (approved, then issued and closed).
 bool decided_in_favour(CaseState state);
 

@@ -1372,6 +1372,34 @@ Result<std::vector<std::string>> case_numbers(storage::Database& db, const Regio
   return storage::collect(stmt, [](storage::Statement& row) { return row.column_text(0); });
 }
 
+Result<std::vector<std::string>> search_case_numbers(storage::Database& db,
+                                                     const RegionCode& region,
+                                                     const std::string& query) {
+  const std::string prefix = region_prefix(region);
+  std::string like;
+  for (const char c : query) {
+    if (c == '%' || c == '_' || c == '\\') like += '\\';
+    like += c;
+  }
+  like += '%';
+  std::string id = query;
+  for (char& c : id) {
+    if (c == 'x') c = 'X';
+  }
+  YIMEN_ASSIGN_OR_RETURN(
+      auto stmt, db.prepare("SELECT case_no FROM case_file WHERE (substr(handling_node, 1, ?1) = "
+                            "?2 OR substr(intake_node, 1, ?1) = ?2) AND (case_no LIKE ?3 "
+                            "ESCAPE '\\' OR applicant_id = ?4 OR instr(applicant_name, ?5) > 0) "
+                            "ORDER BY case_no DESC LIMIT ?6"));
+  stmt.bind(1, static_cast<std::int64_t>(prefix.size()));
+  stmt.bind(2, prefix);
+  stmt.bind(3, like);
+  stmt.bind(4, id);
+  stmt.bind(5, query);
+  stmt.bind(6, static_cast<std::int64_t>(kMaxSearchResults));
+  return storage::collect(stmt, [](storage::Statement& row) { return row.column_text(0); });
+}
+
 Result<std::vector<PostCheckTask>> post_check_tasks(storage::Database& db, const RegionCode& region,
                                                     const WorkingDayCalendar& calendar,
                                                     int working_days) {

@@ -183,6 +183,14 @@ std::string region_prefix(const RegionCode& region);
 Result<std::vector<std::string>> case_numbers(storage::Database& db, const RegionCode& region,
                                               std::optional<CaseState> state = std::nullopt);
 
+// Case numbers of `region`'s subtree whose number starts with `query`, whose
+// applicant's ID number is `query` (a lower-case x read as X), or whose
+// applicant's name contains it; newest first, at most kMaxSearchResults.
+inline constexpr int kMaxSearchResults = 500;
+Result<std::vector<std::string>> search_case_numbers(storage::Database& db,
+                                                     const RegionCode& region,
+                                                     const std::string& query);
+
 // A post-check (告知承诺): a case approved on a commitment is checked within
 // `working_days` of its approval; derived, never stored as an event.
 struct PostCheckTask {

@@ -81,6 +81,15 @@ Result<std::string> Hall::order_supervision(const Actor& actor, const std::strin
       return failed_precondition("case " + case_no +
                                  " is not overdue: supervision orders are for red-card cases");
     }
+    // One open order per case: the next waits for the answer to the first.
+    YIMEN_ASSIGN_OR_RETURN(auto open, db_.prepare("SELECT order_no FROM supervision_order WHERE "
+                                                  "case_no = ? AND response = '' LIMIT 1"));
+    open.bind(1, case_no);
+    YIMEN_ASSIGN_OR_RETURN(const bool pending, open.step());
+    if (pending) {
+      return already_exists("case " + case_no + " already has an open supervision order (" +
+                            open.column_text(0) + "): wait for its answer");
+    }
     YIMEN_ASSIGN_OR_RETURN(order_no,
                            next_number("supervision_order", "order_no", node_.str() + "-S"));
     std::vector<sync::AudienceEntry> audience = {

@@ -1027,8 +1027,12 @@ async function scenario(browser, urls, lang, opts) {
     await supervisor.page.waitForSelector('[data-test="kpis"][data-from="' + today + '"][data-to="' + today + '"][aria-busy="false"] [data-test="kpi-chart"]');
     assert.ok(!(await supervisor.alertText()), 'the range is accepted');
     await supervisor.page.waitForSelector('[data-test="supervision"] [data-test="orders-table"], [data-test="supervision"] [data-test="orders-empty"]');
-    await supervisor.page.waitForSelector('[data-test="dashboard-cases"] [data-test="case-row"][data-case="' + caseNo + '"]');
+    // The dashboard counts the cards; it does not embed the case list.
+    await supervisor.page.waitForSelector('[data-test="card-tiles"]');
+    assert.equal(await supervisor.page.locator('[data-test="case-row"]').count(), 0, 'no case list on the dashboard');
     await supervisor.page.waitForSelector('[data-test="sync-table"] [data-test="sync-row"]');
+    const overflowing = await supervisor.page.evaluate(() => Array.from(document.querySelectorAll('.main table')).map((t) => [t.getAttribute('data-test') || t.className, Math.round(t.getBoundingClientRect().right - document.querySelector('.main').getBoundingClientRect().right)]).filter((o) => o[1] > 1));
+    assert.deepEqual(overflowing, [], 'the dashboard tables fit 1280 px');
     const syncRows = await supervisor.page.locator('[data-test="sync-row"]').count();
     assert.ok(syncRows >= 1, 'the sync monitor lists the subtree');
     await supervisor.shot('dashboard');
@@ -1040,17 +1044,32 @@ async function scenario(browser, urls, lang, opts) {
     assert.ok(dashOverflow <= 1, 'the dashboard fits a 360 px phone (overflow ' + dashOverflow + ' px)');
     await supervisor.shot('dashboard-phone');
     await supervisor.page.setViewportSize({ width: 1280, height: 900 });
-    const state = await supervisor.page.getAttribute('[data-test="case-row"][data-case="' + caseNo + '"]', 'data-state');
-    assert.equal(state, finalState);
-    // The case list filtered by a card: only cases with that card remain.
-    const badge = supervisor.page.locator('[data-test="case-row"][data-case="' + caseNo + '"] [data-test="card-badge"]');
-    const card = (await badge.count()) ? await badge.getAttribute('data-card') : null;
-    if (card) {
+    // Each tile opens the queue with that card: as many cases as it counts,
+    // in order of urgency, none of another card.
+    for (const card of ['red', 'yellow', 'green']) {
+      await supervisor.go('#/dashboard');
+      const count = Number(await supervisor.page.getAttribute('[data-test="tile-' + card + '"]', 'data-count'));
       await supervisor.rerender(() => supervisor.page.click('[data-test="tile-' + card + '"]'));
-      await supervisor.page.waitForSelector('[data-test="dashboard-cases"] [data-test="case-row"][data-case="' + caseNo + '"]');
-      const other = await supervisor.page.locator('[data-test="dashboard-cases"] [data-test="card-badge"]:not([data-card="' + card + '"])').count();
-      assert.equal(other, 0, 'the list filtered by the ' + card + ' card');
+      await supervisor.page.waitForSelector('[data-test="cases-total"]');
+      assert.equal(Number(await supervisor.page.getAttribute('[data-test="cases-total"]', 'data-total')), count, 'the ' + card + ' tile counts the list');
+      assert.equal(await supervisor.page.locator('[data-test="case-row"] [data-test="card-badge"]:not([data-card="' + card + '"])').count(), 0, 'the list filtered by the ' + card + ' card');
     }
+    // The case is in the queue's tab for its state (a revoked one is
+    // finished; an issued result still waits to be delivered), found by its
+    // number, and not in the other tab.
+    const tab = finalState === 'revoked' ? 'finished' : 'open';
+    for (const view of ['open', 'finished']) {
+      await supervisor.go('#/cases?view=' + view);
+      await supervisor.page.fill('[data-test="cases-query"]', caseNo);
+      await supervisor.page.click('[data-test="cases-search-submit"]');
+      await supervisor.page.waitForSelector('[data-test="cases-list"][data-query="' + caseNo + '"] [data-test="cases-total"][data-total="' + (view === tab ? 1 : 0) + '"]');
+    }
+    await supervisor.go('#/cases?view=' + tab);
+    await supervisor.page.fill('[data-test="cases-query"]', caseNo);
+    await supervisor.page.click('[data-test="cases-search-submit"]');
+    await supervisor.page.waitForSelector('[data-test="case-row"][data-case="' + caseNo + '"][data-state="' + finalState + '"]');
+    assert.ok(!supervisor.page.url().includes(caseNo), 'the search is not in the URL');
+    await supervisor.shot('queue-finished');
     log('the supervisor sees it on the dashboard (' + syncRows + ' nodes in the sync monitor)');
 
     // 督办: the supervisor orders the overdue case handled (a red card; the
@@ -1115,6 +1134,18 @@ async function scenario(browser, urls, lang, opts) {
       throw new Error('adding a user failed: ' + (await admin.alertText()) + ' ' + e.message);
     });
     await admin.shot('users');
+    // Disabling an account asks first: dismissed, nothing changes; confirmed,
+    // the account is disabled.
+    const newRow = '[data-test="user-row"][data-login="' + newLogin + '"] ';
+    let asked = '';
+    admin.page.once('dialog', (d) => { asked = d.message(); d.dismiss(); });
+    await admin.page.click(newRow + '[data-test="user-disable"]');
+    await until('the confirmation to be asked', 5000, async () => asked !== '', 100);
+    assert.ok(asked.includes(newLogin), 'the confirmation names the account: ' + asked);
+    assert.equal(await admin.page.locator(newRow + '[data-test="user-disable"]').count(), 1, 'dismissed: still active');
+    admin.page.once('dialog', (d) => d.accept());
+    await admin.page.click(newRow + '[data-test="user-disable"]');
+    await admin.page.waitForSelector(newRow + '[data-test="user-enable"]');
     await admin.go('#/calendar');
     await admin.shot('calendar');
     await admin.go('#/item/' + DIBAO);

@@ -175,7 +175,7 @@ Y.views.apply = async function (main, params) {
     idStatus.className = 'id-status ' + (r.valid ? 'ok' : id.value ? 'bad' : '');
     if (r.valid) idStatus.textContent = '✓ ' + Y.t('id.valid');
     else if (r.reason === 'empty') idStatus.textContent = '';
-    else idStatus.textContent = '✗ ' + Y.t('id.' + r.reason, { n: r.n, expected: r.expected });
+    else idStatus.textContent = '✗ ' + Y.t('id.' + r.reason, { n: r.n, missing: r.missing, expected: r.expected });
     return r.valid;
   }
   id.addEventListener('input', checkId);

@@ -290,7 +290,7 @@ Y.checkId = function (raw) {
   var s = String(raw || '').trim().toUpperCase();
   if (s.length === 0) return { valid: false, reason: 'empty' };
   if (!/^[0-9]*[0-9X]?$/.test(s) || s.slice(0, 17).indexOf('X') >= 0) return { valid: false, reason: 'chars' };
-  if (s.length < 18) return { valid: false, reason: 'short', n: s.length };
+  if (s.length < 18) return { valid: false, reason: 'short', n: s.length, missing: 18 - s.length };
   if (s.length > 18) return { valid: false, reason: 'long', n: s.length };
   var weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
   var sum = 0;

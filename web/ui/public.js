@@ -357,7 +357,7 @@ function trackResult(r) {
       Y.row(Y.t('track.step'), Y.h('span', { 'data-test': 'track-step', 'data-step': r.step, text: Y.label('step', r.step) })),
       Y.row(Y.t('track.handler'), [hd.name, hd.office, hd.phone].filter(Boolean).join(' · ')),
       Y.row(Y.t('case.submitted_on'), r.submitted_on),
-      Y.row(Y.t('case.deadline'), Y.cardBadge(r.card, r.due)),
+      Y.row(Y.t('case.deadline'), r.due ? Y.t('due', { date: r.due }) : Y.t('track.no_due')),
       r.decision ? Y.row(Y.t('case.decision'), r.decision) : null,
       r.result ? Y.row(Y.t('case.result'), r.result) : null,
     ]),

@@ -7,6 +7,8 @@
 
 Y.views = Y.views || {};
 
+// As hall::is_finished: the queue's "finished" tab.
+var FINISHED_CASE_STATES = ['refused', 'withdrawn', 'closed', 'revoked'];
 var CASE_STATES = ['submitted', 'accepted', 'awaiting_materials', 'in_notice', 'approved', 'rejected', 'refused', 'result_issued', 'withdrawn', 'closed', 'revoked'];
 var PROBLEMS = ['missing', 'incomplete', 'wrong_copies', 'needs_original'];
 
@@ -137,7 +139,7 @@ Y.views.intake = function (main, params) {
       status.className = 'id-status ' + (r.valid ? 'ok' : id.value ? 'bad' : '');
       if (r.valid) status.textContent = '✓ ' + Y.t('id.valid');
       else if (r.reason === 'empty') status.textContent = Y.t('id.empty');
-      else status.textContent = '✗ ' + Y.t('id.' + r.reason, { n: r.n, expected: r.expected });
+      else status.textContent = '✗ ' + Y.t('id.' + r.reason, { n: r.n, missing: r.missing, expected: r.expected });
       return r.valid;
     }
     // What this node already holds for the applicant (past cases, licences):
@@ -193,7 +195,7 @@ Y.views.intake = function (main, params) {
       agentStatus.className = 'id-status ' + (r.valid ? 'ok' : agentId.value ? 'bad' : '');
       if (r.valid) agentStatus.textContent = '✓ ' + Y.t('id.valid');
       else if (r.reason === 'empty') agentStatus.textContent = Y.t('id.empty');
-      else agentStatus.textContent = '✗ ' + Y.t('id.' + r.reason, { n: r.n, expected: r.expected });
+      else agentStatus.textContent = '✗ ' + Y.t('id.' + r.reason, { n: r.n, missing: r.missing, expected: r.expected });
       return r.valid;
     }
     function syncAgent() {
@@ -398,6 +400,7 @@ Y.views.intake = function (main, params) {
 
 function casesQuery(p) {
   var parts = [];
+  if (p.view) parts.push('view=' + encodeURIComponent(p.view));
   if (p.state) parts.push('state=' + encodeURIComponent(p.state));
   if (p.card) parts.push('card=' + encodeURIComponent(p.card));
   return parts.length ? '?' + parts.join('&') : '';
@@ -423,9 +426,17 @@ function caseTable(cases) {
   ]));
 }
 
+// The queue: cases still being handled (in order of urgency: red, yellow,
+// then by due date) or finished ones, in two tabs; a search by case number,
+// ID number or name, sent in the request body.
 Y.views.cases = async function (main, params) {
+  var view = params.view === 'finished' ? 'finished' : 'open';
   main.appendChild(Y.h('h1', { text: Y.t('cases.title') }));
-  var state = Y.h('select', { 'data-test': 'cases-state' }, [Y.h('option', { value: '', text: Y.t('cases.all_states') })].concat(CASE_STATES.map(function (s) {
+  main.appendChild(Y.h('nav', { class: 'tabs no-print', 'aria-label': Y.t('cases.title') }, ['open', 'finished'].map(function (v) {
+    return Y.h('a', { href: '#/cases' + casesQuery({ view: v }), class: 'tab' + (v === view ? ' current' : ''), 'aria-current': v === view ? 'page' : null, 'data-test': 'cases-tab-' + v, text: Y.t('cases.tab_' + v) });
+  })));
+  var states = CASE_STATES.filter(function (s) { return (FINISHED_CASE_STATES.indexOf(s) >= 0) === (view === 'finished'); });
+  var state = Y.h('select', { 'data-test': 'cases-state' }, [Y.h('option', { value: '', text: Y.t('cases.all_states') })].concat(states.map(function (s) {
     return Y.h('option', { value: s, text: Y.label('state', s) });
   })));
   state.value = params.state || '';
@@ -434,23 +445,46 @@ Y.views.cases = async function (main, params) {
   }));
   card.value = params.card || '';
   function go() {
-    location.hash = '#/cases' + casesQuery({ state: state.value, card: card.value });
+    location.hash = '#/cases' + casesQuery({ view: view, state: state.value, card: card.value });
   }
   state.addEventListener('change', go);
   card.addEventListener('change', go);
+  var query = Y.h('input', { type: 'search', 'data-test': 'cases-query', autocomplete: 'off', placeholder: Y.t('cases.search_hint') });
+  var listBox = Y.h('div', { 'data-test': 'cases-list', 'aria-live': 'polite' });
+  var searchForm = Y.h('form', { class: 'search no-print', 'data-test': 'cases-search', role: 'search' }, [
+    Y.field(Y.t('cases.search'), query),
+    Y.h('button', { type: 'submit', 'data-test': 'cases-search-submit', text: Y.t('search') }),
+  ]);
+  function show(data, base, searched) {
+    Y.clear(listBox);
+    listBox.setAttribute('data-query', searched || '');
+    listBox.appendChild(cardTiles(data.cards || {}, base, params.card, view));
+    listBox.appendChild(Y.h('p', { class: 'muted', 'data-test': 'cases-total', 'data-total': String(data.total || 0), text: Y.t('cases.total', { shown: (data.cases || []).length, n: data.total || 0 }) }));
+    listBox.appendChild(caseTable(data.cases || []));
+  }
+  searchForm.addEventListener('submit', async function (ev) {
+    ev.preventDefault();
+    Y.alert('');
+    if (!query.value.trim()) { Y.route(); return; }
+    try {
+      show(await Y.api('POST', '/cases/search', { query: query.value.trim(), view: view }), '#/cases', query.value.trim());
+    } catch (e) {
+      Y.showError(e);
+    }
+  });
+  main.appendChild(searchForm);
   main.appendChild(Y.h('div', { class: 'search no-print' }, [
     Y.field(Y.t('case.state'), state),
     Y.field(Y.t('case.deadline'), card),
     Y.h('button', { type: 'button', 'data-test': 'cases-refresh', text: Y.t('refresh'), onclick: function () { Y.route(); } }),
   ]));
-  var data = await Y.api('GET', '/cases' + casesQuery(params));
-  main.appendChild(cardTiles(data.cards || {}, '#/cases', params.card));
-  main.appendChild(caseTable(data.cases || []));
+  main.appendChild(listBox);
+  show(await Y.api('GET', '/cases' + casesQuery({ view: view, state: params.state, card: params.card })), '#/cases');
 };
 
-function cardTiles(cards, base, current) {
+function cardTiles(cards, base, current, view) {
   return Y.h('div', { class: 'tiles', 'data-test': 'card-tiles' }, ['green', 'yellow', 'red'].map(function (c) {
-    return Y.h('a', { class: 'tile tile-' + c + (current === c ? ' current' : ''), href: base + '?card=' + c, 'data-test': 'tile-' + c, 'data-count': String(cards[c] || 0) }, [
+    return Y.h('a', { class: 'tile tile-' + c + (current === c ? ' current' : ''), href: base + casesQuery({ view: view, card: c }), 'data-test': 'tile-' + c, 'data-count': String(cards[c] || 0) }, [
       Y.h('span', { class: 'tile-count', text: String(cards[c] || 0) }),
       Y.h('span', { class: 'tile-label', text: Y.t('card.' + c) }),
     ]);
@@ -897,12 +931,13 @@ Y.views.dashboard = async function (main, params) {
     kpiBox,
   ]));
   await loadKpis(kpiBox, params.from, params.to);
-  var data = await Y.api('GET', '/cases' + casesQuery({ card: params.card }));
+  // The cards of the cases in progress; each tile opens the queue with that
+  // card (the dashboard does not embed the case list).
+  var data = await Y.api('GET', '/cases' + casesQuery({ view: 'open' }));
   main.appendChild(Y.h('section', { class: 'section' }, [
     Y.h('h2', { text: Y.t('dashboard.cards') }),
-    cardTiles(data.cards || {}, '#/dashboard', params.card),
-    params.card ? Y.h('p', {}, [Y.t('dashboard.filtered', { card: Y.t('card.' + params.card) }), ' ', Y.h('a', { href: '#/dashboard', 'data-test': 'dashboard-all', text: Y.t('dashboard.show_all') })]) : null,
-    Y.h('div', { 'data-test': 'dashboard-cases' }, caseTable(data.cases || [])),
+    cardTiles(data.cards || {}, '#/cases', null, 'open'),
+    Y.h('p', {}, Y.h('a', { href: '#/cases', 'data-test': 'dashboard-queue', text: Y.t('dashboard.open_queue', { n: data.total || 0 }) })),
   ]));
   var supBox = Y.h('div', { 'data-test': 'supervision' });
   main.appendChild(Y.h('section', { class: 'section' }, [Y.h('h2', { text: Y.t('supervision.title') }), supBox]));
@@ -945,7 +980,6 @@ function kpiRangeForm(params, box) {
     var parts = [];
     if (from.value) parts.push('from=' + from.value);
     if (to.value) parts.push('to=' + to.value);
-    if (params.card) parts.push('card=' + encodeURIComponent(params.card));
     var hash = '#/dashboard' + (parts.length ? '?' + parts.join('&') : '');
     if (location.hash !== hash) history.replaceState(null, '', hash);
     await loadKpis(box, from.value, to.value);
@@ -1138,18 +1172,22 @@ async function loadSupervision(box) {
 
 function ordersTable(orders) {
   if (!orders.length) return Y.h('p', { class: 'muted', 'data-test': 'orders-empty', text: Y.t('supervision.no_orders') });
-  var cols = ['supervision.order_no', 'case.no', 'case.handling_node', 'supervision.instruction', 'supervision.ordered_on', 'case.deadline', 'supervision.response'];
-  return Y.h('div', { class: 'table-wrap' }, Y.h('table', { class: 'table stack', 'data-test': 'orders-table' }, [
+  // Five columns that fit 1280 px: the order with its case and handling
+  // node, the instruction, when ordered, the deadline, the response.
+  var cols = ['supervision.order_no', 'supervision.instruction', 'supervision.ordered_on', 'case.deadline', 'supervision.response'];
+  return Y.h('div', { class: 'table-wrap' }, Y.h('table', { class: 'table stack orders', 'data-test': 'orders-table' }, [
     Y.h('thead', {}, Y.h('tr', {}, cols.map(function (k) { return Y.h('th', { text: Y.t(k) }); }))),
     Y.h('tbody', {}, orders.map(function (o) {
       return Y.h('tr', { 'data-test': 'order-row', 'data-order': o.order_no, 'data-answered': o.response ? 'true' : 'false' }, [
-        Y.h('td', { class: 'nowrap code', 'data-label': Y.t('supervision.order_no'), text: o.order_no }),
-        Y.h('td', { class: 'nowrap', 'data-label': Y.t('case.no') }, Y.h('a', { href: '#/case/' + encodeURIComponent(o.case_no), text: o.case_no })),
-        Y.h('td', { class: 'nowrap code', 'data-label': Y.t('case.handling_node'), text: o.handling_node }),
-        Y.h('td', { class: 'pre wide', 'data-label': Y.t('supervision.instruction'), text: o.instruction }),
-        Y.h('td', { class: 'nowrap', 'data-label': Y.t('supervision.ordered_on'), text: o.ordered_on + ' · ' + Y.t('supervision.within', { n: o.respond_within }) }),
+        Y.h('td', { 'data-label': Y.t('supervision.order_no') }, [
+          Y.h('span', { class: 'code', text: o.order_no }), Y.h('br'),
+          Y.t('case.no') + ' ', Y.h('a', { href: '#/case/' + encodeURIComponent(o.case_no), text: o.case_no }), Y.h('br'),
+          Y.h('span', { class: 'muted', text: Y.t('case.handling_node') + ' ' + o.handling_node }),
+        ]),
+        Y.h('td', { class: 'pre', 'data-label': Y.t('supervision.instruction'), text: o.instruction }),
+        Y.h('td', { 'data-label': Y.t('supervision.ordered_on') }, [Y.h('span', { class: 'nowrap', text: o.ordered_on }), Y.h('br'), Y.t('supervision.within', { n: o.respond_within })]),
         Y.h('td', { 'data-label': Y.t('case.deadline') }, o.response ? Y.t('supervision.answered_on', { date: o.responded_on || '' }) : Y.cardBadge(o.card, o.due)),
-        Y.h('td', { class: 'pre wide', 'data-label': Y.t('supervision.response'), text: o.response || Y.t('supervision.awaiting') }),
+        Y.h('td', { class: 'pre', 'data-label': Y.t('supervision.response'), text: o.response || Y.t('supervision.awaiting') }),
       ]);
     })),
   ]));
@@ -1459,6 +1497,7 @@ function userManagement(u, reload) {
   var self = Y.user() && Y.user().login === u.login;
   async function setActive(active) {
     Y.alert('');
+    if (!active && !window.confirm(Y.t('users.disable_confirm', { login: u.login, name: u.name || u.login }))) return;
     try {
       await Y.api('POST', '/users/' + encodeURIComponent(u.login) + '/active', { active: active });
       Y.alert(Y.t(active ? 'users.enabled' : 'users.disabled', { login: u.login }), 'ok');

@@ -37,6 +37,10 @@ TEST_F(SupervisionTest, AnOverdueCaseIsOrderedAndTheResponseComesBack) {
       city_hall.order_supervision(supervisor(), no, "请于3个工作日内办结并说明超期原因", 3);
   ASSERT_TRUE(order.ok()) << order.status().message();
   EXPECT_EQ(*order, std::string(kCity) + "-S20260302-000001");
+  // A second order on the same case waits for the answer to the first.
+  auto second = city_hall.order_supervision(supervisor(), no, "请加快", 3);
+  EXPECT_EQ(second.status().code(), ErrorCode::kAlreadyExists);
+  EXPECT_NE(second.status().message().find(*order), std::string::npos);
 
   city.deliver(kCity, kCounty);
   const auto calendar = load_calendar(city[kCounty].db).value();
@@ -57,6 +61,8 @@ TEST_F(SupervisionTest, AnOverdueCaseIsOrderedAndTheResponseComesBack) {
   EXPECT_EQ(seen.responded_by, "li.officer");
   EXPECT_TRUE(supervision_orders(city[kCity].db, code(kCity), calendar, false)->empty());
   EXPECT_EQ(supervision_orders(city[kCity].db, code(kCity), calendar, true)->size(), 1u);
+  // Answered: a new order may follow.
+  EXPECT_TRUE(city_hall.order_supervision(supervisor(), no, "仍未办结，请说明", 2).ok());
 }
 
 TEST_F(SupervisionTest, AnOrderFromOutsideTheSubtreeIsRefusedEverywhere) {

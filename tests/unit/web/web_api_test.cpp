@@ -650,6 +650,57 @@ TEST_F(WebApiTest, ClerkTakesACaseAndTheOfficerHandlesIt) {
   EXPECT_TRUE(submit_row);
 }
 
+// The queue in order of urgency: red, then yellow, then by due date, cases
+// without one last; finished cases in their own view; the tiles count what
+// the list holds; a search by number, ID number or name goes in the body.
+TEST_F(WebApiTest, TheQueueIsInOrderOfUrgencyWithFinishedCasesApart) {
+  Browser clerk = logged_in("clerk");
+  Browser officer = logged_in("officer");
+  const std::string overdue(submit(clerk)["case_no"].as_string());
+  ASSERT_EQ(act(officer, overdue, "accept").status, 200);
+  const std::string refused(submit(clerk)["case_no"].as_string());
+  ASSERT_EQ(act(officer, refused, "refuse", "不属于本部门职责").status, 200);
+  set_clock("2026-04-20");
+  clerk = logged_in("clerk");  // the sessions of March have expired
+  officer = logged_in("officer");
+  const std::string waiting(submit(clerk)["case_no"].as_string());
+  const std::string fresh(submit(clerk)["case_no"].as_string());
+  ASSERT_EQ(act(officer, fresh, "accept").status, 200);
+
+  const auto numbers = [](json::object list) {
+    std::vector<std::string> out;
+    for (const auto& c : list["cases"].as_array()) {
+      out.emplace_back(c.as_object().at("case_no").as_string());
+    }
+    return out;
+  };
+  auto open = body_of(send(officer, "GET", "/api/v1/cases?view=open"));
+  EXPECT_EQ(numbers(open), (std::vector<std::string>{overdue, fresh, waiting}));
+  EXPECT_EQ(open["total"].as_int64(), 3);
+  EXPECT_EQ(open["cards"].as_object()["red"].as_int64(), 1);
+  EXPECT_EQ(open["cards"].as_object()["green"].as_int64(), 1);
+  auto red = body_of(send(officer, "GET", "/api/v1/cases?view=open&card=red"));
+  EXPECT_EQ(numbers(red), (std::vector<std::string>{overdue}));
+  auto finished = body_of(send(officer, "GET", "/api/v1/cases?view=finished"));
+  EXPECT_EQ(numbers(finished), (std::vector<std::string>{refused}));
+  EXPECT_EQ(send(officer, "GET", "/api/v1/cases?view=later").status, 400);
+
+  // By the case number's start, the ID number, or part of the name.
+  auto by_number =
+      body_of(send(officer, "POST", "/api/v1/cases/search", R"({"query":")" + waiting + R"("})"));
+  EXPECT_EQ(numbers(by_number), (std::vector<std::string>{waiting}));
+  auto by_id = body_of(send(officer, "POST", "/api/v1/cases/search",
+                            R"({"query":"110105194912310021","view":"open"})"));
+  EXPECT_TRUE(by_id["cases"].as_array().empty());
+  by_id = body_of(send(officer, "POST", "/api/v1/cases/search",
+                       std::string(R"({"query":")") + kApplicantId + R"(","view":"open"})"));
+  EXPECT_EQ(numbers(by_id), (std::vector<std::string>{overdue, fresh, waiting}));
+  auto by_name =
+      body_of(send(officer, "POST", "/api/v1/cases/search", R"({"query":"三","view":"finished"})"));
+  EXPECT_EQ(numbers(by_name), (std::vector<std::string>{refused}));
+  EXPECT_EQ(send(officer, "POST", "/api/v1/cases/search", R"({"query":"  "})").status, 400);
+}
+
 TEST_F(WebApiTest, ResidentTracksWithTheQueryCodeAndGuessesAreLimited) {
   Browser clerk = logged_in("clerk");
   auto submitted = submit(clerk);
