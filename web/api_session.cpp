@@ -24,8 +24,10 @@ json::value user_json(const std::optional<hall::User>& user) {
 }
 
 HttpResponse session_answer(const Call& call, const Session& session, bool set_cookie) {
-  HttpResponse r =
-      json_response(json::object{{"user", user_json(session.user)}, {"csrf", session.csrf}});
+  json::object body{{"user", user_json(session.user)}, {"csrf", session.csrf}};
+  // A staff page warns before the session ends for want of requests.
+  if (session.user) body["idle_seconds"] = call.state.sessions.staff_idle_seconds();
+  HttpResponse r = json_response(body);
   if (set_cookie) r.add_header("Set-Cookie", session_cookie(call, session.token, false));
   return r;
 }

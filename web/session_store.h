@@ -37,6 +37,9 @@ class SessionStore {
   SessionStore() : SessionStore(Limits{}) {}
   explicit SessionStore(Limits limits) : limits_(limits) {}
 
+  // How long a logged-in session lives without a request.
+  std::int64_t staff_idle_seconds() const { return limits_.staff_idle_seconds; }
+
   // The live session with this token (touching it), or nullopt.
   std::optional<Session> find(const std::string& token, std::int64_t now);
   // A new anonymous session.

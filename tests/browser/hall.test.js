@@ -482,7 +482,17 @@ async function scenario(browser, urls, lang, opts) {
     assert.equal(await clerk.page.locator('[data-test="intake-how-0"] option[value="shared"]').count(), 0, 'only data-sharing materials offer "shared"');
     assert.equal(await clerk.page.locator('[data-test="intake-how-0"] option[value="commitment"]').count(), 0, 'only commitment materials offer "commitment"');
     await clerk.shot('intake-materials');
+    // The session ends in the middle of the intake (here: its cookie is
+    // gone): submitting asks for the password in place, then sends the
+    // intake as typed.
+    await clerk.context.clearCookies();
     await clerk.page.click('[data-test="intake-submit"]');
+    await clerk.page.waitForSelector('[data-test="relogin"] [data-test="relogin-password"]');
+    assert.ok((await clerk.page.textContent('[data-test="relogin"]')).includes(lang === 'zh' ? '请重新登录' : 'Please log in again'), 'the dialog speaks the page language');
+    await clerk.shot('relogin');
+    await clerk.page.fill('[data-test="relogin-password"]', opts.password);
+    await clerk.page.click('[data-test="relogin-submit"]');
+    await clerk.page.waitForSelector('[data-test="relogin"]', { state: 'detached' });
     await clerk.page.waitForSelector('[data-test="receipt-case-no"]').catch(async (e) => {
       throw new Error('no receipt: ' + (await clerk.alertText()) + ' ' + e.message);
     });
@@ -491,7 +501,14 @@ async function scenario(browser, urls, lang, opts) {
     assert.ok(caseNo.length > 0, 'a case number');
     assert.match(code, /^\S{6,}$/, 'a query code');
     assert.ok(!clerk.page.url().includes(code), 'the query code is not in the URL');
-    log('case ' + caseNo + ' taken at the village');
+    log('case ' + caseNo + ' taken at the village, through a re-login in place');
+    // A few minutes before the session would end for want of requests, a
+    // banner says so; staying logged in touches the session.
+    await clerk.page.evaluate(() => { Y.lastAnswerAt = Date.now() - (Y.state.session.idle_seconds - 240) * 1000; Y.checkSessionExpiry(); });
+    await clerk.page.waitForSelector('[data-test="session-expiry"]');
+    assert.ok((await clerk.page.textContent('[data-test="session-expiry-text"]')).includes(lang === 'zh' ? '4 分钟' : '4 min'), 'the banner says how long is left');
+    await clerk.page.click('[data-test="session-keep"]');
+    await clerk.page.waitForSelector('[data-test="session-expiry"]', { state: 'detached' });
     await clerk.shot('receipt');
     await clerk.page.emulateMedia({ media: 'print' });
     await clerk.shot('receipt-print');

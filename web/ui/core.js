@@ -237,7 +237,7 @@ Y.parseAnswer = function (text) {
   }
 };
 
-Y.api = async function (method, path, body, rawType) {
+Y.api = async function (method, path, body, rawType, retried) {
   var headers = { Accept: 'application/json' };
   var opts = { method: method, credentials: 'same-origin', headers: headers };
   if (body !== undefined) {
@@ -254,14 +254,105 @@ Y.api = async function (method, path, body, rawType) {
     throw Y.apiError(0);
   }
   var data = Y.parseAnswer(await res.text());
+  if (res.status !== 401) Y.lastAnswerAt = Date.now();  // the session was touched
   if (!res.ok) {
     if (res.status === 401 && path !== '/session') {
-      // The session ended (logged out elsewhere, expired): forget the user.
+      // A staff session that ended in the middle of work (idle, a restart):
+      // the password is asked in place and the request sent again, so
+      // nothing typed on the page is lost.
+      var was = Y.user();
+      if (was && !retried && await Y.relogin(was.login)) return Y.api(method, path, body, rawType, true);
+      // Otherwise forget the user.
       Y.refreshSession().then(Y.renderChrome);
     }
     throw Y.apiError(res.status, res.statusText, data);
   }
   return data;
+};
+
+// A few minutes before a staff session would end for want of requests, a
+// banner says so and offers to stay logged in (a request touches the
+// session). Checked every 30 s; Y.checkSessionExpiry(now) is the check.
+Y.lastAnswerAt = Date.now();
+Y.expiryWarningSeconds = 5 * 60;
+Y.checkSessionExpiry = function (now) {
+  var s = Y.state.session;
+  var banner = document.getElementById('session-expiry');
+  var left = s && s.user && s.idle_seconds ? Math.round(s.idle_seconds - ((now || Date.now()) - Y.lastAnswerAt) / 1000) : null;
+  if (left === null || left > Y.expiryWarningSeconds || left <= 0) {
+    if (banner) banner.remove();
+    return;
+  }
+  var minutes = Math.max(1, Math.ceil(left / 60));
+  if (!banner) {
+    banner = Y.h('div', { id: 'session-expiry', class: 'warning session-expiry no-print', role: 'status', 'data-test': 'session-expiry' }, [
+      Y.h('span', { 'data-test': 'session-expiry-text' }), ' ',
+      Y.h('button', { type: 'button', 'data-test': 'session-keep', text: Y.t('session.keep'), onclick: async function () {
+        try {
+          await Y.refreshSession();
+          Y.checkSessionExpiry();
+        } catch (e) {
+          Y.showError(e);
+        }
+      } }),
+    ]);
+    var main = document.getElementById('main');
+    if (main && main.parentNode) main.parentNode.insertBefore(banner, main);
+  }
+  banner.querySelector('[data-test="session-expiry-text"]').textContent = Y.t('session.expiring', { n: minutes });
+};
+setInterval(function () { Y.checkSessionExpiry(); }, 30000);
+
+// Asks for the password of `login` in a dialog over the page; resolves true
+// once logged in again as that account, false when the person cancels (the
+// page stays as it is). Concurrent requests share one dialog.
+Y.relogin = function (login) {
+  if (Y.reloginPending) return Y.reloginPending;
+  Y.reloginPending = new Promise(function (resolve) {
+    var pw = Y.h('input', { type: 'password', 'data-test': 'relogin-password', autocomplete: 'current-password', required: true });
+    var error = Y.h('p', { class: 'alert alert-error hidden', role: 'alert', 'data-test': 'relogin-error' });
+    var form = Y.h('form', { class: 'form', 'data-test': 'relogin-form' }, [
+      Y.h('h2', { id: 'relogin-title', text: Y.t('relogin.title') }),
+      Y.h('p', { text: Y.t('relogin.explain', { login: login }) }),
+      error,
+      Y.field(Y.t('login.password'), pw),
+      Y.h('div', { class: 'actions' }, [
+        Y.h('button', { type: 'submit', class: 'primary', 'data-test': 'relogin-submit', text: Y.t('relogin.submit') }),
+        Y.h('button', { type: 'button', 'data-test': 'relogin-cancel', text: Y.t('cancel'), onclick: function () { done(false); } }),
+      ]),
+    ]);
+    var dialog = Y.h('dialog', { class: 'relogin', 'data-test': 'relogin', 'aria-labelledby': 'relogin-title' }, form);
+    function done(ok) {
+      dialog.close();
+      dialog.remove();
+      Y.reloginPending = null;
+      Y.renderChrome();
+      resolve(ok);
+    }
+    dialog.addEventListener('cancel', function (ev) { ev.preventDefault(); done(false); });
+    form.addEventListener('submit', async function (ev) {
+      ev.preventDefault();
+      try {
+        await Y.refreshSession();  // a fresh anonymous session and its CSRF token
+        var s = await Y.api('POST', '/session', { login: login, password: pw.value });
+        pw.value = '';
+        Y.state.session = s;
+        if (!s.user || s.user.login !== login) {
+          error.className = 'alert alert-error';
+          error.textContent = Y.t('relogin.other_account');
+          return;
+        }
+        done(true);
+      } catch (e) {
+        error.className = 'alert alert-error';
+        error.textContent = e && e.message ? e.message : String(e);
+      }
+    });
+    document.body.appendChild(dialog);
+    dialog.showModal();
+    pw.focus();
+  });
+  return Y.reloginPending;
 };
 
 Y.refreshSession = async function () {

@@ -360,6 +360,9 @@ TEST_F(WebApiTest, SessionCookieIsHttpOnlyStrictAndLoginNeedsCsrf) {
   auto ok = send(b, "POST", "/api/v1/session", login);
   ASSERT_EQ(ok.status, 200) << ok.body;
   EXPECT_EQ(body_of(ok)["user"].as_object()["role"].as_string(), "clerk");
+  // How long the staff session lives without a request: the page warns before.
+  EXPECT_EQ(body_of(ok)["idle_seconds"].as_int64(), 30 * 60);
+  EXPECT_FALSE(body_of(r).contains("idle_seconds"));
   EXPECT_NE(b.cookie, anonymous_cookie);  // a fresh session after login
   b.csrf = std::string(body_of(ok)["csrf"].as_string());
   EXPECT_EQ(send(b, "DELETE", "/api/v1/session").status, 200);
