@@ -473,6 +473,13 @@ async function scenario(browser, urls, lang, opts) {
     }
     await clerk.shot('intake-applicant');
     log('applicant entered; the ID number is checked as it is typed');
+    // The draft survives a reload of the page, field by field.
+    const typed = await clerk.page.evaluate(() => Array.from(document.querySelectorAll('.wizard-body input[data-test]')).map((e) => e.getAttribute('data-test') + '=' + (e.type === 'checkbox' ? e.checked : e.value)));
+    await clerk.page.reload();
+    await clerk.page.waitForSelector('[data-test="intake-draft"]');
+    await clerk.page.waitForSelector('[data-test="intake-id-status"][data-valid="true"]');
+    assert.deepEqual(await clerk.page.evaluate(() => Array.from(document.querySelectorAll('.wizard-body input[data-test]')).map((e) => e.getAttribute('data-test') + '=' + (e.type === 'checkbox' ? e.checked : e.value))), typed, 'the intake as typed, after a reload');
+    log('the intake draft survives a reload');
     await clerk.page.click('[data-test="intake-next"]');
     await clerk.page.waitForSelector('[data-test="intake-materials"]');
     // The data-sharing material offers "shared"; the commitment one "commitment".
@@ -978,9 +985,11 @@ async function scenario(browser, urls, lang, opts) {
       assert.equal(await resident.page.getAttribute('[data-test="apply-identity"]', 'data-identity'), 'unverified');
       assert.ok(!resident.page.url().includes(onlineNo), 'the case number is not in the URL');
       log('online application ' + onlineNo + ' sent with ' + uploads + ' upload(s)');
-      await until('the uploaded file of ' + onlineNo + ' to reach the county', REPLICATION_MS, async () => {
+      // Every uploaded file: they travel one by one, the small scan may come
+      // before the photo.
+      await until('the ' + uploads + ' uploaded file(s) of ' + onlineNo + ' to reach the county', REPLICATION_MS, async () => {
         await officer.go('#/case/' + encodeURIComponent(onlineNo));
-        return (await officer.page.locator('[data-test="case-file"]').count()) >= 1;
+        return (await officer.page.locator('[data-test="case-file"]').count()) >= uploads;
       }, 1000);
       assert.equal(await officer.page.getAttribute('[data-test="case-identity"]', 'data-identity'), 'unverified');
       assert.equal(await officer.page.locator('[data-test="action-approve"]').count(), 0, 'no approval of an unverified applicant');

@@ -51,6 +51,10 @@ Y.homeFor = function (role) {
 };
 
 Y.logout = async function () {
+  // No intake draft (personal data) stays in this tab for the next person.
+  Object.keys(window.sessionStorage).forEach(function (k) {
+    if (k.indexOf('yimen.intake.') === 0) window.sessionStorage.removeItem(k);
+  });
   try {
     await Y.api('DELETE', '/session');
   } catch (e) {
@@ -88,8 +92,39 @@ function applicantHistory(held, item, fill) {
 Y.views.intake = function (main, params) {
   // After a language switch the wizard goes on where it was.
   var carried = Y.langCarry && Y.langCarry.view === 'intake' ? Y.langCarry.keep : null;
-  var wiz = carried ? carried.wiz : { item: null, applicant: null, materials: null, agent: null };
-  var current = carried ? carried.step : 0;
+  // A draft survives a reload of the page: kept in this tab's sessionStorage
+  // (gone when the tab closes, never sent anywhere) until the case is taken.
+  var draftKey = 'yimen.intake.' + ((Y.user() || {}).login || '');
+  var draft = null;
+  if (!carried) {
+    try {
+      draft = JSON.parse(window.sessionStorage.getItem(draftKey) || 'null');
+    } catch (e) {
+      console.warn('intake draft unreadable, starting afresh', e.name);
+    }
+    if (draft && (!draft.wiz || !draft.wiz.item)) draft = null;
+  }
+  var kept = carried || draft;
+  var wiz = kept ? kept.wiz : { item: null, applicant: null, materials: null, agent: null };
+  var current = kept ? kept.step : 0;
+  var restoreFields = draft ? draft.fields : null;
+  function saveDraft(fields) {
+    try {
+      if (!wiz.item || wiz.receipt) window.sessionStorage.removeItem(draftKey);
+      else window.sessionStorage.setItem(draftKey, JSON.stringify({ wiz: wiz, step: current, fields: fields || null }));
+    } catch (e) {
+      console.warn('intake draft not kept', e.name);
+    }
+  }
+  // What is typed in the current step, by field.
+  function fieldValues() {
+    var out = {};
+    body.querySelectorAll('input[data-test], select[data-test], textarea[data-test]').forEach(function (el) {
+      if (el.type === 'checkbox') out[el.getAttribute('data-test')] = el.checked;
+      else if (el.type !== 'file') out[el.getAttribute('data-test')] = el.value;
+    });
+    return out;
+  }
   Y.keepOnLangSwitch = function () { return { wiz: wiz, step: current }; };
   var steps = ['intake.step_item', 'intake.step_applicant', 'intake.step_materials', 'intake.step_receipt'];
   main.appendChild(Y.h('h1', { text: Y.t('intake.title') }));
@@ -98,8 +133,19 @@ Y.views.intake = function (main, params) {
   }
   var bar = Y.h('ol', { class: 'wizard-steps no-print' });
   var body = Y.h('div', { class: 'wizard-body' });
+  if (draft) {
+    main.appendChild(Y.h('p', { class: 'hint no-print', 'data-test': 'intake-draft' }, [
+      Y.t('intake.draft_restored'), ' ',
+      Y.h('button', { type: 'button', class: 'link', 'data-test': 'intake-draft-discard', text: Y.t('intake.draft_discard'), onclick: function () {
+        window.sessionStorage.removeItem(draftKey);
+        Y.route();
+      } }),
+    ]));
+  }
   main.appendChild(bar);
   main.appendChild(body);
+  body.addEventListener('input', function () { saveDraft(fieldValues()); });
+  body.addEventListener('change', function () { saveDraft(fieldValues()); });
 
   function show(i) {
     current = i;
@@ -110,6 +156,18 @@ Y.views.intake = function (main, params) {
     Y.clear(body);
     Y.alert('');
     [stepItem, stepApplicant, stepMaterials][i]();
+    if (restoreFields) {
+      Object.keys(restoreFields).forEach(function (key) {
+        var el = body.querySelector('[data-test="' + key + '"]');
+        if (!el) return;
+        if (el.type === 'checkbox') el.checked = restoreFields[key] === true;
+        else el.value = restoreFields[key];
+        el.dispatchEvent(new Event('input', { bubbles: true }));
+        el.dispatchEvent(new Event('change', { bubbles: true }));
+      });
+      restoreFields = null;
+    }
+    saveDraft(fieldValues());
     window.scrollTo(0, 0);
   }
 
@@ -340,6 +398,7 @@ Y.views.intake = function (main, params) {
   function receipt(res) {
     current = 3;
     wiz.receipt = res;
+    saveDraft();
     Y.clear(bar);
     steps.forEach(function (k, j) {
       bar.appendChild(Y.h('li', { class: j === 3 ? 'current' : 'done', text: Y.t(k) }));
@@ -380,7 +439,7 @@ Y.views.intake = function (main, params) {
     ]));
   }
 
-  if (carried) {
+  if (kept) {
     if (current === 3) receipt(wiz.receipt);
     else show(current);
   } else if (params.item) {
