@@ -145,6 +145,16 @@ Result<json::object> case_page_json(storage::Database& db, Call& call, const std
   out["unknown_reason"] = c.deadline.unknown_reason;
   YIMEN_ASSIGN_OR_RETURN(auto transitions, hall::load_transitions(db, case_no));
   json::array history;
+  // The current handler: whoever last acted on the case at the handling
+  // office (null until then); the first-contact clerk is responsible_name.
+  json::value handler = nullptr;
+  for (const auto& t : transitions) {
+    if (t.half == hall::CaseHalf::kHandling) {
+      handler = json::object{
+          {"name", t.actor_name}, {"office", t.actor_office}, {"phone", t.actor_phone}};
+    }
+  }
+  out["handler"] = std::move(handler);
   for (const auto& t : transitions) {
     json::object entry{{"position", t.position},
                        {"half", half_name(t.half)},

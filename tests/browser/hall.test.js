@@ -569,6 +569,8 @@ async function scenario(browser, urls, lang, opts) {
     // request; the clerk sees them, the day to supply by, and prints the
     // one-time notification for the applicant to sign for.
     await clerk.page.waitForSelector('[data-test="case-request"] [data-test="finding"]');
+    assert.ok((await clerk.page.textContent('[data-test="case-handler"]')).includes('李审批'), 'the case page names the current handler at the county');
+    assert.ok((await clerk.page.textContent('[data-test="case-responsible"]')).length > 0, 'and the first-contact clerk');
     assert.deepEqual(await clerk.page.locator('[data-test="case-request"] [data-test="finding"]').evaluateAll((els) => els.map((e) => e.dataset.material + ':' + e.dataset.problem)), ['0:incomplete', '6:missing'], 'the village sees what the county found');
     assert.ok((await clerk.page.textContent('[data-test="case-request"] [data-test="finding"][data-material="0"]')).includes(lang === 'zh' ? '未写明共同生活家庭成员' : 'household members not listed'), 'with the officer\'s note');
     assert.match(await clerk.page.textContent('[data-test="request-supply-by"]'), /\d{4}-\d{2}-\d{2}/, 'and the day to supply by');
@@ -831,7 +833,11 @@ async function scenario(browser, urls, lang, opts) {
       await resident.page.waitForSelector('[data-test="appt-slip"]').catch(async (e) => {
         throw new Error('booking failed: ' + (await resident.alertText()) + ' ' + e.message);
       });
-      assert.equal((await resident.page.textContent('[data-test="appt-when"]')).trim(), day + ' ' + slot);
+      // The slip names the day with its weekday (computed here in UTC from
+      // the civil date, as the page does) and the booked item.
+      const weekday = (lang === 'zh' ? ['周日', '周一', '周二', '周三', '周四', '周五', '周六'] : ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'])[new Date(day + 'T00:00:00Z').getUTCDay()];
+      assert.equal((await resident.page.textContent('[data-test="appt-when"]')).trim(), day + ' ' + weekday + ' ' + slot);
+      assert.ok((await resident.page.textContent('[data-test="appt-slip"]')).includes('最低生活保障'), 'the slip names the booked item');
       const bookingNo = (await resident.page.textContent('[data-test="appt-no"]')).trim();
       const bookingCode = (await resident.page.textContent('[data-test="appt-code"]')).trim();
       assert.ok(!resident.page.url().includes(bookingCode), 'the booking code is not in the URL');

@@ -97,7 +97,7 @@ function appointmentSlip(r) {
         Y.row(Y.t('appt.no'), Y.h('strong', { class: 'big', 'data-test': 'appt-no', text: r.booking_no })),
         Y.row(Y.t('appt.code'), Y.h('strong', { class: 'big', 'data-test': 'appt-code', text: r.code })),
         Y.row(Y.t('ask.item'), r.item_name || r.item_code),
-        Y.row(Y.t('appt.when'), Y.h('strong', { 'data-test': 'appt-when', text: r.day + ' ' + r.slot })),
+        Y.row(Y.t('appt.when'), Y.h('strong', { 'data-test': 'appt-when', text: r.day + ' ' + Y.weekdayOf(r.day) + ' ' + r.slot })),
       ]),
       Y.h('p', { class: 'receipt-note', text: Y.t('appt.slip_hint') }),
     ]),

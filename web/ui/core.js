@@ -178,6 +178,14 @@ Y.cardBadge = function (card, due) {
   return Y.h('span', { class: 'badge badge-' + card, 'data-test': 'card-badge', 'data-card': card, text: text });
 };
 
+// The weekday of "YYYY-MM-DD" in the page's language (a civil date: no time zone).
+Y.weekdayOf = function (day) {
+  var p = String(day || '').split('-').map(Number);
+  if (p.length !== 3 || p.some(isNaN)) return '';
+  var sundayFirst = new Date(Date.UTC(p[0], p[1] - 1, p[2])).getUTCDay();
+  return Y.t('kpi.weekdays').split(',')[(sundayFirst + 6) % 7] || '';
+};
+
 Y.stateBadge = function (state, label) {
   return Y.h('span', { class: 'state state-' + state, 'data-test': 'state', 'data-state': state, text: Y.label('state', state, label) });
 };

@@ -623,6 +623,10 @@ TEST_F(WebApiTest, ClerkTakesACaseAndTheOfficerHandlesIt) {
   auto history = body_of(send(officer, "GET", "/api/v1/cases/" + no))["history"].as_array();
   ASSERT_EQ(history.size(), 3u);
   EXPECT_EQ(history[0].as_object().at("action").as_string(), "submit");
+  // The first-contact clerk and the current handler, both named.
+  auto shown = body_of(send(officer, "GET", "/api/v1/cases/" + no));
+  EXPECT_EQ(shown["responsible_name"].as_string(), "王窗口");
+  EXPECT_EQ(shown["handler"].as_object()["name"].as_string(), "李审批");
   auto requested = history[2].as_object();
   EXPECT_EQ(requested.at("action").as_string(), "request_materials");
   ASSERT_EQ(requested.at("findings").as_array().size(), 1u);
