@@ -673,6 +673,19 @@ HttpResponse record_opinion(Call& call) {
   return json_response(out);
 }
 
+// A case held here with its item version; NotFound when either is not.
+struct CaseWithItem {
+  hall::CaseFile file;
+  hall::ServiceItem item;
+};
+Result<CaseWithItem> case_with_item(storage::Database& db, const std::string& case_no) {
+  YIMEN_ASSIGN_OR_RETURN(auto file, hall::load_case(db, case_no));
+  if (!file) return not_found("no case has this number here");
+  YIMEN_ASSIGN_OR_RETURN(auto item, hall::load_item(db, file->item_code, file->item_version));
+  if (!item) return not_found("the case's item version is not held here");
+  return CaseWithItem{std::move(*file), std::move(*item)};
+}
+
 HttpResponse one_time_notice(Call& call) {
   const std::string& case_no = call.params.at("no");
   auto body = body_object(call);
@@ -681,12 +694,9 @@ HttpResponse one_time_notice(Call& call) {
   if (!findings.ok()) return status_response(findings.status());
   json::object out;
   const Status s = call.backend().read([&](storage::Database& db) -> Status {
-    YIMEN_ASSIGN_OR_RETURN(auto file, hall::load_case(db, case_no));
-    if (!file) return not_found("no case has this number here");
-    YIMEN_ASSIGN_OR_RETURN(auto item, hall::load_item(db, file->item_code, file->item_version));
-    if (!item) return not_found("the case's item version is not held here");
+    YIMEN_ASSIGN_OR_RETURN(auto held, case_with_item(db, case_no));
     YIMEN_ASSIGN_OR_RETURN(auto notice,
-                           hall::make_one_time_notice(*item, case_no, file->applicant_name,
+                           hall::make_one_time_notice(held.item, case_no, held.file.applicant_name,
                                                       hall::cst_date(call.now), *findings));
     out = notice_json(notice);
     return {};
@@ -708,18 +718,15 @@ HttpResponse recorded_notice(Call& call) {
   const int position = std::stoi(position_text);
   json::object out;
   const Status s = call.backend().read([&](storage::Database& db) -> Status {
-    YIMEN_ASSIGN_OR_RETURN(auto file, hall::load_case(db, case_no));
-    if (!file) return not_found("no case has this number here");
-    YIMEN_ASSIGN_OR_RETURN(auto item, hall::load_item(db, file->item_code, file->item_version));
-    if (!item) return not_found("the case's item version is not held here");
+    YIMEN_ASSIGN_OR_RETURN(auto held, case_with_item(db, case_no));
     YIMEN_ASSIGN_OR_RETURN(const auto transitions, hall::load_transitions(db, case_no));
     for (const auto& t : transitions) {
       if (t.position != position || t.findings.empty()) continue;
       YIMEN_ASSIGN_OR_RETURN(
-          auto notice,
-          hall::make_one_time_notice(*item, case_no, file->applicant_name, t.on, t.findings));
+          auto notice, hall::make_one_time_notice(held.item, case_no, held.file.applicant_name,
+                                                  t.on, t.findings));
       // The handler's department, else the unit the guide names as accepting.
-      notice.issuing_office = t.actor_office.empty() ? item->accepting_unit : t.actor_office;
+      notice.issuing_office = t.actor_office.empty() ? held.item.accepting_unit : t.actor_office;
       notice.handler = t.actor_name;
       notice.handler_phone = t.actor_phone;
       notice.supply_by = t.supply_by;

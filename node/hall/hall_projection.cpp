@@ -557,15 +557,10 @@ Result<Admission> HallProjection::admit_checked(const sync::DecodedEvent& event)
       if (intake.which() != schema::CaseIntake::SUBMITTED) {
         if (!owner) return Admission::wait_for(case_dependency(case_no));
         if (intake.which() == schema::CaseIntake::RETURNED_INCOMPLETE) {
-          YIMEN_ASSIGN_OR_RETURN(auto file, load_case(db_, case_no));
-          const ServiceItem* item = nullptr;
-          if (file) {
-            YIMEN_ASSIGN_OR_RETURN(item, item_version(file->item_code, file->item_version));
-          }
-          if (auto refused =
-                  findings_refused(intake.getReturnedIncomplete(), intake.getSupplyBy(), item)) {
-            return Admission::reject(*refused);
-          }
+          YIMEN_ASSIGN_OR_RETURN(
+              auto refused,
+              findings_refused_for(case_no, intake.getReturnedIncomplete(), intake.getSupplyBy()));
+          if (refused) return Admission::reject(*refused);
         }
         if (intake.which() == schema::CaseIntake::IDENTITY_VERIFIED) {
           YIMEN_ASSIGN_OR_RETURN(auto file, load_case(db_, case_no));
@@ -637,15 +632,10 @@ Result<Admission> HallProjection::admit_checked(const sync::DecodedEvent& event)
       auto next = next_state(*state, *action);
       if (!next.ok()) return Admission::reject(next.status().message());
       if (*action == CaseAction::kRequestMaterials) {
-        YIMEN_ASSIGN_OR_RETURN(auto file, load_case(db_, case_no));
-        const ServiceItem* item = nullptr;
-        if (file) {
-          YIMEN_ASSIGN_OR_RETURN(item, item_version(file->item_code, file->item_version));
-        }
-        if (auto refused =
-                findings_refused(handling.getMaterialsRequested(), handling.getSupplyBy(), item)) {
-          return Admission::reject(*refused);
-        }
+        YIMEN_ASSIGN_OR_RETURN(auto refused,
+                               findings_refused_for(case_no, handling.getMaterialsRequested(),
+                                                    handling.getSupplyBy()));
+        if (refused) return Admission::reject(*refused);
       }
       if (*action == CaseAction::kApprove) {
         // The origin refuses to approve while departments of a parallel
@@ -1115,6 +1105,17 @@ Status HallProjection::add_transition(const std::string& case_no, CaseHalf half,
     YIMEN_TRY(row.run());
   }
   return {};
+}
+
+Result<std::optional<std::string>> HallProjection::findings_refused_for(
+    const std::string& case_no, capnp::List<schema::MaterialFinding>::Reader findings,
+    capnp::Text::Reader supply_by) {
+  YIMEN_ASSIGN_OR_RETURN(auto file, load_case(db_, case_no));
+  const ServiceItem* item = nullptr;
+  if (file) {
+    YIMEN_ASSIGN_OR_RETURN(item, item_version(file->item_code, file->item_version));
+  }
+  return findings_refused(findings, supply_by, item);
 }
 
 Result<const ServiceItem*> HallProjection::item_version(const std::string& code, int version) {

@@ -137,6 +137,12 @@ class HallProjection : public sync::EventSink {
   // A published item version, parsed once: every case event of it needs it. nullptr when this
   // node does not hold it; else valid until forget_cached_state() or reset().
   Result<const ServiceItem*> item_version(const std::string& code, int version);
+  // Why the findings of a received materials request or incomplete return on
+  // `case_no` are refused, checked against the case's item version; nullopt
+  // when they are in order.
+  Result<std::optional<std::string>> findings_refused_for(
+      const std::string& case_no, capnp::List<schema::MaterialFinding>::Reader findings,
+      capnp::Text::Reader supply_by);
 
   // Records the attachments this node must fetch (it is named in the audience).
   Status record_materials(const std::string& case_no,
